@@ -1,0 +1,40 @@
+# Everything installs into .venv; only Python >= 3.11 is needed beforehand.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test lint format schema bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+## make run: embedded PostgreSQL (unless DATABASE_URL is set), migrations, demo data, GraphiQL on :8000
+run: $(VENV)/.installed
+	$(BIN)/atrium serve --demo
+
+## make test: the whole suite against its own embedded PostgreSQL (or TEST_DATABASE_URL)
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## make schema: re-export schema.graphql after an intended API change
+schema: $(VENV)/.installed
+	$(BIN)/atrium schema > schema.graphql
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) .atrium *.egg-info

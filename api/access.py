@@ -1,0 +1,269 @@
+"""Field access: the one place where a role's policy meets the GraphQL schema.
+
+Two halves, both fed by the catalog (tenants/access) and the caller's policy:
+
+* `analyse` walks a document once per (document, role version) — the result is
+  cached — and marks every field node the role may not read: a field of an entity
+  type the policy denies, a row-dependent field (readable on the viewer's own row
+  only), any field that returns an entity the role cannot read, and a mutation whose
+  action the role lacks. Fields on entity types that the catalog does not know are
+  denied: a new field cannot forget its policy.
+* `install_guards` wraps, once at start-up, the resolvers of every field of an entity
+  type, of Query and of Mutation. The wrapper raises FORBIDDEN for a marked node
+  (so the field is null with an error at its path, whatever alias or fragment led
+  there), checks row-dependent fields against the row, and checks arguments:
+  `filter` and `orderBy` may only use readable fields, `input` only writable ones.
+
+Type and argument metadata is declared where the types are: `__entity__` on
+strawberry types and inputs, `__reveals__` on filter inputs for keys that are not
+plain fields, `metadata={"access": (entity, action)}` on root fields.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLField,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    TypeInfo,
+    TypeInfoVisitor,
+    Visitor,
+    default_field_resolver,
+    get_named_type,
+    visit,
+)
+
+from api.errors import forbidden
+from tenants.access.catalog import catalog
+from tenants.access.policy import Policy, Read
+
+DEFINITION = "strawberry-definition"
+LOGICAL_KEYS = ("and", "or", "not")
+LOCATOR_KEYS = ("id", "version", "clientMutationId")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Why a field node is guarded."""
+
+    message: str
+    self_only: bool = False  # readable when the row is the viewer's own
+
+
+def _origin(gtype: Any) -> Any:
+    definition = (getattr(gtype, "extensions", None) or {}).get(DEFINITION)
+    return getattr(definition, "origin", None)
+
+
+def entity_of(gtype: Any) -> str | None:
+    return getattr(_origin(gtype), "__entity__", None)
+
+
+def field_access(field: GraphQLField) -> tuple[str, str] | None:
+    definition = (field.extensions or {}).get(DEFINITION)
+    metadata = getattr(definition, "metadata", None) or {}
+    return metadata.get("access")
+
+
+# --------------------------------------------------------------------------- analyse
+def analyse(schema: GraphQLSchema, document: DocumentNode, policy: Policy) -> dict[FieldNode, Rule]:
+    type_info = TypeInfo(schema)
+    denied: dict[FieldNode, Rule] = {}
+    mutation_type = schema.mutation_type
+    query_type = schema.query_type
+
+    class Walker(Visitor):
+        def enter_field(self, node: FieldNode, *_: Any) -> None:
+            if node.name.value.startswith("__"):
+                return
+            parent = type_info.get_parent_type()
+            field = type_info.get_field_def()
+            if parent is None or field is None:
+                return
+            rule = _rule_for(policy, parent, node.name.value, field, mutation_type, query_type)
+            if rule is not None:
+                denied[node] = rule
+
+    visit(document, TypeInfoVisitor(type_info, Walker()))
+    return denied
+
+
+def _rule_for(
+    policy: Policy,
+    parent: Any,
+    name: str,
+    field: GraphQLField,
+    mutation_type: GraphQLObjectType | None,
+    query_type: GraphQLObjectType | None,
+) -> Rule | None:
+    declared = field_access(field)
+    if declared is not None:
+        entity, action = declared
+        if not policy.can(entity, action):
+            return Rule(f"Your role may not {action} {entity}.")
+    elif parent is mutation_type:
+        return Rule(f"Mutation {name} declares no access rule.")  # fail closed
+    parent_entity = entity_of(parent)
+    if parent_entity is not None:
+        if parent_entity not in catalog():
+            return Rule(f"{parent_entity} is not in the access catalog.")
+        decision = policy.read(parent_entity, name)
+        if decision is Read.DENY:
+            return Rule(f"Your role may not read {parent_entity}.{name}.")
+        if decision is Read.SELF:
+            return Rule(f"Your role may read {parent_entity}.{name} on your own record only.", True)
+    target = get_named_type(field.type)
+    target_entity = entity_of(target)
+    if target_entity is not None and not policy.can(target_entity, "read"):
+        return Rule(f"Your role may not read {target_entity}.")
+    return None
+
+
+class AccessCache:
+    """Analyses by (document, role, role version). The parsed document is kept in the
+    entry and compared by identity, so a re-parsed document never reuses node marks."""
+
+    def __init__(self, schema: GraphQLSchema, size: int = 2048) -> None:
+        self.schema = schema
+        self._items: OrderedDict[
+            tuple[int, Any, int], tuple[DocumentNode, dict[FieldNode, Rule]]
+        ] = OrderedDict()
+        self._size = size
+
+    def denied(
+        self, document: DocumentNode, role_key: Any, version: int, policy: Policy
+    ) -> dict[FieldNode, Rule]:
+        key = (id(document), role_key, version)
+        hit = self._items.get(key)
+        if hit is not None and hit[0] is document:
+            return hit[1]
+        result = analyse(self.schema, document, policy)
+        self._items[key] = (document, result)
+        if len(self._items) > self._size:
+            self._items.popitem(last=False)
+        return result
+
+
+# --------------------------------------------------------------------------- guards
+def install_guards(schema: GraphQLSchema) -> None:
+    """Wrap resolvers of every field that can reveal or change protected data."""
+    roots = {schema.query_type, schema.mutation_type}
+    for gtype in schema.type_map.values():
+        if not isinstance(gtype, GraphQLObjectType) or gtype.name.startswith("__"):
+            continue
+        entity = entity_of(gtype)
+        for field in gtype.fields.values():
+            checks = _argument_checks(field)
+            if entity is not None or gtype in roots or checks:
+                field.resolve = _guard(field.resolve or default_field_resolver, checks)
+
+
+ArgCheck = Callable[[Policy, Any], None]
+
+
+def _guard(resolve: Callable[..., Any], checks: list[tuple[str, ArgCheck]]) -> Callable[..., Any]:
+    def guarded(root: Any, info: Any, **args: Any) -> Any:
+        context = info.context
+        if context.denied:
+            for node in info.field_nodes:
+                rule = context.denied.get(node)
+                if rule is not None and not (rule.self_only and _is_own(root, context)):
+                    raise forbidden(rule.message)
+        if checks:
+            policy = context.policy
+            for name, check in checks:
+                value = args.get(name)
+                if value is not None:
+                    check(policy, value)
+        return resolve(root, info, **args)
+
+    guarded.__wrapped__ = resolve  # type: ignore[attr-defined]
+    return guarded
+
+
+def _is_own(root: Any, context: Any) -> bool:
+    belongs = getattr(root, "belongs_to", None)
+    return belongs is not None and context.actor is not None and belongs(context.actor.user_id)
+
+
+def _unwrap(t: Any) -> Any:
+    while isinstance(t, (GraphQLNonNull, GraphQLList)):
+        t = t.of_type
+    return t
+
+
+def _argument_checks(field: GraphQLField) -> list[tuple[str, ArgCheck]]:
+    checks: list[tuple[str, ArgCheck]] = []
+    for name, arg in field.args.items():
+        input_type = _unwrap(arg.type)
+        if not isinstance(input_type, GraphQLInputObjectType):
+            continue
+        if name == "filter":
+            checks.append((name, _filter_check(input_type)))
+        elif name == "orderBy":
+            checks.append((name, _order_check(input_type)))
+        elif name == "input":
+            checks.append((name, _input_check(input_type)))
+    return checks
+
+
+def _filter_check(input_type: GraphQLInputObjectType) -> ArgCheck:
+    entity = entity_of(input_type)
+    reveals: Mapping[str, tuple[str, ...]] = getattr(_origin(input_type), "__reveals__", {})
+
+    def check(policy: Policy, value: Any) -> None:
+        for item in value if isinstance(value, list) else [value]:
+            for key, sub in item.items():
+                if sub is None:
+                    continue
+                if key in LOGICAL_KEYS:
+                    check(policy, sub)
+                    continue
+                fields = reveals.get(key, (key,))
+                for f in fields:
+                    if entity is None or not policy.can_read(entity, f):
+                        raise forbidden(f"Your role may not filter {entity} by {key}.")
+
+    return check
+
+
+def _order_check(input_type: GraphQLInputObjectType) -> ArgCheck:
+    entity = entity_of(input_type)
+
+    def check(policy: Policy, value: Any) -> None:
+        for item in value if isinstance(value, list) else [value]:
+            key = getattr(item.get("field"), "value", item.get("field"))
+            if key is not None and (entity is None or not policy.can_read(entity, key)):
+                raise forbidden(f"Your role may not sort {entity} by {key}.")
+
+    return check
+
+
+def _input_check(input_type: GraphQLInputType) -> ArgCheck:
+    def check(policy: Policy, value: Any, gtype: Any = input_type) -> None:
+        gtype = _unwrap(gtype)
+        if not isinstance(gtype, GraphQLInputObjectType):
+            return
+        entity = entity_of(gtype)
+        locators = getattr(_origin(gtype), "__locators__", LOCATOR_KEYS)
+        for item in value if isinstance(value, list) else [value]:
+            for key, sub in item.items():
+                if key in locators:
+                    continue
+                if entity is not None and not policy.can_write(entity, key):
+                    raise forbidden(f"Your role may not write {entity}.{key}.")
+                if sub is not None:
+                    check(policy, sub, gtype.fields[key].type)
+
+    return check

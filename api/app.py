@@ -1,0 +1,94 @@
+"""The Starlette application. Engine, keys and caches live on the lifespan state."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import sqlalchemy as sa
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from api.auth import KeyStore, TokenVerifier
+from api.context import AppState
+from api.database import create_engine, resolve_urls
+from api.graphql_app import GraphQLApp
+from api.middleware import Authenticate, BodyLimit, Metrics, RequestContext
+from api.schema import access_cache, build_schema
+from api.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def build_state(settings: Settings, engine: sa.ext.asyncio.AsyncEngine | None = None) -> AppState:
+    if engine is None:
+        engine = create_engine(resolve_urls(settings).app, settings)
+    keys = KeyStore.load_or_create(settings.data_dir)
+    return AppState(
+        settings=settings, engine=engine, keys=keys, verifier=TokenVerifier(settings, keys)
+    )
+
+
+def create_app(settings: Settings | None = None, state: AppState | None = None) -> Starlette:
+    """The ASGI app. Pass `state` to reuse an engine (tests); otherwise the lifespan
+    builds one from the settings and disposes of it on shutdown."""
+    settings = settings or Settings()
+    schema = build_schema(settings)
+    registry = CollectorRegistry()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        own = state is None
+        app.state.atrium = state or build_state(settings)
+        app.state.atrium.access = access_cache(schema)
+        try:
+            yield
+        finally:
+            if own:
+                await app.state.atrium.engine.dispose()
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        try:
+            async with request.app.state.atrium.engine.connect() as conn:
+                await conn.execute(sa.text("SELECT 1"))
+        except Exception:
+            log.exception("database not reachable")
+            return JSONResponse(
+                {"status": "unavailable", "database": "unreachable"}, status_code=503
+            )
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    async def jwks(request: Request) -> Response:
+        return JSONResponse(request.app.state.atrium.keys.jwks())
+
+    async def metrics(request: Request) -> Response:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    graphql = GraphQLApp(
+        schema,
+        graphql_ide="graphiql" if settings.introspection else None,
+        allow_queries_via_get=True,
+    )
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/.well-known/jwks.json", jwks),
+            Route("/metrics", metrics),
+            Route("/graphql", Authenticate(BodyLimit(graphql, settings.max_body_bytes))),
+        ],
+        middleware=[Middleware(Metrics, registry=registry), Middleware(RequestContext)],
+        lifespan=lifespan,
+    )
+    if state is not None:
+        app.state.atrium = state
+        state.access = access_cache(schema)
+    return app

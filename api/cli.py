@@ -1,0 +1,220 @@
+"""`atrium`: serve, migrate, demo, tenant and user administration, tokens, schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from api.database import DatabaseUrls, create_engine, resolve_urls
+from api.settings import Settings
+
+
+def _settings_for(urls: DatabaseUrls, settings: Settings) -> Settings:
+    """Settings pinned to resolved URLs, so nothing starts the embedded server twice."""
+    return settings.model_copy(update={"database_url": urls.owner, "app_database_url": urls.app})
+
+
+def _migrate(urls: DatabaseUrls, settings: Settings) -> None:
+    from migrations.runner import upgrade_head
+
+    password = settings.app_db_password.get_secret_value() if settings.app_db_password else None
+    upgrade_head(urls.owner, settings.app_db_role, password)
+
+
+async def _demo(urls: DatabaseUrls, settings: Settings) -> None:
+    from api.auth import KeyStore
+    from domain.demo import seed_demo
+
+    engine = create_engine(urls.app, settings)
+    try:
+        users = await seed_demo(engine)
+    finally:
+        await engine.dispose()
+    keys = KeyStore.load_or_create(settings.data_dir)
+    print("\nDemo users — paste a token into GraphiQL's headers as")
+    print('  {"Authorization": "Bearer <token>"}\n')
+    for user in users:
+        token = keys.issue(settings, tenant_id=user.tenant_id, user_id=user.user_id)
+        print(f"{user.tenant:7} {user.role:14} {user.email}\n  {token}\n")
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
+    import uvicorn
+
+    from api.app import create_app
+    from api.logs import configure_logging
+
+    urls = resolve_urls(settings)
+    if not args.no_migrate:
+        _migrate(urls, settings)
+    if args.demo:
+        asyncio.run(_demo(urls, settings))
+    settings = _settings_for(urls, settings)
+    host = args.host or settings.host
+    port = args.port or settings.port
+    configure_logging(settings.log_level)
+    if settings.introspection:
+        print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_config=None,
+        proxy_headers=True,
+        timeout_graceful_shutdown=20,
+    )
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
+    _migrate(resolve_urls(settings), settings)
+    print("database is at the newest revision")
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
+    urls = resolve_urls(settings)
+    _migrate(urls, settings)
+    asyncio.run(_demo(urls, settings))
+
+
+async def _tenant_create(settings: Settings, slug: str, name: str, admin_email: str) -> None:
+    from domain.tenancy import provision_tenant
+
+    engine = create_engine(settings.app_database_url or "", settings)
+    try:
+        async with engine.begin() as conn:
+            tenant = await provision_tenant(conn, slug=slug, name=name, admin_email=admin_email)
+    finally:
+        await engine.dispose()
+    print(f"tenant {slug} created: id {tenant.id}, admin {admin_email}")
+
+
+def cmd_tenant_create(args: argparse.Namespace, settings: Settings) -> None:
+    asyncio.run(_tenant_create(settings, args.slug, args.name, args.admin_email))
+
+
+async def _in_tenant(settings: Settings, slug: str):  # type: ignore[no-untyped-def]
+    from tenants.provisioning import tenant_id_by_slug
+    from tenants.session import bind_tenant
+
+    engine = create_engine(settings.app_database_url or "", settings)
+    conn = await engine.connect()
+    await conn.begin()
+    tenant_id = await tenant_id_by_slug(conn, slug)
+    if tenant_id is None:
+        await conn.close()
+        await engine.dispose()
+        raise SystemExit(f"no tenant {slug!r}")
+    await bind_tenant(conn, tenant_id)
+    return engine, conn, tenant_id
+
+
+async def _user_create(settings: Settings, slug: str, email: str, name: str, role: str) -> None:
+    from tenants.provisioning import create_user
+
+    engine, conn, tenant_id = await _in_tenant(settings, slug)
+    try:
+        user_id = await create_user(
+            conn, tenant_id=tenant_id, email=email, name=name, role_key=role
+        )
+        await conn.commit()
+    except LookupError as exc:
+        raise SystemExit(str(exc)) from None
+    finally:
+        await conn.close()
+        await engine.dispose()
+    print(f"user {email} created in {slug}: id {user_id}, role {role}")
+
+
+def cmd_user_create(args: argparse.Namespace, settings: Settings) -> None:
+    asyncio.run(_user_create(settings, args.tenant, args.email, args.name or args.email, args.role))
+
+
+async def _token(settings: Settings, slug: str, email: str, ttl: int | None) -> str:
+    from api.auth import KeyStore
+    from tenants.provisioning import user_id_by_email
+
+    engine, conn, tenant_id = await _in_tenant(settings, slug)
+    try:
+        user_id = await user_id_by_email(conn, email)
+    finally:
+        await conn.close()
+        await engine.dispose()
+    if user_id is None:
+        raise SystemExit(f"no user {email!r} in tenant {slug!r}")
+    return KeyStore.load_or_create(settings.data_dir).issue(
+        settings, tenant_id=tenant_id, user_id=user_id, ttl=ttl
+    )
+
+
+def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
+    print(asyncio.run(_token(settings, args.tenant, args.user, args.ttl)))
+
+
+def cmd_schema(args: argparse.Namespace, settings: Settings) -> None:
+    from api.schema import sdl
+
+    sys.stdout.write(sdl())
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="atrium", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="migrate and serve GraphQL (GraphiQL in development)")
+    serve.add_argument("--demo", action="store_true", help="seed the demo tenants and print tokens")
+    serve.add_argument("--no-migrate", action="store_true", help="skip migrations")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(run=cmd_serve)
+
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
+    sub.add_parser("demo", help="migrate, seed the demo tenants, print tokens").set_defaults(
+        run=cmd_demo
+    )
+
+    tenant = sub.add_parser("tenant", help="tenant administration").add_subparsers(
+        dest="action", required=True
+    )
+    create = tenant.add_parser("create", help="create a tenant with its first admin")
+    create.add_argument("--slug", required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument("--admin-email", required=True)
+    create.set_defaults(run=cmd_tenant_create)
+
+    user = sub.add_parser("user", help="user administration").add_subparsers(
+        dest="action", required=True
+    )
+    ucreate = user.add_parser("create", help="create a user in a tenant")
+    ucreate.add_argument("--tenant", required=True, help="tenant slug")
+    ucreate.add_argument("--email", required=True)
+    ucreate.add_argument("--name")
+    ucreate.add_argument("--role", default="sales_rep", help="role key (default sales_rep)")
+    ucreate.set_defaults(run=cmd_user_create)
+
+    token = sub.add_parser("token", help="print a development token for a user")
+    token.add_argument("--tenant", required=True, help="tenant slug")
+    token.add_argument("--user", required=True, help="user email")
+    token.add_argument("--ttl", type=int, help="lifetime in seconds")
+    token.set_defaults(run=cmd_token)
+
+    sub.add_parser("schema", help="print the GraphQL SDL").set_defaults(run=cmd_schema)
+    return p
+
+
+def _resolved(settings: Settings) -> Settings:
+    """Start the embedded server (if needed) before any event loop runs."""
+    return _settings_for(resolve_urls(settings), settings)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    settings = Settings()
+    if args.run in (cmd_tenant_create, cmd_user_create, cmd_token):
+        settings = _resolved(settings)
+    args.run(args, settings)
+
+
+if __name__ == "__main__":
+    main()

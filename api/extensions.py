@@ -1,0 +1,91 @@
+"""The tenant transaction around every operation, with the caller's role and the
+document's access analysis. (Errors are shaped in api.graphql_app.process_result,
+which every path, including failures of this extension, goes through.)"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType
+from strawberry.extensions import SchemaExtension
+
+from api.context import Context
+from api.errors import Code
+from tenants.principal import load_actor
+from tenants.session import bind_tenant
+
+
+def _refuse(code: Code, message: str) -> GraphQLExecutionResult:
+    return GraphQLExecutionResult(
+        data=None, errors=[GraphQLError(message, extensions={"code": str(code)})]
+    )
+
+
+def _introspection_only(operation: OperationDefinitionNode | None) -> bool:
+    if operation is None or operation.operation != OperationType.QUERY:
+        return False
+    return all(
+        isinstance(s, FieldNode) and s.name.value.startswith("__")
+        for s in operation.selection_set.selections
+    )
+
+
+def _operation(execution_context: object) -> OperationDefinitionNode | None:
+    document = execution_context.graphql_document  # type: ignore[attr-defined]
+    name = execution_context.operation_name  # type: ignore[attr-defined]
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if name is None:
+        return operations[0] if len(operations) == 1 else None
+    return next((o for o in operations if o.name and o.name.value == name), None)
+
+
+class TenantTransaction(SchemaExtension):
+    """One transaction per operation, bound to the caller's tenant.
+
+    Queries run read-only. A mutation commits only when no top-level error occurred,
+    so a FORBIDDEN write or an unexpected failure leaves nothing behind; business
+    failures (userErrors) are rolled back by the mutation's own savepoint.
+    """
+
+    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+        ec = self.execution_context
+        context: Context = ec.context
+        operation = _operation(ec)
+        if context.principal is None:
+            if not _introspection_only(operation):
+                ec.result = _refuse(
+                    Code.UNAUTHENTICATED, "Authentication required: send a bearer token."
+                )
+            yield
+            return
+        readonly = operation is None or operation.operation == OperationType.QUERY
+        state = context.state
+        async with state.engine.connect() as conn:
+            if readonly:
+                conn = await conn.execution_options(postgresql_readonly=True)
+            transaction = await conn.begin()
+            try:
+                principal = context.principal
+                await bind_tenant(conn, principal.tenant_id, principal.user_id, context.request_id)
+                actor = await load_actor(conn, principal, state.policies)
+                if actor is None:
+                    ec.result = _refuse(Code.UNAUTHENTICATED, "Unknown or deactivated user.")
+                else:
+                    context.actor = actor
+                    context.conn = conn
+                    assert state.access is not None
+                    context.denied = state.access.denied(
+                        ec.graphql_document, actor.role_id, actor.role_version, actor.policy
+                    )
+                yield
+                result = ec.result
+                if readonly or result is None or getattr(result, "errors", None):
+                    await transaction.rollback()
+                else:
+                    await transaction.commit()
+            except BaseException:
+                await transaction.rollback()
+                raise
+            finally:
+                context.conn = None

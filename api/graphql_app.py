@@ -1,0 +1,59 @@
+"""GraphQL over HTTP at /graphql (POST JSON; GET for queries only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from cross_web import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from api.context import Context
+from api.errors import Code, shape_error
+
+
+def error_response(
+    status: int, message: str, code: Code = Code.BAD_USER_INPUT, **headers: str
+) -> Response:
+    body = {"errors": [{"message": message, "extensions": {"code": str(code)}}]}
+    return Response(
+        orjson.dumps(body), status_code=status, media_type="application/json", headers=headers
+    )
+
+
+class GraphQLApp(GraphQL):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as exc:
+            # strawberry answers bad requests in plain text; clients want JSON with a code
+            response = error_response(exc.status_code, exc.reason)
+        await response(scope, receive, send)
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        return Context(
+            state=request.app.state.atrium,
+            request_id=request.state.request_id,
+            principal=getattr(request.state, "principal", None),
+        )
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        data: GraphQLHTTPResponse = {"data": result.data}
+        if result.errors:
+            request_id = request.state.request_id
+            data["errors"] = [shape_error(e, request_id).formatted for e in result.errors]
+        if result.extensions:
+            data["extensions"] = result.extensions
+        return data
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)

@@ -1,0 +1,25 @@
+"""`node(id:)`: any object by its global id, under the same rules as every other route."""
+
+from __future__ import annotations
+
+import strawberry
+
+from api.errors import AppError, Code, forbidden
+from api.relay import NODE_RESOLVERS, Node, from_global_id
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Fetch any object by its global id.")
+    async def node(self, info: strawberry.Info, id: strawberry.ID) -> Node | None:
+        type_name, uuid = from_global_id(id)
+        registered = NODE_RESOLVERS.get(type_name)
+        if registered is None:
+            raise AppError(Code.NOT_FOUND, "No such object.")
+        entity, resolve = registered
+        if not info.context.policy.can(entity, "read"):
+            raise forbidden(f"Your role may not read {entity}.")
+        found = await resolve(info.context, uuid)
+        if found is None:
+            raise AppError(Code.NOT_FOUND, "No such object.")
+        return found

@@ -1,0 +1,113 @@
+"""Relay conventions: opaque global ids, the Node interface, connections and paging."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Awaitable, Callable
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+import strawberry
+
+from api.errors import AppError, Code, bad_input
+from domain.pagination import Page, PageRequest
+
+T = TypeVar("T")
+
+
+def to_global_id(type_name: str, id: UUID) -> strawberry.ID:
+    raw = f"{type_name}:{id}".encode()
+    return strawberry.ID(base64.urlsafe_b64encode(raw).decode().rstrip("="))
+
+
+def from_global_id(
+    global_id: str, expected: str | tuple[str, ...] | None = None
+) -> tuple[str, UUID]:
+    """Decode a global id. A malformed id, or one of another type, is NOT_FOUND — the
+    same answer as for an id that does not exist (or belongs to another tenant)."""
+    not_found = AppError(Code.NOT_FOUND, "No such object.")
+    try:
+        raw = base64.urlsafe_b64decode(global_id + "=" * (-len(global_id) % 4)).decode()
+        type_name, _, value = raw.partition(":")
+        uuid = UUID(value)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise not_found from None
+    if expected is not None:
+        allowed = (expected,) if isinstance(expected, str) else expected
+        if type_name not in allowed:
+            raise not_found
+    return type_name, uuid
+
+
+@strawberry.interface(description="An object with a global, opaque id.")
+class Node:
+    id: strawberry.ID
+
+
+# type name -> (entity, async (context, uuid) -> object | None); registered by each area.
+# The resolver applies the record scope; node(id:) checks the entity's read action.
+NodeResolver = Callable[[Any, UUID], Awaitable[Any]]
+NODE_RESOLVERS: dict[str, tuple[str, NodeResolver]] = {}
+
+
+def node_resolver(type_name: str, entity: str) -> Callable[[NodeResolver], NodeResolver]:
+    def register(fn: NodeResolver) -> NodeResolver:
+        NODE_RESOLVERS[type_name] = (entity, fn)
+        return fn
+
+    return register
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+
+    @strawberry.field
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+
+def page_request(
+    info: Any, first: int | None, after: str | None, last: int | None, before: str | None
+) -> PageRequest:
+    """Validate paging arguments: default 50, capped at the configured maximum."""
+    settings = info.context.settings
+    if first is not None and last is not None:
+        raise bad_input("Pass either `first` or `last`, not both.")
+    for name, value in (("first", first), ("last", last)):
+        if value is not None and not 0 <= value <= settings.max_page_size:
+            raise bad_input(
+                f"`{name}` must be between 0 and {settings.max_page_size}.", argument=name
+            )
+    if first is None and last is None:
+        first = settings.default_page_size
+    return PageRequest(first=first, after=after, last=last, before=before)
+
+
+def connection(page: Page, to_node: Callable[[Any], T]) -> Connection[T]:
+    edges = [Edge(cursor=c, node=to_node(r)) for r, c in zip(page.rows, page.cursors, strict=True)]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=page.has_previous,
+            start_cursor=page.cursors[0] if page.cursors else None,
+            end_cursor=page.cursors[-1] if page.cursors else None,
+        ),
+    )

@@ -1,0 +1,60 @@
+"""Settings come from the environment (prefix ATRIUM_, plus the conventional DATABASE_URL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ATRIUM_", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+
+    # Owner connection: runs migrations and provisioning of database roles. When unset,
+    # an embedded PostgreSQL is started under data_dir.
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "ATRIUM_DATABASE_URL")
+    )
+    # The server's own connection, as the non-owner app role. Derived from database_url
+    # (same host and database, user app_db_role) when unset.
+    app_database_url: str | None = None
+    app_db_role: str = "atrium_app"
+    app_db_password: SecretStr | None = None
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+
+    data_dir: Path = Path(".atrium")
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    # Tokens. Locally issued tokens are signed with a key kept in data_dir; an external
+    # identity provider is configured by issuer, audience and JWKS URL.
+    jwt_issuer: str = "atrium"
+    jwt_audience: str = "atrium-api"
+    jwks_url: str | None = None
+    jwt_leeway_seconds: int = 30
+    tenant_claim: str = "tid"
+    token_ttl_seconds: int = 8 * 3600
+
+    # Request limits.
+    max_body_bytes: int = 1_000_000
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 4000
+    max_root_fields: int = 20
+    default_page_size: int = 50
+    max_page_size: int = 200
+
+    log_level: str = "INFO"
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def introspection(self) -> bool:
+        return not self.production

@@ -1,0 +1,72 @@
+"""Who am I, in which tenant, and what may I do."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import strawberry
+
+from api.relay import to_global_id
+from tenants.access.catalog import catalog
+from tenants.access.policy import Policy, Read
+
+
+@strawberry.type(description="The signed-in user's own account.")
+class ViewerUser:
+    uuid: strawberry.Private[UUID]
+    email: str
+    name: str
+    role_key: str = strawberry.field(description="Key of the user's role, e.g. `sales_rep`.")
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return to_global_id("User", self.uuid)
+
+
+@strawberry.type
+class Tenant:
+    uuid: strawberry.Private[UUID]
+    slug: str
+    name: str
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return to_global_id("Tenant", self.uuid)
+
+
+@strawberry.type(description="What the viewer's role allows on one entity type.")
+class EntityPermission:
+    entity: str
+    actions: list[str]
+    scope: str | None = strawberry.field(description="own, team or all; null without access.")
+    readable_fields: list[str]
+    own_record_fields: list[str] = strawberry.field(
+        description="Fields readable only on the viewer's own record (e.g. their own salary)."
+    )
+    writable_fields: list[str]
+
+
+def entity_permissions(policy: Policy) -> list[EntityPermission]:
+    out = []
+    for spec in catalog().entities.values():
+        grant = policy.grants.get(spec.name)
+        readable = [f for f in spec.fields if policy.read(spec.name, f) is Read.ALLOW]
+        own = [f for f in spec.fields if policy.read(spec.name, f) is Read.SELF]
+        out.append(
+            EntityPermission(
+                entity=spec.name,
+                actions=sorted(grant.actions) if grant else [],
+                scope=grant.scope if grant and grant.actions else None,
+                readable_fields=readable,
+                own_record_fields=own,
+                writable_fields=[f for f in spec.fields if policy.can_write(spec.name, f)],
+            )
+        )
+    return out
+
+
+@strawberry.type(description="The caller: user, tenant and permissions.")
+class Viewer:
+    user: ViewerUser
+    tenant: Tenant
+    permissions: list[EntityPermission]

@@ -1,0 +1,37 @@
+"""Table definitions shared by every area.
+
+Tables are SQLAlchemy Core `Table`s: read paths map rows to light objects, never ORM
+entities. The migrations are the source of truth for the database (policies, grants,
+triggers); these definitions describe the columns the code reads and writes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import UUID
+
+metadata = sa.MetaData()
+
+
+def tenant_table(name: str, *columns: Any, versioned: bool = True) -> sa.Table:
+    """A tenant-owned table: composite key (tenant_id, id) and timestamps."""
+    extra: list[Any] = [
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    ]
+    if versioned:
+        extra.append(sa.Column("version", sa.Integer, nullable=False, server_default="1"))
+    return sa.Table(
+        name,
+        metadata,
+        # the database fills both (current tenant setting, gen_random_uuid()); code
+        # stamps tenant_id explicitly too, RLS being the backstop
+        sa.Column(
+            "tenant_id", UUID(as_uuid=True), primary_key=True, server_default=sa.FetchedValue()
+        ),
+        sa.Column("id", UUID(as_uuid=True), primary_key=True, server_default=sa.FetchedValue()),
+        *columns,
+        *extra,
+    )

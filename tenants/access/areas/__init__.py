@@ -1,0 +1,5 @@
+"""Every area's access declarations. An area added here is protected everywhere."""
+
+from tenants.access.areas import admin
+
+AREAS = (admin.AREA,)

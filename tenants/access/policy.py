@@ -1,0 +1,131 @@
+"""A role's permissions, compiled for fast checks, and validated against the catalog.
+
+Stored form (roles.permissions, jsonb):
+    {"Employee": {"actions": ["read", "update"], "scope": "all",
+                  "read": ["name", "title"], "write": ["title"]}}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from tenants.access.catalog import SCOPES, Catalog, catalog
+
+
+class Read(Enum):
+    ALLOW = "allow"
+    SELF = "self"  # readable on the viewer's own row only
+    DENY = "deny"
+
+
+@dataclass(frozen=True)
+class EntityGrant:
+    actions: frozenset[str]
+    scope: str
+    read: frozenset[str]
+    write: frozenset[str]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "actions": sorted(self.actions),
+            "scope": self.scope,
+            "read": sorted(self.read),
+            "write": sorted(self.write),
+        }
+
+
+class PolicyError(ValueError):
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(message for _, message in problems))
+        self.problems = problems  # (path, message)
+
+
+class Policy:
+    def __init__(self, grants: Mapping[str, EntityGrant], cat: Catalog | None = None) -> None:
+        self.grants = dict(grants)
+        self._catalog = cat or catalog()
+
+    # -- checks -------------------------------------------------------------
+    def can(self, entity: str, action: str) -> bool:
+        grant = self.grants.get(entity)
+        return grant is not None and action in grant.actions
+
+    def scope(self, entity: str) -> str | None:
+        grant = self.grants.get(entity)
+        return grant.scope if grant else None
+
+    def read(self, entity: str, field: str) -> Read:
+        grant = self.grants.get(entity)
+        if field == "id" and grant is not None and "read" in grant.actions:
+            return Read.ALLOW
+        if grant is not None and "read" in grant.actions and field in grant.read:
+            return Read.ALLOW
+        spec = self._catalog.entities.get(entity)
+        if spec is not None and field in spec.self_readable:
+            return Read.SELF
+        return Read.DENY
+
+    def can_read(self, entity: str, field: str) -> bool:
+        return self.read(entity, field) is Read.ALLOW
+
+    def can_write(self, entity: str, field: str) -> bool:
+        grant = self.grants.get(entity)
+        return grant is not None and field in grant.write
+
+    def covers(self, other: Policy) -> list[str]:
+        """What `other` grants beyond this policy (empty when it grants nothing more)."""
+        excess: list[str] = []
+        order = {s: i for i, s in enumerate(SCOPES)}
+        for entity, theirs in other.grants.items():
+            mine = self.grants.get(entity)
+            if mine is None:
+                if theirs.actions or theirs.read or theirs.write:
+                    excess.append(entity)
+                continue
+            excess += [f"{entity}.{a}" for a in sorted(theirs.actions - mine.actions)]
+            if theirs.actions and order[theirs.scope] > order[mine.scope]:
+                excess.append(f"{entity} scope {theirs.scope}")
+            excess += [f"{entity}.{f} (read)" for f in sorted(theirs.read - mine.read)]
+            excess += [f"{entity}.{f} (write)" for f in sorted(theirs.write - mine.write)]
+        return excess
+
+    # -- storage ------------------------------------------------------------
+    def as_json(self) -> dict[str, Any]:
+        return {name: grant.as_json() for name, grant in sorted(self.grants.items())}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], cat: Catalog | None = None) -> Policy:
+        """Parse and validate; raises PolicyError listing every problem found."""
+        cat = cat or catalog()
+        problems: list[tuple[str, str]] = []
+        grants: dict[str, EntityGrant] = {}
+        if not isinstance(data, Mapping):
+            raise PolicyError([("permissions", "must be an object keyed by entity")])
+        for entity, raw in data.items():
+            spec = cat.entities.get(entity)
+            if spec is None:
+                problems.append((entity, f"unknown entity {entity!r}"))
+                continue
+            if not isinstance(raw, Mapping):
+                problems.append((entity, "must be an object"))
+                continue
+            actions = frozenset(raw.get("actions", ()))
+            for a in sorted(actions - set(spec.actions)):
+                problems.append((f"{entity}.actions", f"{entity} has no action {a!r}"))
+            scope = raw.get("scope", "all")
+            if scope not in SCOPES:
+                problems.append((f"{entity}.scope", f"unknown scope {scope!r} (own, team, all)"))
+            read = frozenset(raw.get("read", ()))
+            write = frozenset(raw.get("write", ()))
+            for kind, names in (("read", read), ("write", write)):
+                for f in sorted(names - set(spec.fields)):
+                    problems.append((f"{entity}.{kind}", f"{entity} has no field {f!r}"))
+            for f in sorted(write & set(spec.readonly)):
+                problems.append((f"{entity}.write", f"{entity}.{f} is read-only"))
+            grants[entity] = EntityGrant(actions, scope, read, write)
+        if problems:
+            raise PolicyError(problems)
+        return cls(grants, cat)
