@@ -23,12 +23,17 @@ from api.access import AccessCache, install_guards
 from api.extensions import TenantTransaction
 from api.settings import Settings
 from api.viewer import queries as viewer_queries
+from tenants.access.areas import area_modules
 
-# Each business area contributes a Query and/or Mutation class; add new areas here.
-QUERIES: tuple[type, ...] = (viewer_queries.Query, node.Query)
-MUTATIONS: tuple[type, ...] = ()
-# Types reachable only through node(id:) or fragments must be listed explicitly.
-EXTRA_TYPES: tuple[type, ...] = ()
+
+def _collect() -> tuple[tuple[type, ...], tuple[type, ...], tuple[type, ...]]:
+    """Every area's `api/<area>/queries.py: Query`, `mutations.py: Mutation`, and
+    `types.py: NODE_TYPES` (types reachable only through node(id:) or fragments)."""
+    queries = [viewer_queries.Query, node.Query]
+    queries += [m.Query for m in area_modules("api", "queries")]
+    mutations = [m.Mutation for m in area_modules("api", "mutations")]
+    types = [t for m in area_modules("api", "types") for t in getattr(m, "NODE_TYPES", ())]
+    return tuple(queries), tuple(mutations), tuple(types)
 
 
 class AtriumSchema(strawberry.Schema):
@@ -53,10 +58,11 @@ def build_schema(settings: Settings | None = None) -> AtriumSchema:
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
+    queries, mutations, types = _collect()
     schema = AtriumSchema(
-        query=merge_types("Query", QUERIES),
-        mutation=merge_types("Mutation", MUTATIONS) if MUTATIONS else None,
-        types=EXTRA_TYPES,
+        query=merge_types("Query", queries),
+        mutation=merge_types("Mutation", mutations) if mutations else None,
+        types=types,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not settings.introspection),
     )

@@ -7,12 +7,13 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from tenants.access.areas import area_modules
 from tenants.provisioning import ProvisionedTenant, create_tenant
 
-# Each area appends a coroutine that seeds what every new tenant starts with
-# (the default sales pipeline, say). Called with the transaction bound to the tenant.
+# An area seeds what every new tenant starts with (the default sales pipeline, say)
+# in `domain/<area>/defaults.py: async def seed_defaults(conn, tenant_id)`, called with
+# the transaction bound to the new tenant.
 TenantSeeder = Callable[[AsyncConnection, UUID], Awaitable[None]]
-TENANT_DEFAULTS: list[TenantSeeder] = []
 
 
 async def provision_tenant(
@@ -21,6 +22,6 @@ async def provision_tenant(
     tenant = await create_tenant(
         conn, slug=slug, name=name, admin_email=admin_email, admin_name=admin_name
     )
-    for seed in TENANT_DEFAULTS:
-        await seed(conn, tenant.id)
+    for module in area_modules("domain", "defaults"):
+        await module.seed_defaults(conn, tenant.id)
     return tenant

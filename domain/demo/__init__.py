@@ -1,18 +1,19 @@
 """The demo: two tenants, `acme` and `globex`, with a user for every built-in role.
 
 Idempotent: a tenant that exists already is left as it is. Each area adds its demo
-data by appending to AREA_SEEDERS (called with the transaction bound to the tenant).
+data in `domain/<area>/demo.py: async def seed(demo: DemoSeed)`, called in area order
+with the transaction bound to the tenant.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.tenancy import provision_tenant
+from tenants.access.areas import area_modules
 from tenants.access.builtin import ADMIN_ROLE, BUILTIN_ROLES
 from tenants.provisioning import create_user, tenant_id_by_slug, user_id_by_email
 from tenants.session import bind_tenant
@@ -26,10 +27,6 @@ class DemoSeed:
     tenant_id: UUID
     slug: str
     users: dict[str, UUID]  # role key -> user id ("tenant_admin" is the admin)
-
-
-AreaSeeder = Callable[[DemoSeed], Awaitable[None]]
-AREA_SEEDERS: list[AreaSeeder] = []
 
 
 def demo_email(role_key: str, slug: str) -> str:
@@ -71,8 +68,8 @@ async def seed_demo(engine: AsyncEngine) -> list[DemoUser]:
                             name=f"{role.name} ({name})",
                             role_key=role.key,
                         )
-                for seeder in AREA_SEEDERS:
-                    await seeder(DemoSeed(conn, tenant_id, slug, users))
+                for module in area_modules("domain", "demo"):
+                    await module.seed(DemoSeed(conn, tenant_id, slug, users))
             await bind_tenant(conn, tenant_id)
             for role in BUILTIN_ROLES:
                 email = demo_email(role.key, slug)
