@@ -70,6 +70,16 @@ def entity_of(gtype: Any) -> str | None:
     return getattr(_origin(gtype), "__entity__", None)
 
 
+def returned_entity(gtype: Any) -> str | None:
+    """The entity a type stands for: its own, or its item's for Connection[T] / Edge[T]."""
+    entity = entity_of(gtype)
+    if entity is None:
+        definition = (getattr(gtype, "extensions", None) or {}).get(DEFINITION)
+        for item in (getattr(definition, "type_var_map", None) or {}).values():
+            entity = getattr(item, "__entity__", None) or entity
+    return entity
+
+
 def field_access(field: GraphQLField) -> tuple[str, str] | None:
     definition = (field.extensions or {}).get(DEFINITION)
     metadata = getattr(definition, "metadata", None) or {}
@@ -123,8 +133,7 @@ def _rule_for(
             return Rule(f"Your role may not read {parent_entity}.{name}.")
         if decision is Read.SELF:
             return Rule(f"Your role may read {parent_entity}.{name} on your own record only.", True)
-    target = get_named_type(field.type)
-    target_entity = entity_of(target)
+    target_entity = returned_entity(get_named_type(field.type))
     if target_entity is not None and not policy.can(target_entity, "read"):
         return Rule(f"Your role may not read {target_entity}.")
     return None
