@@ -16,7 +16,9 @@ Two halves, both fed by the catalog (tenants/access) and the caller's policy:
 
 Type and argument metadata is declared where the types are: `__entity__` on
 strawberry types and inputs, `__reveals__` on filter inputs for keys that are not
-plain fields, `metadata={"access": (entity, action)}` on root fields.
+plain fields, `__writes__` on mutation inputs for keys that write fields under
+another name (`{"roleId": ("role",)}`), `__locators__` for keys that only locate
+the row, `metadata={"access": (entity, action)}` on root fields.
 """
 
 from __future__ import annotations
@@ -68,6 +70,16 @@ def _origin(gtype: Any) -> Any:
 
 def entity_of(gtype: Any) -> str | None:
     return getattr(_origin(gtype), "__entity__", None)
+
+
+def returned_entity(gtype: Any) -> str | None:
+    """The entity a type stands for: its own, or its item's for Connection[T] / Edge[T]."""
+    entity = entity_of(gtype)
+    if entity is None:
+        definition = (getattr(gtype, "extensions", None) or {}).get(DEFINITION)
+        for item in (getattr(definition, "type_var_map", None) or {}).values():
+            entity = getattr(item, "__entity__", None) or entity
+    return entity
 
 
 def field_access(field: GraphQLField) -> tuple[str, str] | None:
@@ -123,8 +135,7 @@ def _rule_for(
             return Rule(f"Your role may not read {parent_entity}.{name}.")
         if decision is Read.SELF:
             return Rule(f"Your role may read {parent_entity}.{name} on your own record only.", True)
-    target = get_named_type(field.type)
-    target_entity = entity_of(target)
+    target_entity = returned_entity(get_named_type(field.type))
     if target_entity is not None and not policy.can(target_entity, "read"):
         return Rule(f"Your role may not read {target_entity}.")
     return None
@@ -256,13 +267,16 @@ def _input_check(input_type: GraphQLInputType) -> ArgCheck:
         if not isinstance(gtype, GraphQLInputObjectType):
             return
         entity = entity_of(gtype)
-        locators = getattr(_origin(gtype), "__locators__", LOCATOR_KEYS)
+        origin = _origin(gtype)
+        locators = getattr(origin, "__locators__", LOCATOR_KEYS)
+        writes: Mapping[str, tuple[str, ...]] = getattr(origin, "__writes__", {})
         for item in value if isinstance(value, list) else [value]:
             for key, sub in item.items():
                 if key in locators:
                     continue
-                if entity is not None and not policy.can_write(entity, key):
-                    raise forbidden(f"Your role may not write {entity}.{key}.")
+                for f in writes.get(key, (key,)):
+                    if entity is not None and not policy.can_write(entity, f):
+                        raise forbidden(f"Your role may not write {entity}.{f}.")
                 if sub is not None:
                     check(policy, sub, gtype.fields[key].type)
 

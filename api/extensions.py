@@ -40,12 +40,26 @@ def _operation(execution_context: object) -> OperationDefinitionNode | None:
     return next((o for o in operations if o.name and o.name.value == name), None)
 
 
+def _may_commit(result: object) -> bool:
+    """A mutation commits unless something failed. A FORBIDDEN *read* inside a payload
+    (e.g. `createEmployee { employee { salary } }` without salary read) does not undo
+    the write; a failed mutation field, a refused write or any unexpected error does."""
+    if result is None:
+        return False
+    for error in getattr(result, "errors", None) or ():
+        original = error.original_error
+        code = (getattr(original, "extensions", None) or {}).get("code")
+        if code != Code.FORBIDDEN or error.path is None or len(error.path) <= 1:
+            return False
+    return True
+
+
 class TenantTransaction(SchemaExtension):
     """One transaction per operation, bound to the caller's tenant.
 
-    Queries run read-only. A mutation commits only when no top-level error occurred,
-    so a FORBIDDEN write or an unexpected failure leaves nothing behind; business
-    failures (userErrors) are rolled back by the mutation's own savepoint.
+    Queries run read-only. A mutation commits only when it did not fail (see
+    _may_commit), so a FORBIDDEN write or an unexpected failure leaves nothing behind;
+    business failures (userErrors) are rolled back by the mutation's own savepoint.
     """
 
     async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
@@ -79,8 +93,7 @@ class TenantTransaction(SchemaExtension):
                         ec.graphql_document, actor.role_id, actor.role_version, actor.policy
                     )
                 yield
-                result = ec.result
-                if readonly or result is None or getattr(result, "errors", None):
+                if readonly or not _may_commit(ec.result):
                     await transaction.rollback()
                 else:
                     await transaction.commit()

@@ -111,3 +111,14 @@ def connection(page: Page, to_node: Callable[[Any], T]) -> Connection[T]:
             end_cursor=page.cursors[-1] if page.cursors else None,
         ),
     )
+
+
+def local_id(global_id: str, expected: str, field: str) -> UUID:
+    """A global id given inside a mutation input: a wrong one is a NOT_FOUND userError
+    on that field (raised as a domain error inside the service call)."""
+    from domain.errors import NotFound
+
+    try:
+        return from_global_id(global_id, expected)[1]
+    except AppError:
+        raise NotFound(f"No such {expected.lower()}.", field=field) from None

@@ -59,9 +59,10 @@ class Policy:
 
     def read(self, entity: str, field: str) -> Read:
         grant = self.grants.get(entity)
-        if field == "id" and grant is not None and "read" in grant.actions:
-            return Read.ALLOW
-        if grant is not None and "read" in grant.actions and field in grant.read:
+        if grant is None or "read" not in grant.actions:
+            # no route reaches a row of an entity the role cannot read, its own included
+            return Read.DENY
+        if field == "id" or field in grant.read:
             return Read.ALLOW
         spec = self._catalog.entities.get(entity)
         if spec is not None and field in spec.self_readable:
