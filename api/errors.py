@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from graphql import GraphQLError
+from strawberry.exceptions import StrawberryInputCoercionError
 
 from domain.errors import DomainError
 
@@ -50,8 +51,8 @@ def bad_input(message: str, **extra: Any) -> AppError:
 def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
     """Give every error a code; mask and log the unexpected ones."""
     original = error.original_error
-    if original is None:
-        # parse and validation errors are the client's
+    if original is None or isinstance(original, StrawberryInputCoercionError):
+        # parse and validation errors, and variables a scalar refused, are the client's
         if not (error.extensions or {}).get("code"):
             error.extensions = {**(error.extensions or {}), "code": str(Code.BAD_USER_INPUT)}
         return error
