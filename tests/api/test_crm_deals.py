@@ -73,7 +73,9 @@ async def test_stage_of_another_pipeline_is_refused(gql, tenant):
     )
     deal = await create_deal(gql, admin, (await create_customer(gql, admin))["id"])
     foreign_stage = other["pipeline"]["stages"][0]["id"]
-    payload = await mutate(gql, "moveDealStage", {"id": deal["id"], "stage": foreign_stage}, admin, DEAL)
+    payload = await mutate(
+        gql, "moveDealStage", {"id": deal["id"], "stage": foreign_stage}, admin, DEAL
+    )
     assert payload["userErrors"][0]["field"] == "stage"
     assert (await row(tenant, deals, deal["id"])).stage_id == uuid_of(deal["stage"]["id"])
 
@@ -85,10 +87,22 @@ async def test_move_win_and_history(gql, tenant):
     deal = await create_deal(gql, rep, (await create_customer(gql, rep))["id"])
     assert (deal["stage"]["name"], deal["status"]) == ("Qualification", "OPEN")
 
-    moved = await ok(gql, "moveDealStage", {"id": deal["id"], "stage": names["Proposal"], "version": 1}, rep, DEAL)
+    moved = await ok(
+        gql,
+        "moveDealStage",
+        {"id": deal["id"], "stage": names["Proposal"], "version": 1},
+        rep,
+        DEAL,
+    )
     assert (moved["deal"]["stage"]["name"], moved["deal"]["probability"]) == ("Proposal", "50.00")
 
-    stale = await mutate(gql, "moveDealStage", {"id": deal["id"], "stage": names["Negotiation"], "version": 1}, rep, DEAL)
+    stale = await mutate(
+        gql,
+        "moveDealStage",
+        {"id": deal["id"], "stage": names["Negotiation"], "version": 1},
+        rep,
+        DEAL,
+    )
     assert stale["userErrors"][0]["code"] == "CONFLICT"
 
     won = await ok(gql, "winDeal", {"id": deal["id"]}, rep, DEAL)
@@ -107,7 +121,10 @@ async def test_move_win_and_history(gql, tenant):
     query = """query($id: ID!) { node(id: $id) { ... on Deal {
         history { event by { name } fromStage { name } toStage { name } } } } }"""
     history = (await gql(query, {"id": deal["id"]}, token=rep)).ok()["node"]["history"]
-    assert [(h["event"], h["fromStage"] and h["fromStage"]["name"], h["toStage"]["name"]) for h in history] == [
+    assert [
+        (h["event"], h["fromStage"] and h["fromStage"]["name"], h["toStage"]["name"])
+        for h in history
+    ] == [
         ("CREATED", None, "Qualification"),
         ("MOVED", "Qualification", "Proposal"),
         ("WON", "Proposal", "Won"),
@@ -120,7 +137,13 @@ async def test_lose_needs_a_reason(gql, tenant):
     deal = await create_deal(gql, admin, (await create_customer(gql, admin))["id"])
     payload = await mutate(gql, "loseDeal", {"id": deal["id"], "reason": " "}, admin, DEAL)
     assert payload["userErrors"][0]["field"] == "reason"
-    lost = await ok(gql, "loseDeal", {"id": deal["id"], "reason": "Too expensive"}, admin, "deal { status lostReason }")
+    lost = await ok(
+        gql,
+        "loseDeal",
+        {"id": deal["id"], "reason": "Too expensive"},
+        admin,
+        "deal { status lostReason }",
+    )
     assert lost["deal"] == {"status": "LOST", "lostReason": "Too expensive"}
 
 

@@ -58,7 +58,9 @@ async def test_sales_rep_sees_and_edits_only_own_leads(gql, tenant):
     data = (await gql(LEADS, token=tenant.token(rep_a))).ok()
     assert [n["name"] for n in data["leads"]["nodes"]] == ["Mine"]
 
-    node = await gql("query($id: ID!) { node(id: $id) { id } }", {"id": theirs["id"]}, token=tenant.token(rep_a))
+    node = await gql(
+        "query($id: ID!) { node(id: $id) { id } }", {"id": theirs["id"]}, token=tenant.token(rep_a)
+    )
     assert node.codes == ["NOT_FOUND"]
 
     input = {"id": theirs["id"], "version": 1, "name": "Stolen"}
@@ -96,12 +98,12 @@ async def test_roles_without_leads_see_none_and_write_none(gql, tenant, role):
     assert node.codes == ["FORBIDDEN"]
 
     result = await gql(
-        "mutation { createLead(input: {name: \"X\"}) { lead { id } userErrors { code } } }",
+        'mutation { createLead(input: {name: "X"}) { lead { id } userErrors { code } } }',
         token=token,
     )
     assert result.codes == ["FORBIDDEN"]
     result = await gql(
-        "mutation($id: ID!) { updateLead(input: {id: $id, version: 1, name: \"X\"}) { lead { id } } }",
+        'mutation($id: ID!) { updateLead(input: {id: $id, version: 1, name: "X"}) { lead { id } } }',
         {"id": lead["id"]},
         token=token,
     )
@@ -127,9 +129,19 @@ async def test_anonymous_and_other_tenant(gql, tenant, other_tenant):
 
 async def test_stale_version_is_a_conflict(gql, tenant):
     lead = await create_lead(gql, tenant.admin_token)
-    await ok(gql, "updateLead", {"id": lead["id"], "version": 1, "status": "CONTACTED"}, tenant.admin_token, UPDATE)
+    await ok(
+        gql,
+        "updateLead",
+        {"id": lead["id"], "version": 1, "status": "CONTACTED"},
+        tenant.admin_token,
+        UPDATE,
+    )
     payload = await mutate(
-        gql, "updateLead", {"id": lead["id"], "version": 1, "name": "Late"}, tenant.admin_token, UPDATE
+        gql,
+        "updateLead",
+        {"id": lead["id"], "version": 1, "name": "Late"},
+        tenant.admin_token,
+        UPDATE,
     )
     assert payload["userErrors"][0]["code"] == "CONFLICT"
     stored = await row(tenant, leads, lead["id"])
