@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.errors import Conflict, DomainError, NotFound
+from domain.money import amount
 from tenants.models import users
 from tenants.principal import Actor
 
@@ -61,6 +63,24 @@ def email(value: str | None, field: str = "email") -> str | None:
     if text is not None and not EMAIL.match(text):
         raise DomainError(f"{text!r} is not a valid email address.", field=field)
     return text
+
+
+MAX_MONEY = Decimal(10) ** 14  # numeric(18, 4)
+
+
+def money(value: Any, field: str) -> Decimal:
+    """A non-negative amount that fits the money columns."""
+    result = amount(value, field=field)
+    if result >= MAX_MONEY:
+        raise DomainError(f"{field} must be less than {MAX_MONEY:,}.", field=field)
+    return result
+
+
+def percent(value: Any, field: str = "probability") -> Decimal:
+    result = amount(value, field=field)
+    if result > 100:
+        raise DomainError(f"{field} is between 0 and 100.", field=field)
+    return result
 
 
 def choice(value: str, allowed: tuple[str, ...], field: str) -> str:

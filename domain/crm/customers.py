@@ -15,6 +15,7 @@ from domain.crm.common import (
     choice,
     email,
     fetch_one,
+    money,
     optional_text,
     patch,
     require_user,
@@ -23,7 +24,7 @@ from domain.crm.common import (
 )
 from domain.crm.models import contacts, customers
 from domain.errors import DomainError
-from domain.money import amount, currency
+from domain.money import currency
 from tenants.principal import Actor
 
 KINDS = ("company", "person")
@@ -60,7 +61,7 @@ def address(value: dict[str, Any] | None, field: str) -> dict[str, Any] | None:
 def _credit(limit: Any, code: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if limit is not UNSET:
-        out["credit_limit"] = None if limit is None else amount(limit, field="creditLimit")
+        out["credit_limit"] = None if limit is None else money(limit, "creditLimit")
     if code is not UNSET:
         out["credit_currency"] = None if code is None else currency(code, field="creditCurrency")
     return out

@@ -17,15 +17,16 @@ from domain.crm.common import (
     UNSET,
     check_owner,
     fetch_one,
+    money,
     owned,
     patch,
+    percent,
     require_user,
     required_text,
     update_versioned,
 )
 from domain.crm.models import contacts, customers, deal_stage_changes, deals
 from domain.errors import DomainError
-from domain.money import amount as money_amount
 from domain.money import currency as money_currency
 from tenants.principal import Actor
 
@@ -45,13 +46,6 @@ class DealDraft:
     probability: Decimal | str | None = None
     expected_close_on: date | None = None
     lead_id: UUID | None = None
-
-
-def _probability(value: Decimal | str) -> Decimal:
-    result = money_amount(value, field="probability")
-    if result > 100:
-        raise DomainError("probability is between 0 and 100.", field="probability")
-    return result
 
 
 async def _check_contact(conn: AsyncConnection, contact_id: UUID, customer_id: UUID) -> None:
@@ -82,7 +76,7 @@ async def record_change(
 
 async def create_deal(conn: AsyncConnection, actor: Actor, draft: DealDraft) -> sa.Row[Any]:
     title = required_text(draft.title, "title", max_length=300)
-    value = money_amount(draft.amount)
+    value = money(draft.amount, "amount")
     code = money_currency(draft.currency)
     owner_id = draft.owner_id or actor.user_id
     check_owner(actor, ENTITY, owner_id)
@@ -105,9 +99,7 @@ async def create_deal(conn: AsyncConnection, actor: Actor, draft: DealDraft) -> 
         else:
             await pl.get_pipeline(conn, pipeline_id)
         stage = await pl.first_open_stage(conn, pipeline_id)
-    probability = (
-        stage.probability if draft.probability is None else _probability(draft.probability)
-    )
+    probability = stage.probability if draft.probability is None else percent(draft.probability)
     row = (
         await conn.execute(
             sa.insert(deals)
@@ -152,11 +144,9 @@ async def update_deal(
     changes = patch(
         {
             "title": title if title is UNSET else required_text(title, "title", max_length=300),
-            "amount": amount if amount in (UNSET, None) else money_amount(amount),
+            "amount": amount if amount in (UNSET, None) else money(amount, "amount"),
             "currency": currency if currency in (UNSET, None) else money_currency(currency),
-            "probability": (
-                probability if probability in (UNSET, None) else _probability(probability)
-            ),
+            "probability": (probability if probability in (UNSET, None) else percent(probability)),
             "expected_close_on": expected_close_on,
             "customer_id": customer_id,
             "contact_id": contact_id,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -64,12 +65,14 @@ def duplicate(name: str) -> DomainError:
     )
 
 
-async def _write(conn: AsyncConnection, statement: Any, name_hint: str) -> sa.Row[Any]:
+@asynccontextmanager
+async def _email_race() -> AsyncIterator[None]:
+    """A concurrent write of the same email that won the race after our check."""
     try:
-        return (await conn.execute(statement)).one()
-    except sa.exc.IntegrityError as exc:  # a concurrent insert won the race
+        yield
+    except sa.exc.IntegrityError as exc:
         if "ux_leads_email" in str(exc.orig):
-            raise duplicate(name_hint) from None
+            raise duplicate("another lead") from None
         raise
 
 
@@ -89,7 +92,8 @@ async def create_lead(conn: AsyncConnection, actor: Actor, draft: LeadDraft) -> 
         await require_user(conn, draft.owner_id, "owner")
     await _refuse_duplicate(conn, values["email"], None)
     statement = sa.insert(leads).values(tenant_id=actor.tenant_id, **values).returning(*leads.c)
-    return await _write(conn, statement, "another lead")
+    async with _email_race():
+        return (await conn.execute(statement)).one()
 
 
 async def update_lead(
@@ -130,7 +134,10 @@ async def update_lead(
         await require_user(conn, changes["owner_id"], "owner")
     if changes.get("email") is not None:
         await _refuse_duplicate(conn, changes["email"], lead_id)
-    return await update_versioned(conn, leads, lead_id, version, changes, where=scope, label="lead")
+    async with _email_race():
+        return await update_versioned(
+            conn, leads, lead_id, version, changes, where=scope, label="lead"
+        )
 
 
 @dataclass(frozen=True)
@@ -153,17 +160,12 @@ class ConversionDeal:
     expected_close_on: Any = None
 
 
-# a step run after the customer is written; tests use it to fail half-way
-AfterCustomer = Callable[[sa.Row[Any]], Awaitable[None]]
-
-
 async def convert_lead(
     conn: AsyncConnection,
     actor: Actor,
     lead_id: UUID,
     version: int | None,
     deal: ConversionDeal | None = None,
-    after_customer: AfterCustomer | None = None,
 ) -> Conversion:
     """Customer + contact (+ deal) from a lead, all or nothing: the caller runs this in
     one savepoint, so any failure leaves neither customer nor contact nor deal behind."""
@@ -190,8 +192,6 @@ async def convert_lead(
             notes=lead.notes,
         ),
     )
-    if after_customer is not None:
-        await after_customer(customer)
     contact = await create_contact(
         conn,
         actor,

@@ -10,10 +10,9 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.crm.common import fetch_one, required_text, update_versioned
+from domain.crm.common import fetch_one, percent, required_text, update_versioned
 from domain.crm.models import deals, pipeline_stages, pipelines
 from domain.errors import DomainError, NotFound
-from domain.money import amount
 from tenants.principal import Actor
 
 
@@ -36,9 +35,7 @@ def _stage_values(drafts: list[StageDraft]) -> list[dict[str, Any]]:
         if name.lower() in names:
             raise DomainError(f"Stage {name!r} appears twice.", field="stages.name")
         names.add(name.lower())
-        probability = amount(draft.probability, field="stages.probability")
-        if probability > 100:
-            raise DomainError("A probability is between 0 and 100.", field="stages.probability")
+        probability = percent(draft.probability, "stages.probability")
         if draft.is_won and draft.is_lost:
             raise DomainError(f"Stage {name!r} cannot be both won and lost.", field="stages")
         out.append(

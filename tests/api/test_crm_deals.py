@@ -25,6 +25,7 @@ DEALS = "{ deals { nodes { id title owner { name } } } }"
     ("values", "field", "code"),
     [
         ({"amount": "-1"}, "amount", "BAD_USER_INPUT"),
+        ({"amount": "1e20"}, "amount", "BAD_USER_INPUT"),
         ({"currency": "EURO"}, "currency", "BAD_USER_INPUT"),
         ({"title": ""}, "title", "BAD_USER_INPUT"),
         ({"probability": "120"}, "probability", "BAD_USER_INPUT"),
