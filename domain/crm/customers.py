@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -112,7 +113,7 @@ async def update_customer(
 ) -> sa.Row[Any]:
     """`fields` holds only what the client sent, keyed by column name."""
     current = await fetch_one(conn, customers, customer_id, label="customer")
-    checks = {
+    checks: dict[str, Callable[[Any], Any]] = {
         "name": lambda v: required_text(v, "name", max_length=300),
         "kind": lambda v: choice(v, KINDS, "kind"),
         "email": email,
@@ -172,7 +173,7 @@ async def create_contact(
 async def update_contact(
     conn: AsyncConnection, contact_id: UUID, version: int | None, fields: dict[str, Any]
 ) -> sa.Row[Any]:
-    checks = {
+    checks: dict[str, Callable[[Any], Any]] = {
         "name": lambda v: required_text(v, "name", max_length=200),
         "email": email,
         "phone": lambda v: optional_text(v, "phone", max_length=50),
