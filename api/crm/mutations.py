@@ -21,7 +21,7 @@ from api.crm.inputs import (
     LogActivityInput,
     UpdateCustomerInput,
     UpdateLeadInput,
-    sent,
+    arguments,
     target,
 )
 from api.crm.payloads import (
@@ -36,15 +36,6 @@ from api.errors import forbidden
 from api.payloads import run_service
 from domain.crm import activities, customers, leads
 
-# input names -> service argument names
-IDS = {"owner": "owner_id", "customer": "customer_id", "contact": "contact_id"}
-IDS |= {"pipeline": "pipeline_id", "stage": "stage_id", "lead": "lead_id", "deal": "deal_id"}
-
-
-def renamed(values: dict[str, Any], **extra: str) -> dict[str, Any]:
-    names = IDS | extra
-    return {names.get(k, k): v for k, v in values.items()}
-
 
 @strawberry.type
 class FrontOfficeMutation:
@@ -53,7 +44,7 @@ class FrontOfficeMutation:
         ctx = info.context
 
         async def call() -> Any:
-            draft = leads.LeadDraft(**renamed(sent(input)))
+            draft = leads.LeadDraft(**arguments(input))
             return await leads.create_lead(ctx.db, ctx.require_actor(), draft)
 
         row, errors = await run_service(info, call)
@@ -64,7 +55,7 @@ class FrontOfficeMutation:
         ctx = info.context
 
         async def call() -> Any:
-            values = renamed(sent(input), email="email_address")
+            values = arguments(input, email="email_address")
             actor = ctx.require_actor()
             return await leads.update_lead(ctx.db, actor, target(input), input.version, **values)
 
@@ -88,7 +79,7 @@ class FrontOfficeMutation:
         async def call() -> Any:
             opened = None
             if deal is not None:
-                opened = leads.ConversionDeal(**renamed(sent(deal)))
+                opened = leads.ConversionDeal(**arguments(deal))
             version = input.version if given(input.version) else None
             actor = ctx.require_actor()
             return await leads.convert_lead(ctx.db, actor, target(input), version, opened)
@@ -110,7 +101,7 @@ class FrontOfficeMutation:
         ctx = info.context
 
         async def call() -> Any:
-            draft = customers.CustomerDraft(**renamed(sent(input)))
+            draft = customers.CustomerDraft(**arguments(input))
             return await customers.create_customer(ctx.db, ctx.require_actor(), draft)
 
         row, errors = await run_service(info, call)
@@ -123,7 +114,7 @@ class FrontOfficeMutation:
         ctx = info.context
 
         async def call() -> Any:
-            fields = renamed(sent(input))
+            fields = arguments(input)
             actor = ctx.require_actor()
             return await customers.update_customer(
                 ctx.db, actor, target(input), input.version, fields
@@ -139,7 +130,7 @@ class FrontOfficeMutation:
         ctx = info.context
 
         async def call() -> Any:
-            values = renamed(sent(input), email="email_address")
+            values = arguments(input, email="email_address")
             return await customers.create_contact(ctx.db, ctx.require_actor(), **values)
 
         row, errors = await run_service(info, call)
@@ -150,7 +141,7 @@ class FrontOfficeMutation:
         ctx = info.context
 
         async def call() -> Any:
-            values = renamed(sent(input), done="completed", assigned_to="assigned_to")
+            values = arguments(input, done="completed")
             draft = activities.ActivityDraft(**values)
             return await activities.log_activity(ctx.db, ctx.require_actor(), draft)
 
