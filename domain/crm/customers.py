@@ -18,6 +18,7 @@ from domain.crm.common import (
     fetch_one,
     money,
     optional_text,
+    owned,
     patch,
     require_user,
     required_text,
@@ -74,6 +75,21 @@ def _terms(days: Any) -> int:
     return days
 
 
+async def require_customer(
+    conn: AsyncConnection, actor: Actor, customer_id: UUID, field: str = "customer"
+) -> sa.Row[Any]:
+    """A customer the actor may see (record scope), else NOT_FOUND on `field`."""
+    scope = owned(actor, "Customer", customers.c.owner_id)
+    return await fetch_one(conn, customers, customer_id, where=scope, label="customer", field=field)
+
+
+async def require_contact(
+    conn: AsyncConnection, actor: Actor, contact_id: UUID, field: str = "contact"
+) -> sa.Row[Any]:
+    scope = owned(actor, "Contact", contacts.c.owner_id)
+    return await fetch_one(conn, contacts, contact_id, where=scope, label="contact", field=field)
+
+
 async def create_customer(conn: AsyncConnection, actor: Actor, draft: CustomerDraft) -> sa.Row[Any]:
     values: dict[str, Any] = {
         "name": required_text(draft.name, "name", max_length=300),
@@ -112,7 +128,7 @@ async def update_customer(
     fields: dict[str, Any],
 ) -> sa.Row[Any]:
     """`fields` holds only what the client sent, keyed by column name."""
-    current = await fetch_one(conn, customers, customer_id, label="customer")
+    current = await require_customer(conn, actor, customer_id, "id")
     checks: dict[str, Callable[[Any], Any]] = {
         "name": lambda v: required_text(v, "name", max_length=300),
         "kind": lambda v: choice(v, KINDS, "kind"),
@@ -133,7 +149,10 @@ async def update_customer(
     )
     if changes.get("owner_id") is not None:
         await require_user(conn, changes["owner_id"], "owner")
-    return await update_versioned(conn, customers, customer_id, version, changes, label="customer")
+    scope = owned(actor, "Customer", customers.c.owner_id)
+    return await update_versioned(
+        conn, customers, customer_id, version, changes, where=scope, label="customer"
+    )
 
 
 async def create_contact(
@@ -153,7 +172,7 @@ async def create_contact(
         "phone": optional_text(phone, "phone", max_length=50),
         "title": optional_text(title, "title", max_length=200),
     }
-    await fetch_one(conn, customers, customer_id, label="customer", field="customer")
+    await require_customer(conn, actor, customer_id)
     if owner_id is not None:
         await require_user(conn, owner_id, "owner")
     return (
