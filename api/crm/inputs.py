@@ -176,6 +176,18 @@ class CreateContactInput:
     owner: strawberry.ID | None = UNSET
 
 
+@strawberry.input
+class UpdateContactInput:
+    __entity__ = "Contact"
+    id: strawberry.ID
+    version: int
+    name: str | None = UNSET
+    email: str | None = UNSET
+    phone: str | None = UNSET
+    title: str | None = UNSET
+    owner: strawberry.ID | None = UNSET
+
+
 # ----------------------------------------------------------------------------- deals
 @strawberry.input
 class CreateDealInput:

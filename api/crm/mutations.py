@@ -19,6 +19,7 @@ from api.crm.inputs import (
     CreateCustomerInput,
     CreateLeadInput,
     LogActivityInput,
+    UpdateContactInput,
     UpdateCustomerInput,
     UpdateLeadInput,
     arguments,
@@ -132,6 +133,22 @@ class FrontOfficeMutation:
         async def call() -> Any:
             values = arguments(input, email="email_address")
             return await customers.create_contact(ctx.db, ctx.require_actor(), **values)
+
+        row, errors = await run_service(info, call)
+        return ContactPayload(contact=maybe(Contact, row), user_errors=errors)
+
+    @strawberry.mutation(metadata={"access": ("Contact", "update")})
+    async def update_contact(
+        self, info: strawberry.Info, input: UpdateContactInput
+    ) -> ContactPayload:
+        ctx = info.context
+
+        async def call() -> Any:
+            fields = arguments(input)
+            actor = ctx.require_actor()
+            return await customers.update_contact(
+                ctx.db, actor, target(input), input.version, fields
+            )
 
         row, errors = await run_service(info, call)
         return ContactPayload(contact=maybe(Contact, row), user_errors=errors)

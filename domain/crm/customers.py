@@ -190,13 +190,24 @@ async def create_contact(
 
 
 async def update_contact(
-    conn: AsyncConnection, contact_id: UUID, version: int | None, fields: dict[str, Any]
+    conn: AsyncConnection,
+    actor: Actor,
+    contact_id: UUID,
+    version: int | None,
+    fields: dict[str, Any],
 ) -> sa.Row[Any]:
+    """`fields` holds only what the client sent (name, email, phone, title, owner_id)."""
     checks: dict[str, Callable[[Any], Any]] = {
         "name": lambda v: required_text(v, "name", max_length=200),
         "email": email,
         "phone": lambda v: optional_text(v, "phone", max_length=50),
         "title": lambda v: optional_text(v, "title", max_length=200),
+        "owner_id": lambda v: v,
     }
     changes = patch({k: checks[k](v) for k, v in fields.items() if k in checks})
-    return await update_versioned(conn, contacts, contact_id, version, changes, label="contact")
+    if changes.get("owner_id") is not None:
+        await require_user(conn, changes["owner_id"], "owner")
+    scope = owned(actor, "Contact", contacts.c.owner_id)
+    return await update_versioned(
+        conn, contacts, contact_id, version, changes, where=scope, label="contact"
+    )

@@ -197,3 +197,36 @@ async def test_contacts_matrix(gql, tenant, other_tenant):
     )
     assert payload["userErrors"][0]["code"] == "NOT_FOUND"
     assert await count(tenant, contacts) == 1 and await count(other_tenant, contacts) == 0
+
+
+async def test_update_contact_with_version(gql, tenant):
+    rep = await tenant.token_for("sales_rep")
+    customer = await create_customer(gql, rep)
+    made = await ok(
+        gql, "createContact", {"customer": customer["id"], "name": "Peter"}, rep, "contact { id }"
+    )
+    input = {
+        "id": made["contact"]["id"],
+        "version": 1,
+        "title": "CFO",
+        "email": "p@initech.example",
+    }
+    updated = await ok(gql, "updateContact", input, rep, "contact { title version }")
+    assert updated["contact"] == {"title": "CFO", "version": 2}
+    for values, code in (
+        ({"version": 1}, "CONFLICT"),
+        ({"version": 2, "email": "nope"}, "BAD_USER_INPUT"),
+    ):
+        payload = await mutate(
+            gql, "updateContact", {**input, **values, "title": "CEO"}, rep, "contact { id }"
+        )
+        assert payload["userErrors"][0]["code"] == code
+    stored = await row(tenant, contacts, made["contact"]["id"])
+    assert (stored.title, stored.version) == ("CFO", 2)
+    result = await gql(
+        "mutation($i: UpdateContactInput!) { updateContact(input: $i) { contact { id } } }",
+        {"i": {"id": made["contact"]["id"], "version": 2, "title": "X"}},
+        token=await tenant.token_for("warehouse"),
+    )
+    assert result.codes == ["FORBIDDEN"]
+    assert (await row(tenant, contacts, made["contact"]["id"])).title == "CFO"
