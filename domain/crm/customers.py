@@ -97,7 +97,7 @@ async def create_customer(conn: AsyncConnection, actor: Actor, draft: CustomerDr
         "email": email(draft.email),
         "phone": optional_text(draft.phone, "phone", max_length=50),
         "tax_id": optional_text(draft.tax_id, "taxId", max_length=50),
-        "owner_id": draft.owner_id,
+        "owner_id": draft.owner_id or actor.user_id,
         "billing_address": address(draft.billing_address, "billingAddress"),
         "shipping_address": address(draft.shipping_address, "shippingAddress"),
         "notes": optional_text(draft.notes, "notes"),

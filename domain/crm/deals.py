@@ -159,6 +159,13 @@ async def update_deal(
     for key in ("amount", "currency", "probability", "customer_id", "owner_id"):
         if key in changes and changes[key] is None:
             raise DomainError(f"{key} cannot be cleared.", field=key)
+    settled = {"amount", "currency", "probability", "customer_id"} & changes.keys()
+    if current.status != "open" and settled:
+        raise DomainError(
+            f"The deal is {current.status}; its {', '.join(sorted(settled))} stay as closed.",
+            field=sorted(settled)[0],
+            code="DEAL_CLOSED",
+        )
     if "owner_id" in changes:
         check_owner(actor, ENTITY, changes["owner_id"])
         await require_user(conn, changes["owner_id"], "owner")

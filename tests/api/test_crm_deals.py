@@ -113,6 +113,7 @@ async def test_move_win_and_history(gql, tenant):
         ("moveDealStage", {"id": deal["id"], "stage": names["Proposal"]}),
         ("loseDeal", {"id": deal["id"], "reason": "Changed their mind"}),
         ("winDeal", {"id": deal["id"]}),
+        ("updateDeal", {"id": deal["id"], "version": 3, "amount": "1"}),
     ):
         payload = await mutate(gql, *attempt, rep, DEAL)
         assert payload["userErrors"][0]["code"] == "DEAL_CLOSED"
