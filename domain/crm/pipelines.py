@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.crm.common import fetch_one, percent, required_text, update_versioned
-from domain.crm.models import deals, pipeline_stages, pipelines
+from domain.crm.models import deal_stage_changes, deals, pipeline_stages, pipelines
 from domain.errors import DomainError, NotFound
 from tenants.principal import Actor
 
@@ -128,12 +128,17 @@ async def _replace_stages(
             raise NotFound("No such stage in this pipeline.", field="stages.id")
     removed = existing - {v["id"] for v in values}
     if removed:
-        used = (
-            await conn.execute(sa.select(sa.func.count()).where(deals.c.stage_id.in_(removed)))
-        ).scalar_one()
+        changes = deal_stage_changes.c
+        in_history = sa.or_(changes.from_stage_id.in_(removed), changes.to_stage_id.in_(removed))
+        moved_through = sa.select(changes.deal_id).where(in_history)
+        used = await conn.scalar(
+            sa.select(sa.func.count()).where(
+                sa.or_(deals.c.stage_id.in_(removed), deals.c.id.in_(moved_through))
+            )
+        )
         if used:
             raise DomainError(
-                f"{used} deal(s) are still in a stage you removed; move them first.",
+                f"{used} deal(s) are or were in a stage you removed; their history keeps it.",
                 field="stages",
                 code="STAGE_IN_USE",
             )

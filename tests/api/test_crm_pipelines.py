@@ -69,6 +69,30 @@ async def test_manager_creates_and_reorders_a_pipeline(gql, tenant):
     assert stale["userErrors"][0]["code"] == "CONFLICT"
 
 
+async def test_a_stage_a_deal_passed_through_cannot_be_removed(gql, tenant):
+    admin = tenant.admin_token
+    made = (
+        await ok(gql, "createPipeline", {"name": "Renewals", "stages": STAGES}, admin, PIPELINE)
+    )["pipeline"]
+    customer = await create_customer(gql, admin)
+    deal = await create_deal(gql, admin, customer["id"], pipeline=made["id"])
+    await ok(gql, "winDeal", {"id": deal["id"]}, admin, "deal { id }")  # Discovery -> Signed
+    stages = [{"name": "Fresh", "probability": "10"}] + [
+        {
+            "id": s["id"],
+            "name": s["name"],
+            "probability": s["probability"],
+            "isWon": s["isWon"],
+            "isLost": s["isLost"],
+        }
+        for s in made["stages"][1:]
+    ]
+    payload = await mutate(
+        gql, "updatePipeline", {"id": made["id"], "version": 1, "stages": stages}, admin, PIPELINE
+    )
+    assert payload["userErrors"][0]["code"] == "STAGE_IN_USE"
+
+
 async def test_a_stage_with_deals_cannot_be_removed(gql, tenant):
     admin = tenant.admin_token
     made = (
