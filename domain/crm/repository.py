@@ -24,7 +24,8 @@ from domain.crm.models import (
     pipeline_stages,
     pipelines,
 )
-from domain.pagination import Page, PageRequest, paginate
+from domain.errors import DomainError
+from domain.pagination import Page, PageRequest, decode_cursor, paginate
 from tenants.models import users
 from tenants.principal import Actor
 
@@ -170,6 +171,7 @@ async def list_page(
     if scope is not None:
         query = query.where(scope)
     column: Any = table.c[SORTS[entity][sort.field]]
+    _check_cursor(page, column.type.python_type)
     if column.nullable:
         far = sa.literal(FAR_FUTURE[column.type.python_type], column.type)
         column = sa.func.coalesce(column, far).label("sort_key")
@@ -177,6 +179,29 @@ async def list_page(
     return await paginate(
         conn, query, page, sort=column, id_column=table.c.id, descending=sort.descending
     )
+
+
+PARSERS: dict[type, Any] = {
+    datetime: datetime.fromisoformat,
+    date: date.fromisoformat,
+    Decimal: Decimal,
+    str: str,
+}
+
+
+def _check_cursor(page: PageRequest, sort_type: type) -> None:
+    """A cursor of another list or sort order would fail in SQL: refuse it up front."""
+    cursor = page.before if page.backwards else page.after
+    if not cursor:
+        return
+    sort_value, id_value = decode_cursor(cursor, 2)
+    try:
+        PARSERS[sort_type](sort_value)
+        UUID(id_value)
+    except (ValueError, TypeError, ArithmeticError):
+        raise DomainError(
+            "Invalid cursor.", field="before" if page.backwards else "after"
+        ) from None
 
 
 async def by_ids(

@@ -252,3 +252,15 @@ async def test_admin_and_manager_see_every_deal_other_tenant_none(gql, tenant, o
     assert payload["userErrors"][0]["code"] == "NOT_FOUND"
     assert (await row(tenant, deals, deal["id"])).status == "open"
     assert (await gql(DEALS)).codes == ["UNAUTHENTICATED"]
+
+
+async def test_a_cursor_of_another_order_is_bad_input(gql, tenant):
+    admin = tenant.admin_token
+    customer = (await create_customer(gql, admin))["id"]
+    for title in ("A", "B"):
+        await create_deal(gql, admin, customer, title=title)
+    page = (await gql("{ deals(first: 1) { pageInfo { endCursor } } }", token=admin)).ok()
+    cursor = page["deals"]["pageInfo"]["endCursor"]
+    query = "query($c: String) { deals(orderBy: {field: AMOUNT}, after: $c) { nodes { id } } }"
+    for bad in (cursor, "garbage"):
+        assert (await gql(query, {"c": bad}, token=admin)).codes == ["BAD_USER_INPUT"]
