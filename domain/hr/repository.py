@@ -29,7 +29,9 @@ _SALARY_OPS: dict[str, Callable[[Any, Any], sa.ColumnElement[bool]]] = {
 _SORT_KEYS: dict[str, sa.ColumnElement[Any]] = {
     "name": employees.c.name,
     "hired_on": sa.func.coalesce(employees.c.hired_on, sa.cast("9999-12-31", sa.Date)),
-    "salary": sa.func.coalesce(employees.c.salary, sa.cast(10**14, employees.c.salary.type)),
+    "salary": sa.func.coalesce(
+        employees.c.salary, sa.cast(10**15, sa.Numeric()), type_=sa.Numeric()
+    ),
 }
 
 
