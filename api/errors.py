@@ -50,8 +50,8 @@ def bad_input(message: str, **extra: Any) -> AppError:
 def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
     """Give every error a code; mask and log the unexpected ones."""
     original = error.original_error
-    if original is None:
-        # parse and validation errors are the client's
+    if original is None or (isinstance(original, GraphQLError) and error.path is None):
+        # parse, validation and variable coercion errors are the client's
         if not (error.extensions or {}).get("code"):
             error.extensions = {**(error.extensions or {}), "code": str(Code.BAD_USER_INPUT)}
         return error
