@@ -24,6 +24,8 @@ CLEARER = {
     "Unsupported content type": "Unsupported content type: POST JSON with "
     "`Content-Type: application/json` (or use GET for queries).",
     "Batching is not enabled": "Batching is off: send one GraphQL request per HTTP request.",
+    # the only 404 strawberry gives: a browser asked for GraphiQL while it is off
+    "Not Found": "GraphiQL is off here; send GraphQL requests as JSON (POST, or GET for queries).",
 }
 
 
@@ -52,7 +54,10 @@ class GraphQLApp(GraphQL):
                     405, "Send mutations with POST; GET is for queries only.", Allow="POST"
                 )
             else:
-                response = error_response(exc.status_code, CLEARER.get(exc.reason, exc.reason))
+                code = Code.NOT_FOUND if exc.status_code == 404 else Code.BAD_USER_INPUT
+                response = error_response(
+                    exc.status_code, CLEARER.get(exc.reason, exc.reason), code
+                )
         await response(scope, receive, send)
 
     async def get_context(self, request: Any, response: Any) -> Context:

@@ -37,6 +37,14 @@ def _collect() -> tuple[tuple[type, ...], tuple[type, ...], tuple[type, ...]]:
 
 
 class AtriumSchema(strawberry.Schema):
+    @staticmethod
+    def remove_field_suggestion(error: GraphQLError) -> None:
+        """With suggestions off (production), strawberry strips them from unknown-field
+        errors only; unknown arguments, types and enum values would still name parts of
+        the schema."""
+        if "Did you mean" in error.message:
+            error.message = error.message.split("Did you mean")[0].strip()
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
