@@ -122,6 +122,17 @@ async def test_depth_limit(make_client, tenant):
     assert result.data is None
 
 
+async def test_cost_limit(make_client, tenant):
+    client = await make_client(max_query_cost=4)
+    assert (await graphql(client, "{ viewer { user { email } } }", token=tenant.admin_token)).ok()
+    result = await graphql(
+        client, "{ viewer { user { email } tenant { slug } } }", token=tenant.admin_token
+    )
+    assert result.status < 500 and result.data is None
+    assert result.codes == ["BAD_USER_INPUT"], result.body
+    assert "Query cost 5 is over the limit of 4" in result.errors[0]["message"]
+
+
 async def test_alias_limit(gql, tenant, settings):
     aliases = " ".join(
         f"a{i}: viewer {{ tenant {{ slug }} }}" for i in range(settings.max_aliases + 1)
@@ -162,8 +173,9 @@ async def test_get_with_a_mutation(client, tenant):
         params={"query": "mutation { __typename }"},
         headers={"Authorization": f"Bearer {tenant.admin_token}"},
     )
-    assert 400 <= response.status_code < 500
-    _error(response)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert "POST" in _error(response)["message"]
 
 
 async def test_get_with_a_query(client, tenant):
