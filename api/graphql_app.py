@@ -30,9 +30,15 @@ CLEARER = {
 
 
 def error_response(
-    status: int, message: str, code: Code = Code.BAD_USER_INPUT, **headers: str
+    status: int,
+    message: str,
+    code: Code = Code.BAD_USER_INPUT,
+    *,
+    request_id: str | None = None,
+    **headers: str,
 ) -> Response:
-    body = {"errors": [{"message": message, "extensions": {"code": str(code)}}]}
+    extensions = {"code": str(code), **({"requestId": request_id} if request_id else {})}
+    body = {"errors": [{"message": message, "extensions": extensions}]}
     return Response(
         orjson.dumps(body), status_code=status, media_type="application/json", headers=headers
     )

@@ -74,3 +74,24 @@ async def test_request_id_is_generated_when_missing_or_unsafe(client, tenant, br
         request_id = response.headers["x-request-id"]
         assert request_id != sent and len(request_id) == 32
         assert response.json()["errors"][0]["extensions"]["requestId"] == request_id
+
+
+async def test_an_exception_outside_graphql_is_a_json_internal_error(
+    client, state, json_log, monkeypatch
+):
+    async def explode(token):
+        raise RuntimeError("key server password is hunter2")
+
+    monkeypatch.setattr(state.verifier, "verify", explode)
+    response = await client.post(
+        "/graphql",
+        json={"query": VIEWER},
+        headers={"Authorization": "Bearer x.y.z", "X-Request-ID": "req-outside"},
+    )
+    assert response.status_code == 500
+    assert response.headers["x-request-id"] == "req-outside"
+    [error] = response.json()["errors"]
+    assert error["extensions"] == {"code": "INTERNAL", "requestId": "req-outside"}
+    assert "hunter2" not in response.text
+    [logged] = [line for line in json_log() if line["logger"] == "atrium.errors"]
+    assert logged["request_id"] == "req-outside" and "hunter2" in logged["exception"]
