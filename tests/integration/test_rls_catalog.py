@@ -134,3 +134,18 @@ async def test_no_global_unique_constraint_on_tenant_tables(owner):
         """
     )
     assert leaking == []
+
+
+async def test_every_foreign_key_between_tenant_tables_includes_tenant_id(owner):
+    """A key without tenant_id could point at another tenant's row."""
+    loose = await owner.fetch(
+        """
+        SELECT con.conname, con.conrelid::regclass::text AS source
+          FROM pg_constraint con
+          JOIN pg_attribute src ON src.attrelid = con.conrelid AND src.attname = 'tenant_id'
+          JOIN pg_attribute dst ON dst.attrelid = con.confrelid AND dst.attname = 'tenant_id'
+         WHERE con.contype = 'f'
+           AND NOT (src.attnum = ANY (con.conkey) AND dst.attnum = ANY (con.confkey))
+        """
+    )
+    assert [f"{r['source']}.{r['conname']}" for r in loose] == []
