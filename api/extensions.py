@@ -43,7 +43,8 @@ def _operation(execution_context: object) -> OperationDefinitionNode | None:
 def _ambiguous(execution_context: object) -> bool:
     """Several operations and no name: the GraphQL spec refuses that, while strawberry
     would silently run the first one."""
-    if getattr(execution_context, "_provided_operation_name", None) is not None:
+    # strawberry keeps the name the client sent apart from the one it falls back to
+    if getattr(execution_context, "_provided_operation_name", "") is not None:
         return False
     document = execution_context.graphql_document  # type: ignore[attr-defined]
     return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions) > 1
