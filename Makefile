@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint format schema bench clean
+.PHONY: run test lint format schema permissions bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ format: $(VENV)/.installed
 ## make schema: re-export schema.graphql after an intended API change
 schema: $(VENV)/.installed
 	$(BIN)/atrium schema > schema.graphql
+
+## make permissions: re-write tests/snapshots/builtin_permissions.json after an intended change
+permissions: $(VENV)/.installed
+	$(BIN)/python -m tenants.access.snapshot
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run
