@@ -1,0 +1,1 @@
+"""Front office: leads, customers, contacts, pipelines, deals, activities."""

@@ -1,0 +1,124 @@
+"""CRM tables (migration 0003). Orders and invoices reference `customers` and `contacts`."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+from domain.base import tenant_table
+
+MONEY = sa.Numeric(18, 4)
+PERCENT = sa.Numeric(5, 2)
+
+
+def _uuid(name: str, nullable: bool = True) -> sa.Column:
+    return sa.Column(name, UUID(as_uuid=True), nullable=nullable)
+
+
+def _text(name: str, nullable: bool = True) -> sa.Column:
+    return sa.Column(name, sa.Text, nullable=nullable)
+
+
+customers = tenant_table(
+    "customers",
+    _text("name", False),
+    _text("kind", False),  # 'company' | 'person'
+    _text("email"),
+    _text("phone"),
+    _text("tax_id"),
+    _uuid("owner_id"),
+    sa.Column("billing_address", JSONB),
+    sa.Column("shipping_address", JSONB),
+    sa.Column("credit_limit", MONEY),
+    _text("credit_currency"),
+    sa.Column("payment_terms_days", sa.Integer, nullable=False, server_default="30"),
+    _text("notes"),
+)
+
+contacts = tenant_table(
+    "contacts",
+    _uuid("customer_id", False),
+    _text("name", False),
+    _text("email"),
+    _text("phone"),
+    _text("title"),
+    _uuid("owner_id"),
+)
+
+pipelines = tenant_table(
+    "pipelines",
+    _text("name", False),
+    sa.Column("is_default", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
+pipeline_stages = tenant_table(
+    "pipeline_stages",
+    _uuid("pipeline_id", False),
+    _text("name", False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("probability", PERCENT, nullable=False),
+    sa.Column("is_won", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("is_lost", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
+deals = tenant_table(
+    "deals",
+    _text("title", False),
+    _uuid("customer_id", False),
+    _uuid("contact_id"),
+    _uuid("owner_id", False),
+    _uuid("pipeline_id", False),
+    _uuid("stage_id", False),
+    sa.Column("amount", MONEY, nullable=False),
+    _text("currency", False),
+    sa.Column("probability", PERCENT, nullable=False),
+    sa.Column("expected_close_on", sa.Date),
+    sa.Column("status", sa.Text, nullable=False, server_default="open"),  # open|won|lost
+    sa.Column("closed_at", sa.DateTime(timezone=True)),
+    _text("lost_reason"),
+    _uuid("lead_id"),  # the lead it was converted from, if any
+)
+
+deal_stage_changes = sa.Table(
+    "deal_stage_changes",
+    deals.metadata,
+    sa.Column("tenant_id", UUID(as_uuid=True), primary_key=True, server_default=sa.FetchedValue()),
+    sa.Column("id", UUID(as_uuid=True), primary_key=True, server_default=sa.FetchedValue()),
+    _uuid("deal_id", False),
+    _uuid("from_stage_id"),
+    _uuid("to_stage_id", False),
+    _uuid("changed_by"),
+    sa.Column("changed_at", sa.DateTime(timezone=True), server_default=sa.FetchedValue()),
+    sa.Column("event", sa.Text, nullable=False),  # created|moved|won|lost|reopened
+    sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.FetchedValue()),
+    sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.FetchedValue()),
+)
+
+leads = tenant_table(
+    "leads",
+    _text("name", False),
+    _text("company"),
+    _text("email"),
+    _text("phone"),
+    _text("source"),
+    sa.Column("status", sa.Text, nullable=False, server_default="new"),
+    _uuid("owner_id", False),
+    _text("notes"),
+    _uuid("converted_customer_id"),
+    _uuid("converted_deal_id"),
+    sa.Column("converted_at", sa.DateTime(timezone=True)),
+)
+
+activities = tenant_table(
+    "activities",
+    _text("kind", False),  # call|email|meeting|note|task
+    _text("subject", False),
+    _text("notes"),
+    sa.Column("due_at", sa.DateTime(timezone=True)),
+    sa.Column("completed_at", sa.DateTime(timezone=True)),
+    _uuid("assigned_to", False),
+    _uuid("created_by"),
+    _uuid("lead_id"),
+    _uuid("deal_id"),
+    _uuid("customer_id"),
+)

@@ -1,0 +1,69 @@
+"""Sales orders: drafted and confirmed by sales, shipped by the warehouse, cancelled by
+managers and accounting. Cost and margin are back-office fields (ACCESS.md)."""
+
+from tenants.access.catalog import Area, EntitySpec, Grant
+
+ORDER = (
+    "customer",
+    "deal",
+    "owner",
+    "warehouse",
+    "status",
+    "currency",
+    "notes",
+    "lines",
+    "subtotal",
+    "taxTotal",
+    "total",
+    "invoices",
+    "confirmedAt",
+    "fulfilledAt",
+    "cancelledAt",
+    "createdAt",
+    "version",
+)
+ORDER_WRITABLE = ("currency", "notes", "lines")
+LINE = ("product", "quantity", "unitPrice", "discountPercent", "taxRate", "subtotal", "tax", "total")
+LINE_WRITABLE = ("quantity", "unitPrice", "discountPercent", "taxRate")
+COST = ("cost", "margin")
+
+AREA = Area(
+    entities=(
+        EntitySpec(
+            "SalesOrder",
+            {"order": ORDER, "cost": COST},
+            actions=("read", "create", "update", "confirm", "fulfill", "cancel"),
+            readonly=tuple(f for f in ORDER if f not in ORDER_WRITABLE) + COST,
+        ),
+        EntitySpec(
+            "SalesOrderLine",
+            {"line": LINE, "cost": ("unitCost", *COST)},
+            actions=("read",),
+            readonly=tuple(f for f in LINE if f not in LINE_WRITABLE) + ("unitCost", *COST),
+        ),
+    ),
+    grants={
+        "sales_rep": (
+            Grant(
+                "SalesOrder",
+                "read create update confirm",
+                scope="own",
+                read=("order",),
+                write=ORDER_WRITABLE,
+            ),
+            Grant("SalesOrderLine", "read", scope="own", read=("line",), write=LINE_WRITABLE),
+        ),
+        "sales_manager": (
+            Grant("SalesOrder", "read create update confirm cancel", write=ORDER_WRITABLE),
+            Grant("SalesOrderLine", "read", write=LINE_WRITABLE),
+        ),
+        "accountant": (
+            Grant("SalesOrder", "read cancel"),
+            Grant("SalesOrderLine", "read"),
+        ),
+        "warehouse": (
+            Grant("SalesOrder", "read fulfill", read=("order",)),
+            Grant("SalesOrderLine", "read", read=("line",)),
+        ),
+    },
+)
