@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import TypeVar
 
 import strawberry
 
 from api.ordering import OrderDirection
 from api.relay import local_id
 from domain.admin.models import NewRole, NewUser, PermissionSpec, RoleChanges
+
+T = TypeVar("T")
 
 
 @strawberry.input(description="Users whose fields match every given key.")
@@ -101,27 +104,37 @@ def _specs(permissions: list[PermissionInput] | None) -> tuple[PermissionSpec, .
     return tuple(p.spec() for p in permissions or ())
 
 
+def _given(value: T | None) -> T | None:
+    """UNSET (the client left the key out) as None. Optional keys of write inputs default
+    to UNSET, not null: a schema default would make every request "send" the key, and
+    api.access checks every sent key for write access."""
+    return None if value is strawberry.UNSET else value
+
+
 @strawberry.input(description="A custom role, from scratch or copied from another role.")
 class CreateRoleInput:
     __entity__ = "Role"
     __writes__ = {"copyFrom": ("permissions",)}
     key: str
     name: str
-    description: str = ""
+    description: str | None = strawberry.UNSET
     copy_from: strawberry.ID | None = strawberry.field(
-        default=None, description="A role (e.g. a built-in one) whose permissions to start from."
+        default=strawberry.UNSET,
+        description="A role (e.g. a built-in one) whose permissions to start from.",
     )
     permissions: list[PermissionInput] | None = strawberry.field(
-        default=None, description="Per entity; replaces what copyFrom grants for that entity."
+        default=strawberry.UNSET,
+        description="Per entity; replaces what copyFrom grants for that entity.",
     )
 
     def command(self) -> NewRole:
+        copy_from = _given(self.copy_from)
         return NewRole(
             key=self.key,
             name=self.name,
-            description=self.description,
-            copy_from=local_id(self.copy_from, "Role", "copyFrom") if self.copy_from else None,
-            permissions=_specs(self.permissions),
+            description=_given(self.description) or "",
+            copy_from=local_id(copy_from, "Role", "copyFrom") if copy_from else None,
+            permissions=_specs(_given(self.permissions)),
         )
 
 
@@ -130,21 +143,22 @@ class UpdateRoleInput:
     __entity__ = "Role"
     id: strawberry.ID
     version: int
-    name: str | None = None
-    description: str | None = None
+    name: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
     permissions: list[PermissionInput] | None = strawberry.field(
-        default=None,
+        default=strawberry.UNSET,
         description="Per entity; entities not listed keep their grant. "
         "List an entity with no actions to take it away.",
     )
 
     def command(self) -> RoleChanges:
+        permissions = _given(self.permissions)
         return RoleChanges(
             id=local_id(self.id, "Role", "id"),
             version=self.version,
-            name=self.name,
-            description=self.description,
-            permissions=_specs(self.permissions) if self.permissions is not None else None,
+            name=_given(self.name),
+            description=_given(self.description),
+            permissions=_specs(permissions) if permissions is not None else None,
         )
 
 

@@ -3,7 +3,8 @@
 The generic trigger records changes by column name; the policy speaks GraphQL field
 names. A column maps to the catalog field of the same name in camelCase, or, for a
 reference column `x_id`, to the field `x` (users.role_id -> User.role). A column that
-maps to no catalog field is always redacted: a new column cannot leak through here.
+maps to no catalog field (an internal one, e.g. an invoice's sequence number) is shown
+only to a reader of every field of the entity: a new column cannot leak through here.
 """
 
 from __future__ import annotations
@@ -54,11 +55,14 @@ def auditable_entities(policy: Policy) -> list[str]:
 def visible_changes(entity: str, changes: Mapping[str, Any], policy: Policy) -> list[Change]:
     """One change per column, by field name; values the reader may not read redacted."""
     out = []
+    spec = catalog().entities.get(entity)
+    reads_all = spec is not None and all(policy.can_read(entity, f) for f in spec.fields)
     for column in sorted(changes):
         field = field_for_column(entity, column)
+        name = field or camel(column)
         values = changes[column] if isinstance(changes[column], Mapping) else {}
-        if field is not None and policy.can_read(entity, field):
-            out.append(Change(field, values.get("old"), values.get("new"), False))
+        if reads_all or (field is not None and policy.can_read(entity, field)):
+            out.append(Change(name, values.get("old"), values.get("new"), False))
         else:
-            out.append(Change(field or camel(column), None, None, True))
+            out.append(Change(name, None, None, True))
     return out

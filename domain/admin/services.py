@@ -55,7 +55,13 @@ def _compile(base: dict[str, Any], specs: Iterable[PermissionSpec]) -> Policy:
         ) from None
 
 
-def _may_grant(actor: Actor, policy: Policy, field: str) -> None:
+def _may_grant(
+    actor: Actor, policy: Policy, field: str, entities: Iterable[str] | None = None
+) -> None:
+    """Refuse a grant beyond the actor's own rights (only `entities`' grants, when given:
+    an edit answers for what it changes, not for what it leaves as it was)."""
+    if entities is not None:
+        policy = Policy({e: policy.grants[e] for e in entities if e in policy.grants})
     excess = actor.policy.covers(policy)
     if excess:
         raise Forbidden(
@@ -131,7 +137,7 @@ async def update_role(conn: AsyncConnection, actor: Actor, changes: RoleChanges)
         values["description"] = changes.description.strip()
     if changes.permissions is not None:
         policy = _compile(role_policy(row).as_json(), changes.permissions)
-        _may_grant(actor, policy, "permissions")
+        _may_grant(actor, policy, "permissions", [p.entity for p in changes.permissions])
         values["permissions"] = policy.as_json()
     # the version moves even when nothing else does: caches key on it
     return await repo.update_role(conn, row.id, **values)
@@ -177,10 +183,19 @@ async def create_user(conn: AsyncConnection, actor: Actor, new: NewUser) -> Row:
 async def _user_for_update(
     conn: AsyncConnection, actor: Actor, user_id: UUID, version: int | None, field: str
 ) -> Row:
+    """A user the actor may manage: one whose role grants nothing beyond the actor's
+    (a user administrator cannot demote or deactivate the tenant admin)."""
     row = await repo.user_for_update(conn, user_id, only=actor.owner_only("User"))
     if row is None:
         raise NotFound("No such user.", field=field)
     _check_version(row, version)
+    held = await repo.role(conn, row.role_id, only=None)
+    if actor.policy.covers(role_policy(held)):
+        raise Forbidden(
+            "This user's role has rights yours does not; only someone who holds them "
+            "may change this user.",
+            field=field,
+        )
     return row
 
 
@@ -220,7 +235,4 @@ async def set_active(
         return user
     if not active:
         await _keep_an_admin(conn, admin_role, user, "id")
-    else:
-        # reactivating gives the user their role's rights back: a grant like any other
-        await _grantable_role(conn, actor, user.role_id)
     return await repo.update_user(conn, user.id, active=active)

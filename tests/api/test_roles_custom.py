@@ -6,6 +6,7 @@ from api.relay import to_global_id
 from tests.api.admin_support import (
     ASSIGN_ROLE,
     CREATE_USER,
+    DEACTIVATE,
     DELETE_ROLE,
     ROLES,
     UPDATE_ROLE,
@@ -289,3 +290,58 @@ async def test_nobody_grants_what_they_do_not_hold(gql, tenant):
     listed = (await gql(ROLES, token=token)).ok()["roles"]["nodes"]
     assert "readers" in {r["key"] for r in listed}
     assert (await gql(USERS, token=token)).ok()["users"]["nodes"]
+
+
+async def test_a_user_administrator_acts_only_within_its_own_rights(gql, tenant):
+    manager = await custom_role(
+        gql,
+        tenant,
+        "people_admin",
+        grant("User", ["read", "update", "deactivate"], USER_FIELDS, ["role"]),
+        grant("Role", ["read", "update"], ROLE_FIELDS, ["name", "permissions"]),
+    )
+    _, token = await holder_of(gql, tenant, manager)
+    rep = await role_by_key(gql, tenant.admin_token, "sales_rep")
+    admin = to_global_id("User", tenant.admin_id)
+    before = await snapshot(tenant)
+
+    # the tenant admin holds rights the manager does not: not theirs to demote or lock out
+    demote = await gql(ASSIGN_ROLE, {"input": {"userId": admin, "roleId": rep["id"]}}, token=token)
+    assert demote.ok()["assignRole"]["userErrors"][0]["code"] == "FORBIDDEN"
+    lock_out = await gql(DEACTIVATE, {"input": {"id": admin}}, token=token)
+    assert lock_out.ok()["deactivateUser"]["userErrors"][0]["code"] == "FORBIDDEN"
+    assert await snapshot(tenant) == before
+
+    # a role granting more than the manager holds may still be edited where the manager may grant
+    wide = await custom_role(
+        gql,
+        tenant,
+        "wide",
+        grant("AuditEvent", ["read"], ["action"]),
+        grant("User", ["read"], ["email"]),
+    )
+    narrower = await gql(
+        UPDATE_ROLE,
+        {
+            "input": {
+                "id": wide["id"],
+                "version": 1,
+                "permissions": [grant("User", ["read"], ["email", "name"])],
+            }
+        },
+        token=token,
+    )
+    assert narrower.ok()["updateRole"]["userErrors"] == []
+    assert by_entity(narrower.data["updateRole"]["role"])["AuditEvent"]["actions"] == ["read"]
+    widened = await gql(
+        UPDATE_ROLE,
+        {
+            "input": {
+                "id": wide["id"],
+                "version": 2,
+                "permissions": [grant("AuditEvent", ["read"], ["action", "changes"])],
+            }
+        },
+        token=token,
+    )
+    assert widened.ok()["updateRole"]["userErrors"][0]["code"] == "FORBIDDEN"
