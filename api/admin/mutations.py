@@ -6,6 +6,9 @@ refuse grants beyond the caller's own permissions and keep an active tenant admi
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 import strawberry
 
 from api.admin.inputs import (
@@ -20,6 +23,8 @@ from api.admin.types import Role, User, to_role, to_user
 from api.payloads import UserError, run_service
 from api.relay import local_id, to_global_id
 from domain.admin import services
+
+Service = Callable[[], Awaitable[Any]]
 
 
 @strawberry.type
@@ -40,12 +45,12 @@ class UserPayload:
     user_errors: list[UserError]
 
 
-async def _role_payload(info: strawberry.Info, call) -> RolePayload:  # type: ignore[no-untyped-def]
+async def _role_payload(info: strawberry.Info, call: Service) -> RolePayload:
     row, errors = await run_service(info, call)
     return RolePayload(role=to_role(row) if row is not None else None, user_errors=errors)
 
 
-async def _user_payload(info: strawberry.Info, call) -> UserPayload:  # type: ignore[no-untyped-def]
+async def _user_payload(info: strawberry.Info, call: Service) -> UserPayload:
     row, errors = await run_service(info, call)
     return UserPayload(user=to_user(row) if row is not None else None, user_errors=errors)
 

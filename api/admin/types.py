@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 import strawberry
+from graphql import GraphQLSchema, get_named_type
 from strawberry.scalars import JSON
 
 from api.admin import loaders
@@ -110,13 +111,41 @@ class AuditEvent(Node):
         row = await loaders.user_row(info, self.actor_id)
         return to_user(row) if row is not None else None
 
-    @strawberry.field
+    @strawberry.field(description="References to other objects are given as global ids.")
     def changes(self, info: strawberry.Info) -> list[FieldChange] | None:
-        policy = info.context.policy
-        return [
-            FieldChange(field=c.field, old=c.old, new=c.new, redacted=c.redacted)
-            for c in visible_changes(self.entity or "", self.recorded, policy)
-        ]
+        entity = self.entity or ""
+        out = []
+        for c in visible_changes(entity, self.recorded, info.context.policy):
+            target = _referenced_type(info.schema._schema, entity, c.field)
+            out.append(
+                FieldChange(
+                    field=c.field,
+                    old=_as_global_id(c.old, target),
+                    new=_as_global_id(c.new, target),
+                    redacted=c.redacted,
+                )
+            )
+        return out
+
+
+def _referenced_type(schema: GraphQLSchema, entity: str, field: str) -> str | None:
+    """The node type a field of `entity`'s type returns (User.role -> Role), if any: the
+    audit log records the referenced row's uuid, the API speaks global ids."""
+    owner = schema.get_type(type_name_of(entity))
+    target = getattr(owner, "fields", {}).get(field)
+    named = get_named_type(target.type) if target is not None else None
+    if any(i.name == "Node" for i in getattr(named, "interfaces", ())):
+        return str(named.name)  # type: ignore[union-attr]
+    return None
+
+
+def _as_global_id(value: Any, type_name: str | None) -> Any:
+    if type_name is None or not isinstance(value, str):
+        return value
+    try:
+        return to_global_id(type_name, UUID(value))
+    except ValueError:
+        return value
 
 
 def to_audit_event(row: Any) -> AuditEvent:

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from api.relay import from_global_id
-from tenants.models import roles, users
+from tenants.models import audit_events, roles, users
 
 ERRORS = "userErrors { field message code }"
 PERMISSIONS = "permissions { entity actions scope readableFields ownRecordFields writableFields }"
@@ -85,9 +85,11 @@ async def holder_of(gql: Any, tenant: Any, role: dict[str, Any]) -> tuple[Any, s
     return payload["user"], tenant.token(user_id)
 
 
-async def snapshot(tenant: Any) -> tuple[list[Any], list[Any]]:
-    """Every user and role row of the tenant: compare before and after a refused write."""
+async def snapshot(tenant: Any) -> tuple[list[Any], list[Any], int]:
+    """Every user and role row of the tenant and the number of audit events: compare
+    before and after a refused write."""
     async with tenant.session() as conn:
         user_rows = (await conn.execute(sa.select(users).order_by(users.c.id))).all()
         role_rows = (await conn.execute(sa.select(roles).order_by(roles.c.id))).all()
-    return [tuple(r) for r in user_rows], [tuple(r) for r in role_rows]
+        events = await conn.scalar(sa.select(sa.func.count()).select_from(audit_events))
+    return [tuple(r) for r in user_rows], [tuple(r) for r in role_rows], events

@@ -48,7 +48,8 @@ async def test_a_rows_history_newest_first_with_who_and_what(gql, tenant):
     assert [e["action"] for e in found] == ["update", "update", "insert"]
     assert {e["entityId"] for e in found} == {user}
     assert changes(found[0]) == {"active": (True, False, False)}
-    assert changes(found[1])["role"][1:] == (str(from_global_id(accountant["id"])[1]), False)
+    old_role, new_role, _ = changes(found[1])["role"]  # as global ids, ready for node(id:)
+    assert from_global_id(old_role)[0] == "Role" and new_role == accountant["id"]
     assert changes(found[2])["name"] == (None, "Erin", False)
     # the fixture wrote the insert without a user; the admin's mutations carry their id
     assert found[2]["actor"] is None
