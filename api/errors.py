@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from graphql import GraphQLError
+from strawberry.exceptions import StrawberryInputCoercionError
 
 from domain.errors import DomainError
 
@@ -54,8 +55,13 @@ def internal_message(request_id: str) -> str:
 def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
     """Give every error a code; mask and log the unexpected ones."""
     original = error.original_error
-    if original is None or (isinstance(original, GraphQLError) and error.path is None):
-        # parse, validation and variable coercion errors are the client's
+    if (
+        original is None
+        or isinstance(original, StrawberryInputCoercionError)
+        or (isinstance(original, GraphQLError) and error.path is None)
+    ):
+        # parse, validation and variable coercion errors, and values a scalar refused,
+        # are the client's
         if not (error.extensions or {}).get("code"):
             error.extensions = {**(error.extensions or {}), "code": str(Code.BAD_USER_INPUT)}
         return error
