@@ -130,7 +130,9 @@ class ConvertLeadInput:
 class CreateCustomerInput:
     __entity__ = "Customer"
     name: str
-    kind: CustomerKind = CustomerKind.COMPANY
+    kind: CustomerKind | None = strawberry.field(
+        default=UNSET, description="A company unless said otherwise."
+    )
     email: str | None = UNSET
     phone: str | None = UNSET
     tax_id: str | None = UNSET
