@@ -151,7 +151,6 @@ async def test_bad_input_is_a_user_error_and_writes_nothing(gql, tenant, input, 
     assert await count_rows(tenant) == 0
 
 
-@pytest.mark.xfail(reason="variable coercion errors become BAD_USER_INPUT on the foundation branch")
 async def test_malformed_decimal_is_bad_input_not_internal(gql, tenant):
     result = await gql(
         CREATE, {"input": {"name": "Cy", "salary": "lots"}}, token=tenant.admin_token
