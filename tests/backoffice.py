@@ -111,3 +111,58 @@ async def level_of(tenant: Any, product_id: UUID, warehouse_id: UUID) -> tuple[i
 async def movement_count(tenant: Any) -> int:
     async with tenant.session() as conn:
         return int(await conn.scalar(sa.select(sa.func.count()).select_from(stock_movements)))
+
+
+async def arrange_customer(tenant: Any, name: str = "Initech") -> UUID:
+    from domain.crm.models import customers
+
+    async with tenant.session(tenant.admin_id) as conn:
+        return await conn.scalar(
+            sa.insert(customers)
+            .values(tenant_id=tenant.id, name=name, kind="company")
+            .returning(customers.c.id)
+        )
+
+
+async def arrange_deal(
+    tenant: Any, customer_id: UUID, owner_id: UUID, status: str = "won", currency: str = "EUR"
+) -> UUID:
+    """A deal in the tenant's default pipeline, at its won stage (or first, if open)."""
+    from domain.crm.models import deals, pipeline_stages
+
+    async with tenant.session(tenant.admin_id) as conn:
+        stage = (
+            await conn.execute(
+                sa.select(pipeline_stages.c.id, pipeline_stages.c.pipeline_id)
+                .order_by(
+                    pipeline_stages.c.is_won.desc()
+                    if status == "won"
+                    else pipeline_stages.c.position
+                )
+                .limit(1)
+            )
+        ).one()
+        return await conn.scalar(
+            sa.insert(deals)
+            .values(
+                tenant_id=tenant.id,
+                title="Big deal",
+                customer_id=customer_id,
+                owner_id=owner_id,
+                pipeline_id=stage.pipeline_id,
+                stage_id=stage.id,
+                amount=Decimal("100"),
+                currency=currency,
+                probability=Decimal(100 if status == "won" else 10),
+                status=status,
+                closed_at=None if status == "open" else sa.func.now(),
+            )
+            .returning(deals.c.id)
+        )
+
+
+async def order_count(tenant: Any) -> int:
+    from domain.sales.models import sales_orders
+
+    async with tenant.session() as conn:
+        return int(await conn.scalar(sa.select(sa.func.count()).select_from(sales_orders)))

@@ -13,7 +13,8 @@ from api.relay import Connection, connection, from_global_id, page_request
 from domain.inventory import repository
 
 
-def _optional_id(global_id: str | None, type_name: str) -> UUID | None:
+def optional_id(global_id: str | None, type_name: str) -> UUID | None:
+    """An id given to a filter: a malformed one, or one of another type, is NOT_FOUND."""
     return None if global_id is None else from_global_id(global_id, type_name)[1]
 
 
@@ -68,8 +69,8 @@ class Query:
         result = await repository.level_page(
             info.context.db,
             page,
-            _optional_id(f.product_id, "Product"),
-            _optional_id(f.warehouse_id, "Warehouse"),
+            optional_id(f.product_id, "Product"),
+            optional_id(f.warehouse_id, "Warehouse"),
         )
         return connection(result, StockLevel.from_row)
 
@@ -86,9 +87,9 @@ class Query:
         page = page_request(info, first, after, last, before)
         f = filter or StockMovementFilter()
         conditions = repository.movement_conditions(
-            product_id=_optional_id(f.product_id, "Product"),
-            warehouse_id=_optional_id(f.warehouse_id, "Warehouse"),
-            order_id=_optional_id(f.order_id, "SalesOrder"),
+            product_id=optional_id(f.product_id, "Product"),
+            warehouse_id=optional_id(f.warehouse_id, "Warehouse"),
+            order_id=optional_id(f.order_id, "SalesOrder"),
             kind=f.kind.value if f.kind else None,
         )
         result = await repository.movement_page(info.context.db, page, conditions)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import strawberry
@@ -18,6 +18,11 @@ from api.inventory.loaders import (
 )
 from api.relay import Node, node_resolver, to_global_id
 from domain.inventory import repository
+
+if TYPE_CHECKING:
+    from api.sales.types import SalesOrder
+
+SalesOrderRef = Annotated["SalesOrder", strawberry.lazy("api.sales.types")]
 
 PRODUCT_COLUMNS = (
     "sku",
@@ -177,6 +182,12 @@ class StockMovement(Node):
     @strawberry.field
     async def warehouse(self, info: strawberry.Info) -> Warehouse | None:
         return await warehouse_by_id(info, self.warehouse_id)
+
+    @strawberry.field(description="The sales order that reserved, released or shipped it.")
+    async def order(self, info: strawberry.Info) -> SalesOrderRef | None:
+        from api.sales.types import order_by_id
+
+        return await order_by_id(info, self.order_id)
 
 
 @node_resolver("Product", entity="Product")
