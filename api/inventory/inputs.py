@@ -88,7 +88,7 @@ class ReceiveStockInput:
     product_id: strawberry.ID
     warehouse_id: strawberry.ID
     quantity: int
-    reason: str | None = None
+    reason: str | None = strawberry.UNSET
     client_mutation_id: str | None = None
 
 
@@ -111,7 +111,7 @@ class TransferStockInput:
     from_warehouse_id: strawberry.ID
     to_warehouse_id: strawberry.ID
     quantity: int
-    reason: str | None = None
+    reason: str | None = strawberry.UNSET
     client_mutation_id: str | None = None
 
 

@@ -24,9 +24,9 @@ class OrderLineInput:
     __writes__ = {"productId": ("product",)}
     product_id: strawberry.ID
     quantity: int
-    unit_price: Decimal | None = None
-    discount_percent: Decimal | None = None
-    tax_rate: Decimal | None = None
+    unit_price: Decimal | None = strawberry.UNSET
+    discount_percent: Decimal | None = strawberry.UNSET
+    tax_rate: Decimal | None = strawberry.UNSET
 
 
 @strawberry.input(
@@ -38,9 +38,9 @@ class CreateOrderInput:
     __writes__ = ORDER_WRITES
     customer_id: strawberry.ID
     lines: list[OrderLineInput]
-    warehouse_id: strawberry.ID | None = None
-    currency: str | None = None
-    notes: str | None = None
+    warehouse_id: strawberry.ID | None = strawberry.UNSET
+    currency: str | None = strawberry.UNSET
+    notes: str | None = strawberry.UNSET
     client_mutation_id: str | None = None
 
 
@@ -50,8 +50,8 @@ class CreateOrderFromDealInput:
     __writes__ = ORDER_WRITES
     deal_id: strawberry.ID
     lines: list[OrderLineInput]
-    warehouse_id: strawberry.ID | None = None
-    notes: str | None = None
+    warehouse_id: strawberry.ID | None = strawberry.UNSET
+    notes: str | None = strawberry.UNSET
     client_mutation_id: str | None = None
 
 

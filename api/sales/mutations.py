@@ -33,9 +33,9 @@ def _lines(lines: list[OrderLineInput]) -> list[LineInput]:
         LineInput(
             product_id=local_id(line.product_id, "Product", f"lines.{i}.productId"),
             quantity=line.quantity,
-            unit_price=line.unit_price,
-            discount_percent=line.discount_percent,
-            tax_rate=line.tax_rate,
+            unit_price=_given(line.unit_price),
+            discount_percent=_given(line.discount_percent),
+            tax_rate=_given(line.tax_rate),
         )
         for i, line in enumerate(lines)
     ]
@@ -46,6 +46,7 @@ def _optional(global_id: str | None, type_name: str, field: str) -> UUID | None:
 
 
 def _given(value: Any) -> Any:
+    """An optional input field: UNSET (not sent) reads as None."""
     return None if value is strawberry.UNSET else value
 
 
@@ -93,9 +94,9 @@ class Mutation:
         async def call(conn: Any, actor: Any) -> Any:
             draft = services.OrderDraft(
                 customer_id=local_id(input.customer_id, "Customer", "customerId"),
-                warehouse_id=_optional(input.warehouse_id, "Warehouse", "warehouseId"),
-                currency=input.currency,
-                notes=input.notes,
+                warehouse_id=_optional(_given(input.warehouse_id), "Warehouse", "warehouseId"),
+                currency=_given(input.currency),
+                notes=_given(input.notes),
                 lines=_lines(input.lines),
             )
             return await services.create_order(conn, actor, draft)
@@ -108,8 +109,8 @@ class Mutation:
     ) -> SalesOrderPayload:
         async def call(conn: Any, actor: Any) -> Any:
             draft = services.OrderDraft(
-                warehouse_id=_optional(input.warehouse_id, "Warehouse", "warehouseId"),
-                notes=input.notes,
+                warehouse_id=_optional(_given(input.warehouse_id), "Warehouse", "warehouseId"),
+                notes=_given(input.notes),
                 lines=_lines(input.lines),
             )
             deal_id = local_id(input.deal_id, "Deal", "dealId")
