@@ -80,7 +80,7 @@ class OrderStepInput:
 @strawberry.input
 class OrderFilter:
     __entity__ = "SalesOrder"
-    __reveals__ = {"customerId": ("customer",)}
+    __reveals__ = {"customerId": ("customer",), "ownerId": ("owner",)}
     status: list[OrderStatus] | None = None
     customer_id: strawberry.ID | None = None
     owner_id: strawberry.ID | None = None

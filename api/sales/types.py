@@ -11,9 +11,13 @@ from uuid import UUID
 
 import strawberry
 
+from api.crm import loaders as crm_loaders
+from api.crm.deal_types import Deal
+from api.crm.types import Customer, UserRef, maybe, user_ref
 from api.inventory.types import Product, Warehouse, columns, product_by_id, warehouse_by_id
 from api.relay import Node, node_resolver, to_global_id
 from api.sales.loaders import lines_of, order_row
+from api.sales.loaders import order_of_deal as load_order_of_deal
 from domain.money import round_money
 
 
@@ -92,8 +96,8 @@ class SalesOrder(Node):
     customer_id: strawberry.Private[UUID]
     deal_id: strawberry.Private[UUID | None]
     warehouse_id: strawberry.Private[UUID]
+    owner_id: strawberry.Private[UUID]
     id: strawberry.ID
-    owner_id: strawberry.ID | None = strawberry.field(description="The user who owns the order.")
     status: OrderStatus | None
     currency: str | None
     notes: str | None
@@ -116,7 +120,7 @@ class SalesOrder(Node):
             customer_id=r.customer_id,
             deal_id=r.deal_id,
             warehouse_id=r.warehouse_id,
-            owner_id=to_global_id("User", r.owner_id),
+            owner_id=r.owner_id,
             status=OrderStatus(r.status),
             margin=r.subtotal - r.cost,
             **columns(r, ORDER_COLUMNS),
@@ -125,6 +129,18 @@ class SalesOrder(Node):
     @strawberry.field
     async def lines(self, info: strawberry.Info) -> list[SalesOrderLine] | None:
         return [SalesOrderLine.from_row(r) for r in await lines_of(info, self.uuid)]
+
+    @strawberry.field
+    async def customer(self, info: strawberry.Info) -> Customer | None:
+        return maybe(Customer, await crm_loaders.row(info, "Customer", self.customer_id))
+
+    @strawberry.field(description="The won deal the order was made from (in your scope).")
+    async def deal(self, info: strawberry.Info) -> Deal | None:
+        return maybe(Deal, await crm_loaders.row(info, "Deal", self.deal_id))
+
+    @strawberry.field(description="The user who owns the order.")
+    async def owner(self, info: strawberry.Info) -> UserRef | None:
+        return await user_ref(info, self.owner_id)
 
     @strawberry.field(description="Where the order's stock is reserved and shipped from.")
     async def warehouse(self, info: strawberry.Info) -> Warehouse | None:
@@ -136,6 +152,12 @@ async def order_by_id(info: Any, uuid: UUID | None) -> SalesOrder | None:
     if uuid is None:
         return None
     row = await order_row(info, uuid)
+    return SalesOrder.from_row(row) if row is not None else None
+
+
+async def order_of_deal(info: Any, deal_id: UUID) -> SalesOrder | None:
+    """The order made from a deal (Deal.order): its live one, else a cancelled one."""
+    row = await load_order_of_deal(info, deal_id)
     return SalesOrder.from_row(row) if row is not None else None
 
 

@@ -5,7 +5,7 @@ HR nothing. Refused writes change nothing. Reads cost a fixed number of statemen
 from api.relay import to_global_id
 from tests.backoffice import arrange_customer, arrange_stock, level_of, movement_count, order_count
 
-ORDERS = "{ orders(first: 50) { nodes { id status total ownerId lines { quantity product { sku available } } } } }"
+ORDERS = "{ orders(first: 50) { nodes { id status total owner { name } customer { name } lines { quantity product { sku available } } } } }"
 COST = "query($id: ID!) { order(id: $id) { total cost margin lines { unitCost cost margin } } }"
 ONE = "query($id: ID!) { order(id: $id) { status total } }"
 CREATE = """mutation($input: CreateOrderInput!) { createOrder(input: $input) {

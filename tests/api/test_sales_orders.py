@@ -115,6 +115,16 @@ async def test_won_deal_to_confirmed_to_shipped(gql, tenant):
     assert await level_of(tenant, product, main) == (2, 0)
     async with tenant.session() as conn:
         assert await ledger_matches_levels(conn)
+    # the deal shows its order, the order its deal and customer
+    query = """query($id: ID!) { node(id: $id) { ... on Deal { title order {
+        status customer { name } deal { title } owner { id } } } } }"""
+    deal_view = (await gql(query, {"id": gid("Deal", deal)}, token=rep_token)).ok()["node"]
+    assert deal_view["order"] == {
+        "status": "FULFILLED",
+        "customer": {"name": "Initech"},
+        "deal": {"title": "Big deal"},
+        "owner": {"id": gid("User", rep)},
+    }
     kinds = (
         "{ stockMovements(first: 10) { nodes { kind quantity reservedChange order { status } } } }"
     )

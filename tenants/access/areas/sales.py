@@ -6,7 +6,7 @@ from tenants.access.catalog import Area, EntitySpec, Grant
 ORDER = (
     "customer",
     "deal",
-    "ownerId",
+    "owner",
     "warehouse",
     "status",
     "currency",
