@@ -41,7 +41,7 @@ class CreditNotePayload:
     user_errors: list[UserError]
 
 
-def _invoice_id(info: Any, global_id: str, field: str = "id") -> UUID:
+def _invoice_id(global_id: str, field: str = "id") -> UUID:
     return local_id(global_id, "Invoice", field)
 
 
@@ -84,7 +84,7 @@ class Mutation:
         return await _invoice_call(
             info,
             lambda: services.update_invoice(
-                ctx.db, ctx.require_actor(), _invoice_id(info, input.id), input.version, input.notes
+                ctx.db, ctx.require_actor(), _invoice_id(input.id), input.version, input.notes
             ),
         )
 
@@ -96,7 +96,7 @@ class Mutation:
         return await _invoice_call(
             info,
             lambda: services.issue_invoice(
-                ctx.db, ctx.require_actor(), _invoice_id(info, input.id), input.version
+                ctx.db, ctx.require_actor(), _invoice_id(input.id), input.version
             ),
         )
 
@@ -108,7 +108,7 @@ class Mutation:
             lambda: services.void_invoice(
                 ctx.db,
                 ctx.require_actor(),
-                _invoice_id(info, input.id),
+                _invoice_id(input.id),
                 input.version,
                 input.reason,
             ),
@@ -124,7 +124,7 @@ class Mutation:
             lambda: services.record_payment(
                 ctx.db,
                 ctx.require_actor(),
-                _invoice_id(info, input.invoice_id, "invoiceId"),
+                _invoice_id(input.invoice_id, "invoiceId"),
                 amount=input.amount,
                 currency_code=input.currency,
                 paid_on=input.paid_on,
@@ -148,7 +148,7 @@ class Mutation:
             lambda: services.create_credit_note(
                 ctx.db,
                 ctx.require_actor(),
-                _invoice_id(info, input.invoice_id, "invoiceId"),
+                _invoice_id(input.invoice_id, "invoiceId"),
                 amount=input.amount,
                 currency_code=input.currency,
                 reason=input.reason,

@@ -15,7 +15,9 @@ from uuid import UUID
 import strawberry
 
 from api.billing import loaders
+from api.inventory.types import Product, product_by_id
 from api.relay import Node, node_resolver, to_global_id
+from api.sales.types import SalesOrder, order_by_id
 from domain.billing import repository
 
 T = TypeVar("T")
@@ -41,6 +43,7 @@ class InvoiceStatus(Enum):
 @strawberry.type(description="One line of an invoice, copied from the order it bills.")
 class InvoiceLine:
     __entity__ = "InvoiceLine"
+    product_id: strawberry.Private[UUID | None]
     description: str | None
     quantity: int | None
     unit_price: Decimal | None
@@ -52,7 +55,11 @@ class InvoiceLine:
 
     @classmethod
     def from_row(cls, r: Any) -> InvoiceLine:
-        return copied(cls, r)
+        return copied(cls, r, product_id=r.product_id)
+
+    @strawberry.field(description="The product billed, when the line bills one.")
+    async def product(self, info: strawberry.Info) -> Product | None:
+        return await product_by_id(info, self.product_id)
 
 
 @strawberry.type(description="Money received against an invoice. Append-only.")
@@ -91,6 +98,8 @@ class CreditNote:
 class Invoice(Node):
     __entity__ = "Invoice"
     uuid: strawberry.Private[UUID]
+    customer_id: strawberry.Private[UUID]
+    order_id: strawberry.Private[UUID | None]
     id: strawberry.ID
     number: str | None = strawberry.field(description="Given when issued: INV-<year>-<n>.")
     status: InvoiceStatus | None
@@ -115,11 +124,17 @@ class Invoice(Node):
             cls,
             r,
             uuid=r.id,
+            customer_id=r.customer_id,
+            order_id=r.order_id,
             id=to_global_id("Invoice", r.id),
             status=InvoiceStatus(r.status),
             overdue=repository.is_overdue(r),
             amount_due=repository.amount_due(r),
         )
+
+    @strawberry.field(description="The order billed (null when out of your record scope).")
+    async def order(self, info: strawberry.Info) -> SalesOrder | None:
+        return await order_by_id(info, self.order_id)
 
     @strawberry.field
     async def lines(self, info: strawberry.Info) -> list[InvoiceLine] | None:

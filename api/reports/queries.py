@@ -52,8 +52,8 @@ class Query:
         rows = await reports.stock_valuation(info.context.db)
         return [
             t.StockValuationReport(
-                product=t.product_ref(r.product_id, r.sku, r.product_name),
-                warehouse=t.warehouse_ref(r.warehouse_id, r.code, r.warehouse_name),
+                product_id=r.product_id,
+                warehouse_id=r.warehouse_id,
                 on_hand=r.on_hand,
                 unit_cost=r.unit_cost,
                 value=r.value,
@@ -81,7 +81,7 @@ class Query:
         rows = await reports.order_margins(info.context.db, *_range(since, until), first)
         return [
             t.OrderMarginReport(
-                order=t.order_ref(r.id, r.status, r.total, r.created_at),
+                order_id=r.id,
                 currency=r.currency,
                 revenue=r.revenue,
                 cost=r.cost,

@@ -4,38 +4,14 @@ are their own entities and obey their own grants."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
 import strawberry
 
-from api.relay import to_global_id
-
-
-@strawberry.type(description="A product as a report row names it.")
-class ReportProduct:
-    __entity__ = "Product"
-    id: strawberry.ID
-    sku: str | None
-    name: str | None
-
-
-@strawberry.type(description="A warehouse as a report row names it.")
-class ReportWarehouse:
-    __entity__ = "Warehouse"
-    id: strawberry.ID
-    code: str | None
-    name: str | None
-
-
-@strawberry.type(description="A sales order as a report row names it.")
-class ReportOrder:
-    __entity__ = "SalesOrder"
-    id: strawberry.ID
-    status: str | None
-    total: Decimal | None
-    created_at: datetime | None
+from api.inventory.types import Product, Warehouse, product_by_id, warehouse_by_id
+from api.sales.types import SalesOrder, order_by_id
 
 
 @strawberry.type(description="One month in one currency: net invoiced and cash received.")
@@ -62,34 +38,32 @@ class ArAgingReport:
 @strawberry.type(description="Stock on hand at one warehouse, valued at unit cost.")
 class StockValuationReport:
     __entity__ = "StockValuationReport"
-    product: ReportProduct | None
-    warehouse: ReportWarehouse | None
+    product_id: strawberry.Private[UUID]
+    warehouse_id: strawberry.Private[UUID]
     on_hand: int | None
     unit_cost: Decimal | None = strawberry.field(description="Null when the cost is unknown.")
     value: Decimal | None
     currency: str | None
 
+    @strawberry.field
+    async def product(self, info: strawberry.Info) -> Product | None:
+        return await product_by_id(info, self.product_id)
+
+    @strawberry.field
+    async def warehouse(self, info: strawberry.Info) -> Warehouse | None:
+        return await warehouse_by_id(info, self.warehouse_id)
+
 
 @strawberry.type(description="Revenue (before tax), cost and margin of one order.")
 class OrderMarginReport:
     __entity__ = "OrderMarginReport"
-    order: ReportOrder | None
+    order_id: strawberry.Private[UUID]
     currency: str | None
     revenue: Decimal | None
     cost: Decimal | None
     margin: Decimal | None
     margin_percent: Decimal | None
 
-
-def product_ref(uuid: UUID, sku: str, name: str) -> ReportProduct:
-    return ReportProduct(id=to_global_id("Product", uuid), sku=sku, name=name)
-
-
-def warehouse_ref(uuid: UUID, code: str, name: str) -> ReportWarehouse:
-    return ReportWarehouse(id=to_global_id("Warehouse", uuid), code=code, name=name)
-
-
-def order_ref(uuid: UUID, status: str, total: Decimal, created_at: datetime) -> ReportOrder:
-    return ReportOrder(
-        id=to_global_id("SalesOrder", uuid), status=status, total=total, created_at=created_at
-    )
+    @strawberry.field
+    async def order(self, info: strawberry.Info) -> SalesOrder | None:
+        return await order_by_id(info, self.order_id)

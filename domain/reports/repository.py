@@ -96,12 +96,8 @@ async def stock_valuation(conn: AsyncConnection) -> list[Any]:
     """Every stock level on hand, valued at the product's unit cost (null when unknown)."""
     query = (
         sa.select(
-            products.c.id.label("product_id"),
-            products.c.sku,
-            products.c.name.label("product_name"),
-            warehouses.c.id.label("warehouse_id"),
-            warehouses.c.code,
-            warehouses.c.name.label("warehouse_name"),
+            stock_levels.c.product_id,
+            stock_levels.c.warehouse_id,
             stock_levels.c.on_hand,
             products.c.unit_cost,
             (stock_levels.c.on_hand * products.c.unit_cost).label("value"),
@@ -136,9 +132,6 @@ async def order_margins(conn: AsyncConnection, since: date, until: date, limit: 
     rows = (
         sa.select(
             sales_orders.c.id,
-            sales_orders.c.status,
-            sales_orders.c.total,
-            sales_orders.c.created_at,
             sales_orders.c.currency,
             sales_orders.c.subtotal.label("revenue"),
             cost.label("cost"),

@@ -12,7 +12,7 @@ from tests.api.test_billing_invoices import PAY, VOID, snapshot
 from tests.arrange_orders import actor_for, arrange_invoice
 
 SUMMARY = "number status total amountDue dueDate"
-DETAIL = "lines { total } payments { amount } creditNotes { number }"
+DETAIL = "lines { total product { sku } } payments { amount } creditNotes { number }"
 LIST = f"{{ invoices {{ nodes {{ id {SUMMARY} {{detail}} }} }} }}"
 
 
@@ -35,7 +35,8 @@ async def test_back_office_reads_everything(gql, tenant, role):
     token = tenant.admin_token if role == "tenant_admin" else await tenant.token_for(role)
     (node,) = (await gql(listing(DETAIL), token=token)).ok()["invoices"]["nodes"]
     assert node["number"] == invoice.number and node["amountDue"] == "100.0000"
-    assert node["lines"] == [{"total": "120.0000"}]
+    assert [line["total"] for line in node["lines"]] == ["120.0000"]
+    assert node["lines"][0]["product"]["sku"]
     assert node["payments"] == [{"amount": "20.0000"}] and node["creditNotes"] == []
 
 
@@ -141,7 +142,7 @@ async def test_filters_and_sort_keys(gql, tenant):
 
 async def test_statement_count_does_not_grow_with_the_page(gql, tenant, count_statements):
     token = await tenant.token_for("accountant")
-    query = f"query($n: Int) {{ invoices(first: $n) {{ nodes {{ {SUMMARY} {DETAIL} }} }} }}"
+    query = f"query($n: Int) {{ invoices(first: $n) {{ nodes {{ {SUMMARY} {DETAIL} order {{ status }} }} }} }}"
     for _ in range(6):
         await paid_invoice(tenant)
     counts = []
@@ -149,6 +150,7 @@ async def test_statement_count_does_not_grow_with_the_page(gql, tenant, count_st
         with count_statements() as counter:
             nodes = (await gql(query, {"n": n}, token=token)).ok()["invoices"]["nodes"]
         assert len(nodes) == n and all(node["payments"] for node in nodes)
+        assert all(node["order"]["status"] == "CONFIRMED" for node in nodes)
         counts.append(counter.count)
     assert counts[0] == counts[1]
 
@@ -165,3 +167,21 @@ async def test_keyset_paging_over_a_nullable_sort_key(gql, tenant):
         after = page["pageInfo"]["endCursor"]
     assert seen == [None, made[1].number, made[2].number]
     assert page["pageInfo"]["hasNextPage"] is False
+
+
+async def test_a_sales_rep_sees_the_order_of_an_invoice_only_when_it_owns_it(gql, tenant):
+    from tests.arrange_orders import arrange_order
+
+    rep = await tenant.user("sales_rep")
+    async with tenant.session(tenant.admin_id) as conn:
+        own = await arrange_order(conn, tenant.id, rep)
+        actor = actor_for(tenant)
+        invoice = await services.create_invoice_from_order(conn, actor, own.order_id)
+    theirs = await arrange_invoice(tenant)
+    query = "{ invoices { nodes { id order { id } } } }"
+    nodes = (await gql(query, token=tenant.token(rep))).ok()["invoices"]["nodes"]
+    by_id = {n["id"]: n["order"] for n in nodes}
+    assert by_id[to_global_id("Invoice", invoice.id)] == {
+        "id": to_global_id("SalesOrder", own.order_id)
+    }
+    assert by_id[to_global_id("Invoice", theirs.id)] is None

@@ -66,11 +66,13 @@ async def test_report_figures(gql, tenant):
     assert [(v["onHand"], v["unitCost"], v["value"]) for v in valuation] == [
         (5, "30.0000", "150.0000")
     ]
+    assert valuation[0]["product"]["sku"] and valuation[0]["warehouse"]["code"]
     margins = (await gql(MARGINS, token=token)).ok()["orderMarginReport"]
     assert len(margins) == 7
     assert {(m["revenue"], m["cost"], m["margin"], m["marginPercent"]) for m in margins} == {
         ("100.0000", "60.0000", "40.0000", "40.00")
     }
+    assert {m["order"]["status"] for m in margins} == {"CONFIRMED"}
 
 
 @pytest.mark.parametrize(
