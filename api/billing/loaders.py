@@ -7,8 +7,8 @@ from typing import Any
 from uuid import UUID
 
 from api.loaders import keyed_loader
-from domain.billing import repository
-from domain.billing.repository import NO_RECEIVABLES, Receivables
+from domain.billing import customers, repository
+from domain.billing.customers import NO_RECEIVABLES, Receivables
 
 
 async def _lines(context: Any, keys: list[UUID]) -> Any:
@@ -24,11 +24,15 @@ async def _credit_notes(context: Any, keys: list[UUID]) -> Any:
 
 
 async def _invoices_by_customer(context: Any, keys: list[UUID]) -> Any:
-    return await repository.invoices_by_customer(context.db, context.require_actor(), keys)
+    return await customers.invoices_by_customer(context.db, context.require_actor(), keys)
+
+
+async def _orders_by_customer(context: Any, keys: list[UUID]) -> Any:
+    return await customers.orders_by_customer(context.db, context.require_actor(), keys)
 
 
 async def _receivables(context: Any, keys: list[UUID]) -> Any:
-    return await repository.receivables_by_customer(context.db, keys)
+    return await customers.receivables_by_customer(context.db, keys)
 
 
 async def invoice_lines(info: Any, invoice_id: UUID) -> list[Any]:
@@ -46,6 +50,11 @@ async def invoice_credit_notes(info: Any, invoice_id: UUID) -> list[Any]:
 
 async def customer_invoices(info: Any, customer_id: UUID) -> list[Any]:
     loader = keyed_loader(info, "billing.invoices_by_customer", _invoices_by_customer, [])
+    return await loader.load(customer_id)  # type: ignore[no-any-return]
+
+
+async def customer_orders(info: Any, customer_id: UUID) -> list[Any]:
+    loader = keyed_loader(info, "billing.orders_by_customer", _orders_by_customer, [])
     return await loader.load(customer_id)  # type: ignore[no-any-return]
 
 
