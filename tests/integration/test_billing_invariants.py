@@ -159,3 +159,19 @@ async def test_invoice_totals_equal_the_sum_of_their_lines(tenant):
         sums.total,
     )
     assert invoice.total == Decimal("95.32")
+
+
+async def test_the_database_keeps_issued_invoices_and_their_lines_frozen(tenant):
+    (invoice_id,) = await _drafts(tenant, 1)
+    await _issue(tenant, invoice_id)
+    attempts = [
+        invoices.update().where(invoices.c.id == invoice_id).values(notes="changed"),
+        invoices.update().where(invoices.c.id == invoice_id).values(status="draft"),
+        invoices.delete().where(invoices.c.id == invoice_id),
+        invoice_lines.update().where(invoice_lines.c.invoice_id == invoice_id).values(quantity=9),
+        invoice_lines.delete().where(invoice_lines.c.invoice_id == invoice_id),
+    ]
+    for statement in attempts:
+        with pytest.raises(sa.exc.DBAPIError, match=r"immutable|cannot be deleted"):
+            async with tenant.session() as conn:
+                await conn.execute(statement)
