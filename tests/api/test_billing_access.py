@@ -185,3 +185,12 @@ async def test_a_sales_rep_sees_the_order_of_an_invoice_only_when_it_owns_it(gql
         "id": to_global_id("SalesOrder", own.order_id)
     }
     assert by_id[to_global_id("Invoice", theirs.id)] is None
+
+
+@pytest.mark.parametrize("role", ["accountant", "tenant_admin"])
+async def test_back_office_writes(gql, tenant, role):
+    invoice = await arrange_invoice(tenant)
+    token = tenant.admin_token if role == "tenant_admin" else await tenant.token_for(role)
+    pay = {"invoiceId": to_global_id("Invoice", invoice.id), "amount": "120", "currency": "EUR"}
+    paid = (await gql(PAY, {"input": pay}, token=token)).ok()["recordPayment"]
+    assert paid["userErrors"] == [] and paid["invoice"]["status"] == "PAID"
