@@ -28,11 +28,13 @@ from domain.crm.models import customers
 from domain.errors import Conflict, DomainError, NotFound
 from domain.inventory.models import products
 from domain.money import CURRENCIES, currency, round_money
+from domain.money import amount as money_amount
 from domain.sales.models import sales_order_lines, sales_orders
 from tenants.principal import Actor
 
 INVOICEABLE_ORDERS = ("confirmed", "fulfilled")
 INVALID_STATE = "INVALID_STATE"
+LARGEST = Decimal(10) ** 14  # numeric(18, 4)
 IMMUTABLE = "Issued invoices are immutable: correct them with a credit note or void them."
 
 
@@ -220,8 +222,11 @@ def _settlement(
 ) -> tuple[Decimal, str]:
     """Check an amount against an open invoice; returns the amount and its currency."""
     code = currency(given_currency)
+    amount = money_amount(amount, field="amount", allow_negative=True)  # refuses NaN, ∞
     if amount <= 0:
         raise DomainError(f"The {what} amount must be greater than zero.", field="amount")
+    if amount >= LARGEST:
+        raise DomainError(f"The {what} amount is too large.", field="amount")
     if invoice.status == "void":
         raise _state_error(f"A void invoice takes no {what}.", "invoiceId")
     if invoice.status == "draft":

@@ -98,6 +98,8 @@ async def test_bad_input_is_a_user_error_and_writes_nothing(gql, tenant, other_t
         (PAY, {**pay, "amount": "0"}, "amount", "BAD_USER_INPUT"),
         (PAY, {**pay, "amount": "-5"}, "amount", "BAD_USER_INPUT"),
         (PAY, {**pay, "amount": "1.001"}, "amount", "BAD_USER_INPUT"),
+        (PAY, {**pay, "amount": "NaN"}, "amount", "BAD_USER_INPUT"),
+        (PAY, {**pay, "amount": "1e400"}, "amount", "BAD_USER_INPUT"),
         (PAY, {**pay, "currency": "USD"}, "currency", "BAD_USER_INPUT"),
         (PAY, {**pay, "currency": "XXX"}, "currency", "BAD_USER_INPUT"),
         (PAY, {**pay, "invoiceId": gid(foreign)}, "invoiceId", "NOT_FOUND"),
