@@ -166,3 +166,21 @@ async def order_count(tenant: Any) -> int:
 
     async with tenant.session() as conn:
         return int(await conn.scalar(sa.select(sa.func.count()).select_from(sales_orders)))
+
+
+async def custom_role_token(tenant: Any, key: str, permissions: dict[str, Any]) -> str:
+    """A user with a custom (non built-in) role made of `permissions`."""
+    from tenants.models import roles
+
+    async with tenant.session(tenant.admin_id) as conn:
+        await conn.execute(
+            sa.insert(roles).values(
+                tenant_id=tenant.id,
+                key=key,
+                name=key,
+                description="",
+                builtin=False,
+                permissions=permissions,
+            )
+        )
+    return tenant.token(await tenant.user(key))

@@ -64,6 +64,7 @@ PRODUCT_CHECKS: dict[str, Callable[[Any], Any]] = {
     "reorder_point": lambda v: count(v, "reorderPoint", allow_zero=True),
 }
 PRODUCT_REQUIRED = {"sku": "sku", "name": "name", "unit_price": "unitPrice", "currency": "currency"}
+FIELD_NAMES = {"unit_price": "unitPrice", "unit_cost": "unitCost", "reorder_point": "reorderPoint"}
 
 
 def product_values(data: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
@@ -74,7 +75,8 @@ def product_values(data: Mapping[str, Any], *, creating: bool) -> dict[str, Any]
         if value is None and key != "unit_cost":
             if creating and key in PRODUCT_REQUIRED:
                 continue
-            problems.append(DomainError(f"{key} cannot be null.", field=key))
+            name = FIELD_NAMES.get(key, key)
+            problems.append(DomainError(f"{name} cannot be null.", field=name))
             continue
         try:
             values[key] = PRODUCT_CHECKS[key](value)

@@ -244,13 +244,12 @@ async def confirm_order(
         await apply(conn, actor, _movements(order, lines, "reservation"))
     except InsufficientStock as short:
         missing = {s.product_id: s for s in short.shortfalls}
-        raise ValidationFailed(
-            [
-                InsufficientStock([missing[line.product_id]], field=f"lines.{i}.quantity")
-                for i, line in enumerate(lines)
-                if line.product_id in missing
-            ]
-        ) from None
+        problems: list[DomainError] = [
+            InsufficientStock([missing[line.product_id]], field=f"lines.{i}.quantity")
+            for i, line in enumerate(lines)
+            if line.product_id in missing
+        ]
+        raise (problems[0] if len(problems) == 1 else ValidationFailed(problems)) from None
     return await _set(conn, order_id, status="confirmed", confirmed_at=sa.func.now())
 
 

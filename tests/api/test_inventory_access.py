@@ -2,7 +2,7 @@
 available to promise, never cost or the ledger; the warehouse and accounting run it."""
 
 from api.relay import to_global_id
-from tests.backoffice import arrange_stock, level_of, movement_count
+from tests.backoffice import arrange_stock, custom_role_token, level_of, movement_count
 
 PRODUCTS = """{ products(first: 10) { nodes { sku unitPrice available onHand reserved
     stockLevels { onHand available warehouse { code } } } } }"""
@@ -136,3 +136,16 @@ async def test_warehouse_may_not_set_unit_cost_but_accountant_and_admin_may(gql,
     }
     duplicate = await gql(CREATE, {"input": {**product, "sku": "c-1"}}, token=tenant.admin_token)
     assert duplicate.ok()["createProduct"]["userErrors"] == [{"field": "sku", "code": "DUPLICATE"}]
+
+
+async def test_low_stock_filter_reveals_on_hand_and_reorder_point(gql, tenant):
+    """A role that reads the catalogue but not stock may not filter by lowStock."""
+    await _stock(tenant)
+    catalogue = {"Product": {"actions": ["read"], "read": ["sku", "name", "reorderPoint"]}}
+    token = await custom_role_token(tenant, "catalogue_reader", catalogue)
+    assert (await gql("{ products { nodes { sku } } }", token=token)).ok()["products"]["nodes"]
+    refused = await gql("{ products(filter: {lowStock: false}) { nodes { sku } } }", token=token)
+    assert refused.codes == ["FORBIDDEN"] and refused.data is None
+    available = await gql("{ products { nodes { sku available } } }", token=token)
+    assert available.codes == ["FORBIDDEN"]
+    assert available.data["products"]["nodes"] == [{"sku": "WID-1", "available": None}]

@@ -272,3 +272,19 @@ async def test_update_replaces_lines_and_cancel_releases_stock(gql, tenant):
     assert await level_of(tenant, stock.products["A"], stock.warehouses["MAIN"]) == (10, 0)
     async with tenant.session() as conn:
         assert await ledger_matches_levels(conn)
+
+
+async def test_only_a_won_deal_of_this_tenant_becomes_an_order(gql, tenant, other_tenant):
+    stock = await arrange_stock(tenant)
+    manager = await tenant.user("sales_manager")
+    customer = await arrange_customer(tenant)
+    open_deal = await arrange_deal(tenant, customer, manager, status="open")
+    foreign_customer = await arrange_customer(other_tenant)
+    foreign_deal = await arrange_deal(other_tenant, foreign_customer, other_tenant.admin_id)
+    line = {"productId": gid("Product", stock.products["WID-1"]), "quantity": 1}
+    for deal, code in ((open_deal, "DEAL_NOT_WON"), (foreign_deal, "NOT_FOUND")):
+        variables = {"input": {"dealId": gid("Deal", deal), "lines": [line]}}
+        result = (await gql(FROM_DEAL, variables, token=tenant.token(manager))).ok()
+        assert result["createOrderFromDeal"]["userErrors"][0]["code"] == code
+        assert result["createOrderFromDeal"]["userErrors"][0]["field"] == "dealId"
+    assert await order_count(tenant) == 0
