@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import strawberry
@@ -23,6 +23,9 @@ from api.crm.types import (
     user_ref,
 )
 from api.relay import Node, to_global_id
+
+if TYPE_CHECKING:
+    from api.sales.types import SalesOrder
 
 
 @strawberry.enum
@@ -186,6 +189,14 @@ class Deal(Node):
     @strawberry.field(description="Every stage change, oldest first.")
     async def history(self, info: strawberry.Info) -> list[DealStageChange] | None:
         return [DealStageChange.from_row(r) for r in await loaders.history(info, self.uuid)]
+
+    @strawberry.field(description="The sales order made from this deal (in your scope), if any.")
+    async def order(
+        self, info: strawberry.Info
+    ) -> Annotated[SalesOrder, strawberry.lazy("api.sales.types")] | None:
+        from api.sales.types import order_of_deal
+
+        return await order_of_deal(info, self.uuid)
 
 
 register_nodes(Deal, Pipeline, PipelineStage)

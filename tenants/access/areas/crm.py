@@ -99,9 +99,10 @@ AREA = Area(
                     *STAMPS,
                 ),
                 "history": ("history",),
+                "order": ("order",),  # the sales order made from the deal (sales area)
             },
             actions=(*CRUD, "move", "win", "lose"),
-            readonly=("status", "closedAt", "lostReason", "lead", "history", *STAMPS),
+            readonly=("status", "closedAt", "lostReason", "lead", "history", "order", *STAMPS),
         ),
         EntitySpec(
             "Activity",
