@@ -267,6 +267,23 @@ async def stage_history(conn: AsyncConnection, deal_ids: Sequence[UUID]) -> dict
     return out
 
 
+def _activities_of(actor: Actor, customer_ids: Sequence[UUID]) -> sa.Select[Any]:
+    """Activities of the customers, and of the leads that became them, within scope."""
+    ids = list(set(customer_ids))
+    lead = sa.select(leads.c.id, leads.c.converted_customer_id).where(
+        leads.c.converted_customer_id.in_(ids)
+    )
+    lead = lead.subquery()
+    owner = sa.func.coalesce(activities.c.customer_id, lead.c.converted_customer_id)
+    query = (
+        sa.select(activities, owner.label("owner_customer_id"))
+        .outerjoin(lead, lead.c.id == activities.c.lead_id)
+        .where(sa.or_(activities.c.customer_id.in_(ids), lead.c.id.isnot(None)))
+    )
+    scope = scope_condition(actor, "Activity")
+    return query if scope is None else query.where(scope)
+
+
 @dataclass(frozen=True)
 class TimelineItem:
     at: datetime
@@ -288,9 +305,10 @@ async def timeline(
     at most two statements for any number of customers."""
     out: dict[UUID, list[TimelineItem]] = {cid: [] for cid in customer_ids}
     if with_activities:
-        found = await children(conn, actor, "Activity", "customer_id", customer_ids)
-        for cid, items in found.items():
-            out[cid] += [TimelineItem(a.created_at, "activity", activity=a) for a in items]
+        for row in await conn.execute(_activities_of(actor, customer_ids)):
+            out[row.owner_customer_id].append(
+                TimelineItem(row.created_at, "activity", activity=row)
+            )
     if with_deals:
         query = (
             sa.select(deal_stage_changes, deals.c.customer_id)
