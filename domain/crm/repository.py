@@ -270,10 +270,11 @@ async def stage_history(conn: AsyncConnection, deal_ids: Sequence[UUID]) -> dict
 def _activities_of(actor: Actor, customer_ids: Sequence[UUID]) -> sa.Select[Any]:
     """Activities of the customers, and of the leads that became them, within scope."""
     ids = list(set(customer_ids))
-    lead = sa.select(leads.c.id, leads.c.converted_customer_id).where(
-        leads.c.converted_customer_id.in_(ids)
+    lead = (
+        sa.select(leads.c.id, leads.c.converted_customer_id)
+        .where(leads.c.converted_customer_id.in_(ids))
+        .subquery()
     )
-    lead = lead.subquery()
     owner = sa.func.coalesce(activities.c.customer_id, lead.c.converted_customer_id)
     query = (
         sa.select(activities, owner.label("owner_customer_id"))
