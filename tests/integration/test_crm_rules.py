@@ -1,4 +1,5 @@
-"""Domain-level lead rules: conversion all or nothing, and the duplicate check under a race."""
+"""Domain-level CRM rules under failure and concurrency: conversion all or nothing, the
+duplicate-email race, and two moves of one deal version."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from domain.crm import leads
-from domain.crm.models import contacts, customers, deals
+from domain.crm.models import contacts, customers, deal_stage_changes, deals
 from domain.crm.models import leads as lead_rows
 from domain.errors import DomainError
 from tenants.access.builtin import builtin_policy
@@ -67,3 +68,53 @@ async def test_concurrent_leads_with_one_email_end_in_one_lead_and_a_duplicate(t
     assert isinstance(results[1], DomainError) and results[1].code == "DUPLICATE"
     async with tenant.session() as conn:
         assert await _count(conn, lead_rows) == 1
+
+
+async def test_two_moves_of_one_deal_version_one_wins_one_conflicts(tenant):
+    from domain.crm import customers as customer_service
+    from domain.crm import deals as deal_service
+    from domain.crm.models import pipeline_stages
+    from domain.errors import Conflict
+
+    actor = await _actor(tenant, "sales_manager")
+    async with tenant.session(actor.user_id) as conn:
+        customer = await customer_service.create_customer(
+            conn, actor, customer_service.CustomerDraft(name="Initech")
+        )
+        deal = await deal_service.create_deal(
+            conn, actor, deal_service.DealDraft("Big", customer.id, "100", "EUR")
+        )
+        targets = list(
+            await conn.scalars(
+                sa.select(pipeline_stages.c.id)
+                .where(pipeline_stages.c.pipeline_id == deal.pipeline_id)
+                .order_by(pipeline_stages.c.position)
+                .offset(1)
+                .limit(2)
+            )
+        )
+    first_locked = asyncio.Event()
+
+    async def move(stage, hold):
+        async with tenant.session(actor.user_id) as conn:
+            if hold:
+                moved = await deal_service.move_deal_stage(conn, actor, deal.id, 1, stage)
+                first_locked.set()
+                await asyncio.sleep(0.2)  # keep the row locked while the other tries
+                return moved
+            await first_locked.wait()
+            return await deal_service.move_deal_stage(conn, actor, deal.id, 1, stage)
+
+    results = await asyncio.gather(
+        move(targets[0], True), move(targets[1], False), return_exceptions=True
+    )
+    assert results[0].stage_id == targets[0]
+    assert isinstance(results[1], Conflict)
+    async with tenant.session() as conn:
+        stored = (await conn.execute(sa.select(deals).where(deals.c.id == deal.id))).one()
+        history = await conn.scalar(
+            sa.select(sa.func.count())
+            .select_from(deal_stage_changes)
+            .where(deal_stage_changes.c.deal_id == deal.id)
+        )
+    assert (stored.stage_id, stored.version, history) == (targets[0], 2, 2)
