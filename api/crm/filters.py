@@ -17,6 +17,7 @@ from api.crm.deal_types import DealStatus
 from api.crm.types import ActivityKind, CustomerKind, LeadStatus
 from api.ordering import OrderDirection
 from api.relay import from_global_id
+from domain.crm.report import ReportFilter
 from domain.crm.repository import Filter, Sort
 
 
@@ -189,6 +190,16 @@ class PipelineReportFilter:
     owned_by_me: bool | None = UNSET
     status: list[DealStatus] | None = UNSET
     expected_close_on: DateRange | None = UNSET
+
+    def to_domain(self, user_id: UUID) -> ReportFilter:
+        close = self.expected_close_on if given(self.expected_close_on) else DateRange()
+        return ReportFilter(
+            pipeline_id=_id(self.pipeline, "Pipeline"),
+            owner_ids=[user_id] if self.owned_by_me else _ids(self.owner, "User"),
+            close_from=_value(close.from_),
+            close_to=_value(close.to),
+            status=_enums(self.status),
+        )
 
 
 # ----------------------------------------------------------------------------- orderBy

@@ -11,7 +11,7 @@ import strawberry
 
 from api.crm import loaders
 from api.crm.deal_types import Pipeline, PipelineStage
-from api.crm.filters import DateRange, PipelineReportFilter, _enums, _id, _ids, _value, given
+from api.crm.filters import PipelineReportFilter
 from api.crm.types import maybe
 from domain.crm import report
 
@@ -57,23 +57,11 @@ class PipelineReport:
         return maybe(Pipeline, await loaders.row(info, "Pipeline", self.pipeline_id))
 
 
-def report_filter(f: PipelineReportFilter | None, user_id: UUID) -> report.ReportFilter:
-    if f is None:
-        return report.ReportFilter()
-    close = f.expected_close_on if given(f.expected_close_on) else DateRange()
-    return report.ReportFilter(
-        pipeline_id=_id(f.pipeline, "Pipeline"),
-        owner_ids=[user_id] if f.owned_by_me else _ids(f.owner, "User"),
-        close_from=_value(close.from_),
-        close_to=_value(close.to),
-        status=_enums(f.status),
-    )
-
-
 async def pipeline_report(info: strawberry.Info, f: PipelineReportFilter | None) -> PipelineReport:
     ctx = info.context
     actor = ctx.require_actor()
-    found = await report.pipeline_report(ctx.db, actor, report_filter(f, actor.user_id))
+    query = f.to_domain(actor.user_id) if f is not None else report.ReportFilter()
+    found = await report.pipeline_report(ctx.db, actor, query)
     return PipelineReport(
         pipeline_id=found.pipeline_id,
         stages=[
