@@ -13,6 +13,7 @@ from api.crm import loaders
 from api.crm.deal_types import Pipeline, PipelineStage
 from api.crm.filters import PipelineReportFilter
 from api.crm.types import maybe
+from api.errors import forbidden
 from domain.crm import report
 
 
@@ -57,8 +58,17 @@ class PipelineReport:
         return maybe(Pipeline, await loaders.row(info, "Pipeline", self.pipeline_id))
 
 
+# what the report adds up: a role that may not read these on a deal may not see their sums
+REVEALS = ("amount", "currency", "probability", "stage")
+
+
 async def pipeline_report(info: strawberry.Info, f: PipelineReportFilter | None) -> PipelineReport:
     ctx = info.context
+    hidden = [name for name in REVEALS if not ctx.policy.can_read("Deal", name)]
+    if hidden:
+        raise forbidden(
+            f"The pipeline report reveals Deal.{hidden[0]}, which your role may not read."
+        )
     actor = ctx.require_actor()
     query = f.to_domain(actor.user_id) if f is not None else report.ReportFilter()
     found = await report.pipeline_report(ctx.db, actor, query)

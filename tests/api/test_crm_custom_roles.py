@@ -66,3 +66,19 @@ async def test_deal_reader_without_amounts(gql, tenant):
     # Deal.lead is readable, but a role without leads gets no lead through it
     result = await gql("{ deals { nodes { lead { name } } } }", token=token)
     assert result.codes == ["FORBIDDEN"]
+
+
+async def test_the_report_is_refused_to_a_role_that_may_not_read_amounts(gql, tenant):
+    admin = tenant.admin_token
+    await create_deal(gql, admin, (await create_customer(gql, admin))["id"])
+    role = await custom_role(
+        gql,
+        tenant,
+        "report_only",
+        grant("PipelineReport", ["read"], ["pipeline", "stages", "totals"]),
+        grant("Deal", ["read"], NO_AMOUNT),
+        grant("PipelineStage", ["read"], ["name"]),
+    )
+    _, token = await holder_of(gql, tenant, role)
+    result = await gql("{ pipelineReport { totals { amount } } }", token=token)
+    assert result.codes == ["FORBIDDEN"] and result.data is None
