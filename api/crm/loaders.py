@@ -72,7 +72,7 @@ async def history(info: Any, deal_id: UUID) -> list[Any]:
 
 async def timeline(info: Any, customer_id: UUID, limit: int) -> list[Any]:
     """Newest first; activities only for roles that read activities, deal events only for
-    roles that read deals (each within its record scope)."""
+    roles that read a deal's history (each within its record scope)."""
 
     async def fetch(context: Any, ids: list[UUID]) -> dict[UUID, list[Any]]:
         policy = context.policy
@@ -81,7 +81,7 @@ async def timeline(info: Any, customer_id: UUID, limit: int) -> list[Any]:
             context.require_actor(),
             ids,
             with_activities=policy.can("Activity", "read"),
-            with_deals=policy.can("Deal", "read"),
+            with_deals=policy.can_read("Deal", "history"),
             limit=limit,
         )
 
