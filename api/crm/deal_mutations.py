@@ -20,14 +20,13 @@ from api.crm.inputs import (
     arguments,
     target,
 )
-from api.crm.payloads import DealPayload, PipelinePayload
-from api.crm.types import maybe
-from api.payloads import run_service
+from api.crm.payloads import DealPayload, PipelinePayload, respond
 from api.relay import local_id
 from domain.crm import deals, pipelines
 
 
-def _version(input: Any) -> int | None:
+def version_of(input: Any) -> int | None:
+    """The optional version of a state change (omitted: no check)."""
     return input.version if given(input.version) else None
 
 
@@ -44,33 +43,31 @@ def _stages(stages: list[PipelineStageInput]) -> list[pipelines.StageDraft]:
     ]
 
 
-async def _deal(info: strawberry.Info, call: Any) -> DealPayload:
-    row, errors = await run_service(info, call)
-    return DealPayload(deal=maybe(Deal, row), user_errors=errors)
-
-
 @strawberry.type
 class DealMutation:
     @strawberry.mutation(metadata={"access": ("Deal", "create")})
     async def create_deal(self, info: strawberry.Info, input: CreateDealInput) -> DealPayload:
         ctx = info.context
-
-        async def call() -> Any:
-            draft = deals.DealDraft(**arguments(input))
-            return await deals.create_deal(ctx.db, ctx.require_actor(), draft)
-
-        return await _deal(info, call)
+        return await respond(
+            info,
+            DealPayload,
+            Deal,
+            lambda: deals.create_deal(
+                ctx.db, ctx.require_actor(), deals.DealDraft(**arguments(input))
+            ),
+        )
 
     @strawberry.mutation(metadata={"access": ("Deal", "update")})
     async def update_deal(self, info: strawberry.Info, input: UpdateDealInput) -> DealPayload:
         ctx = info.context
-
-        async def call() -> Any:
-            values = arguments(input)
-            actor = ctx.require_actor()
-            return await deals.update_deal(ctx.db, actor, target(input), input.version, **values)
-
-        return await _deal(info, call)
+        return await respond(
+            info,
+            DealPayload,
+            Deal,
+            lambda: deals.update_deal(
+                ctx.db, ctx.require_actor(), target(input), input.version, **arguments(input)
+            ),
+        )
 
     @strawberry.mutation(
         metadata={"access": ("Deal", "move")},
@@ -80,62 +77,69 @@ class DealMutation:
         self, info: strawberry.Info, input: MoveDealStageInput
     ) -> DealPayload:
         ctx = info.context
-
-        async def call() -> Any:
-            stage = local_id(input.stage, "PipelineStage", "stage")
-            actor = ctx.require_actor()
-            return await deals.move_deal_stage(ctx.db, actor, target(input), _version(input), stage)
-
-        return await _deal(info, call)
+        return await respond(
+            info,
+            DealPayload,
+            Deal,
+            lambda: deals.move_deal_stage(
+                ctx.db,
+                ctx.require_actor(),
+                target(input),
+                version_of(input),
+                local_id(input.stage, "PipelineStage", "stage"),
+            ),
+        )
 
     @strawberry.mutation(metadata={"access": ("Deal", "win")})
     async def win_deal(self, info: strawberry.Info, input: WinDealInput) -> DealPayload:
         ctx = info.context
-
-        async def call() -> Any:
-            actor = ctx.require_actor()
-            return await deals.win_deal(ctx.db, actor, target(input), _version(input))
-
-        return await _deal(info, call)
+        return await respond(
+            info,
+            DealPayload,
+            Deal,
+            lambda: deals.win_deal(ctx.db, ctx.require_actor(), target(input), version_of(input)),
+        )
 
     @strawberry.mutation(metadata={"access": ("Deal", "lose")})
     async def lose_deal(self, info: strawberry.Info, input: LoseDealInput) -> DealPayload:
         ctx = info.context
-
-        async def call() -> Any:
-            actor = ctx.require_actor()
-            return await deals.lose_deal(
-                ctx.db, actor, target(input), _version(input), input.reason
-            )
-
-        return await _deal(info, call)
+        return await respond(
+            info,
+            DealPayload,
+            Deal,
+            lambda: deals.lose_deal(
+                ctx.db, ctx.require_actor(), target(input), version_of(input), input.reason
+            ),
+        )
 
     @strawberry.mutation(metadata={"access": ("Pipeline", "create")})
     async def create_pipeline(
         self, info: strawberry.Info, input: CreatePipelineInput
     ) -> PipelinePayload:
         ctx = info.context
-
-        async def call() -> Any:
-            return await pipelines.create_pipeline(
+        return await respond(
+            info,
+            PipelinePayload,
+            Pipeline,
+            lambda: pipelines.create_pipeline(
                 ctx.db,
                 ctx.require_actor(),
                 name=input.name,
                 stages=_stages(input.stages),
                 is_default=bool(input.is_default),
-            )
-
-        row, errors = await run_service(info, call)
-        return PipelinePayload(pipeline=maybe(Pipeline, row), user_errors=errors)
+            ),
+        )
 
     @strawberry.mutation(metadata={"access": ("Pipeline", "update")})
     async def update_pipeline(
         self, info: strawberry.Info, input: UpdatePipelineInput
     ) -> PipelinePayload:
         ctx = info.context
-
-        async def call() -> Any:
-            return await pipelines.update_pipeline(
+        return await respond(
+            info,
+            PipelinePayload,
+            Pipeline,
+            lambda: pipelines.update_pipeline(
                 ctx.db,
                 ctx.require_actor(),
                 target(input),
@@ -143,7 +147,5 @@ class DealMutation:
                 name=input.name if given(input.name) else None,
                 is_default=input.is_default if given(input.is_default) else None,
                 stages=_stages(input.stages) if given(input.stages) else None,
-            )
-
-        row, errors = await run_service(info, call)
-        return PipelinePayload(pipeline=maybe(Pipeline, row), user_errors=errors)
+            ),
+        )

@@ -1,6 +1,7 @@
 """CRM mutations for leads, customers, contacts and activities (deals and pipelines are in
 api/crm/deal_mutations.py). Each parses its input and calls one service inside
-`run_service`: a domain error rolls back everything the call wrote and becomes userErrors."""
+`run_service`: a domain error rolls back everything the call wrote and becomes userErrors.
+Ids in inputs are decoded inside the call, so a bad one is a NOT_FOUND userError."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import strawberry
 from strawberry.tools import merge_types
 
-from api.crm.deal_mutations import DealMutation
+from api.crm.deal_mutations import DealMutation, version_of
 from api.crm.deal_types import Deal
 from api.crm.filters import given
 from api.crm.inputs import (
@@ -31,6 +32,7 @@ from api.crm.payloads import (
     ConvertLeadPayload,
     CustomerPayload,
     LeadPayload,
+    respond,
 )
 from api.crm.types import Activity, Contact, Customer, Lead, maybe
 from api.errors import forbidden
@@ -43,25 +45,30 @@ class FrontOfficeMutation:
     @strawberry.mutation(metadata={"access": ("Lead", "create")})
     async def create_lead(self, info: strawberry.Info, input: CreateLeadInput) -> LeadPayload:
         ctx = info.context
-
-        async def call() -> Any:
-            draft = leads.LeadDraft(**arguments(input))
-            return await leads.create_lead(ctx.db, ctx.require_actor(), draft)
-
-        row, errors = await run_service(info, call)
-        return LeadPayload(lead=maybe(Lead, row), user_errors=errors)
+        return await respond(
+            info,
+            LeadPayload,
+            Lead,
+            lambda: leads.create_lead(
+                ctx.db, ctx.require_actor(), leads.LeadDraft(**arguments(input))
+            ),
+        )
 
     @strawberry.mutation(metadata={"access": ("Lead", "update")})
     async def update_lead(self, info: strawberry.Info, input: UpdateLeadInput) -> LeadPayload:
         ctx = info.context
-
-        async def call() -> Any:
-            values = arguments(input, email="email_address")
-            actor = ctx.require_actor()
-            return await leads.update_lead(ctx.db, actor, target(input), input.version, **values)
-
-        row, errors = await run_service(info, call)
-        return LeadPayload(lead=maybe(Lead, row), user_errors=errors)
+        return await respond(
+            info,
+            LeadPayload,
+            Lead,
+            lambda: leads.update_lead(
+                ctx.db,
+                ctx.require_actor(),
+                target(input),
+                input.version,
+                **arguments(input, email="email_address"),
+            ),
+        )
 
     @strawberry.mutation(
         metadata={"access": ("Lead", "convert")},
@@ -78,12 +85,9 @@ class FrontOfficeMutation:
                 raise forbidden(f"Your role may not create {entity}, which converting does.")
 
         async def call() -> Any:
-            opened = None
-            if deal is not None:
-                opened = leads.ConversionDeal(**arguments(deal))
-            version = input.version if given(input.version) else None
+            opened = leads.ConversionDeal(**arguments(deal)) if deal is not None else None
             actor = ctx.require_actor()
-            return await leads.convert_lead(ctx.db, actor, target(input), version, opened)
+            return await leads.convert_lead(ctx.db, actor, target(input), version_of(input), opened)
 
         done, errors = await run_service(info, call)
         if done is None:
@@ -100,84 +104,84 @@ class FrontOfficeMutation:
         self, info: strawberry.Info, input: CreateCustomerInput
     ) -> CustomerPayload:
         ctx = info.context
-
-        async def call() -> Any:
-            draft = customers.CustomerDraft(**arguments(input))
-            return await customers.create_customer(ctx.db, ctx.require_actor(), draft)
-
-        row, errors = await run_service(info, call)
-        return CustomerPayload(customer=maybe(Customer, row), user_errors=errors)
+        return await respond(
+            info,
+            CustomerPayload,
+            Customer,
+            lambda: customers.create_customer(
+                ctx.db, ctx.require_actor(), customers.CustomerDraft(**arguments(input))
+            ),
+        )
 
     @strawberry.mutation(metadata={"access": ("Customer", "update")})
     async def update_customer(
         self, info: strawberry.Info, input: UpdateCustomerInput
     ) -> CustomerPayload:
         ctx = info.context
-
-        async def call() -> Any:
-            fields = arguments(input)
-            actor = ctx.require_actor()
-            return await customers.update_customer(
-                ctx.db, actor, target(input), input.version, fields
-            )
-
-        row, errors = await run_service(info, call)
-        return CustomerPayload(customer=maybe(Customer, row), user_errors=errors)
+        return await respond(
+            info,
+            CustomerPayload,
+            Customer,
+            lambda: customers.update_customer(
+                ctx.db, ctx.require_actor(), target(input), input.version, arguments(input)
+            ),
+        )
 
     @strawberry.mutation(metadata={"access": ("Contact", "create")})
     async def create_contact(
         self, info: strawberry.Info, input: CreateContactInput
     ) -> ContactPayload:
         ctx = info.context
-
-        async def call() -> Any:
-            values = arguments(input, email="email_address")
-            return await customers.create_contact(ctx.db, ctx.require_actor(), **values)
-
-        row, errors = await run_service(info, call)
-        return ContactPayload(contact=maybe(Contact, row), user_errors=errors)
+        return await respond(
+            info,
+            ContactPayload,
+            Contact,
+            lambda: customers.create_contact(
+                ctx.db, ctx.require_actor(), **arguments(input, email="email_address")
+            ),
+        )
 
     @strawberry.mutation(metadata={"access": ("Contact", "update")})
     async def update_contact(
         self, info: strawberry.Info, input: UpdateContactInput
     ) -> ContactPayload:
         ctx = info.context
-
-        async def call() -> Any:
-            fields = arguments(input)
-            actor = ctx.require_actor()
-            return await customers.update_contact(
-                ctx.db, actor, target(input), input.version, fields
-            )
-
-        row, errors = await run_service(info, call)
-        return ContactPayload(contact=maybe(Contact, row), user_errors=errors)
+        return await respond(
+            info,
+            ContactPayload,
+            Contact,
+            lambda: customers.update_contact(
+                ctx.db, ctx.require_actor(), target(input), input.version, arguments(input)
+            ),
+        )
 
     @strawberry.mutation(metadata={"access": ("Activity", "create")})
     async def log_activity(self, info: strawberry.Info, input: LogActivityInput) -> ActivityPayload:
         ctx = info.context
-
-        async def call() -> Any:
-            values = arguments(input, done="completed")
-            draft = activities.ActivityDraft(**values)
-            return await activities.log_activity(ctx.db, ctx.require_actor(), draft)
-
-        row, errors = await run_service(info, call)
-        return ActivityPayload(activity=maybe(Activity, row), user_errors=errors)
+        return await respond(
+            info,
+            ActivityPayload,
+            Activity,
+            lambda: activities.log_activity(
+                ctx.db,
+                ctx.require_actor(),
+                activities.ActivityDraft(**arguments(input, done="completed")),
+            ),
+        )
 
     @strawberry.mutation(metadata={"access": ("Activity", "complete")})
     async def complete_activity(
         self, info: strawberry.Info, input: CompleteActivityInput
     ) -> ActivityPayload:
         ctx = info.context
-
-        async def call() -> Any:
-            version = input.version if given(input.version) else None
-            actor = ctx.require_actor()
-            return await activities.complete_activity(ctx.db, actor, target(input), version)
-
-        row, errors = await run_service(info, call)
-        return ActivityPayload(activity=maybe(Activity, row), user_errors=errors)
+        return await respond(
+            info,
+            ActivityPayload,
+            Activity,
+            lambda: activities.complete_activity(
+                ctx.db, ctx.require_actor(), target(input), version_of(input)
+            ),
+        )
 
 
 Mutation = merge_types("Mutation", (FrontOfficeMutation, DealMutation))

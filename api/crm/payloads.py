@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 import strawberry
 
 from api.crm.deal_types import Deal, Pipeline
-from api.crm.types import Activity, Contact, Customer, Lead
-from api.payloads import UserError
+from api.crm.types import Activity, Contact, Customer, Lead, maybe
+from api.payloads import UserError, run_service
 
 
 @strawberry.type
@@ -52,3 +55,10 @@ class ActivityPayload:
 class PipelinePayload:
     pipeline: Pipeline | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+async def respond(info: Any, payload: type, kind: Any, call: Callable[[], Awaitable[Any]]) -> Any:
+    """Run one service call (api.payloads.run_service) and wrap the row it returns, as
+    `kind`, in `payload` under kind's name (Lead -> `lead`), with the userErrors."""
+    row, errors = await run_service(info, call)
+    return payload(**{kind.__name__.lower(): maybe(kind, row)}, user_errors=errors)
