@@ -109,3 +109,16 @@ async def test_activity_needs_a_subject_and_a_zoned_due_time(gql, tenant):
         payload = await mutate(gql, "logActivity", input, tenant.admin_token, ACTIVITY)
         assert payload["userErrors"][0]["field"] == field
     assert await count(tenant, activities) == 0
+
+
+async def test_paging_backwards_by_due_date(gql, tenant):
+    token = tenant.admin_token
+    for subject, due in (("b", FUTURE), ("none", None), ("a", PAST)):
+        await log(gql, token, subject, **({"dueAt": due} if due else {}))
+    query = """query($before: String) { activities(orderBy: {field: DUE_AT}, last: 2, before: $before) {
+        nodes { subject } pageInfo { startCursor hasPreviousPage } } }"""
+    last = (await gql(query, token=token)).ok()["activities"]
+    assert [n["subject"] for n in last["nodes"]] == ["b", "none"]
+    assert last["pageInfo"]["hasPreviousPage"]
+    before = (await gql(query, {"before": last["pageInfo"]["startCursor"]}, token=token)).ok()
+    assert [n["subject"] for n in before["activities"]["nodes"]] == ["a"]
