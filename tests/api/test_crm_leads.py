@@ -198,3 +198,24 @@ async def test_convert_with_deal_opens_it_in_the_first_stage(gql, tenant):
     assert payload["deal"]["stage"]["name"] == "Qualification"
     stored = await row(tenant, leads, lead["id"])
     assert stored.converted_deal_id == uuid_of(payload["deal"]["id"])
+
+
+async def test_lead_filters_and_order(gql, tenant):
+    manager_id = await tenant.user("sales_manager")
+    manager = tenant.token(manager_id)
+    rep = await tenant.token_for("sales_rep")
+    await create_lead(gql, manager, name="Zoe", company="Umbrella", email="zoe@u.example")
+    await create_lead(gql, manager, name="Adam", company="Acme", status="QUALIFIED")
+    await create_lead(gql, rep, name="Rob", company="Umbrella 2", email="rob@u.example")
+
+    async def names(filter=None, order=None):
+        query = "query($f: LeadFilter, $o: LeadOrder) { leads(filter: $f, orderBy: $o) { nodes { name } } }"
+        data = (await gql(query, {"f": filter, "o": order}, token=manager)).ok()
+        return [n["name"] for n in data["leads"]["nodes"]]
+
+    assert await names(order={"field": "NAME"}) == ["Adam", "Rob", "Zoe"]
+    assert await names(order={"field": "NAME", "direction": "DESC"}) == ["Zoe", "Rob", "Adam"]
+    assert await names({"search": "umbrella"}, {"field": "NAME"}) == ["Rob", "Zoe"]
+    assert await names({"status": ["QUALIFIED"]}) == ["Adam"]
+    assert await names({"ownedByMe": True}, {"field": "NAME"}) == ["Adam", "Zoe"]
+    assert await names({"search": "%"}) == []
