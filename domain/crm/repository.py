@@ -267,22 +267,43 @@ async def stage_history(conn: AsyncConnection, deal_ids: Sequence[UUID]) -> dict
     return out
 
 
-def _activities_of(actor: Actor, customer_ids: Sequence[UUID]) -> sa.Select[Any]:
+def _newest(query: sa.Select[Any], owner: Any, at: Any, id: Any, limit: int) -> sa.Select[Any]:
+    """At most `limit` rows per customer (`owner`), the newest, ranked in SQL."""
+    rank = sa.func.row_number().over(partition_by=owner, order_by=(at.desc(), id.desc()))
+    ranked = query.add_columns(rank.label("rank")).subquery()
+    return sa.select(ranked).where(ranked.c.rank <= limit)
+
+
+def _activities_of(actor: Actor, customer_ids: list[UUID], limit: int) -> sa.Select[Any]:
     """Activities of the customers, and of the leads that became them, within scope."""
-    ids = list(set(customer_ids))
     lead = (
         sa.select(leads.c.id, leads.c.converted_customer_id)
-        .where(leads.c.converted_customer_id.in_(ids))
+        .where(leads.c.converted_customer_id.in_(customer_ids))
         .subquery()
     )
     owner = sa.func.coalesce(activities.c.customer_id, lead.c.converted_customer_id)
     query = (
         sa.select(activities, owner.label("owner_customer_id"))
         .outerjoin(lead, lead.c.id == activities.c.lead_id)
-        .where(sa.or_(activities.c.customer_id.in_(ids), lead.c.id.isnot(None)))
+        .where(sa.or_(activities.c.customer_id.in_(customer_ids), lead.c.id.isnot(None)))
     )
     scope = scope_condition(actor, "Activity")
-    return query if scope is None else query.where(scope)
+    if scope is not None:
+        query = query.where(scope)
+    return _newest(query, owner, activities.c.created_at, activities.c.id, limit)
+
+
+def _deal_events_of(actor: Actor, customer_ids: list[UUID], limit: int) -> sa.Select[Any]:
+    changes = deal_stage_changes.c
+    query = (
+        sa.select(deal_stage_changes, deals.c.customer_id)
+        .join(deals, deals.c.id == changes.deal_id)
+        .where(deals.c.customer_id.in_(customer_ids))
+    )
+    scope = scope_condition(actor, "Deal")
+    if scope is not None:
+        query = query.where(scope)
+    return _newest(query, deals.c.customer_id, changes.changed_at, changes.id, limit)
 
 
 @dataclass(frozen=True)
@@ -303,23 +324,16 @@ async def timeline(
     limit: int,
 ) -> dict[UUID, list[TimelineItem]]:
     """Activities and deal events of each customer, newest first, within record scope:
-    at most two statements for any number of customers."""
+    at most two statements for any number of customers, each ranked per customer in SQL."""
     out: dict[UUID, list[TimelineItem]] = {cid: [] for cid in customer_ids}
+    ids = list(set(customer_ids))
     if with_activities:
-        for row in await conn.execute(_activities_of(actor, customer_ids)):
+        for row in await conn.execute(_activities_of(actor, ids, limit)):
             out[row.owner_customer_id].append(
                 TimelineItem(row.created_at, "activity", activity=row)
             )
     if with_deals:
-        query = (
-            sa.select(deal_stage_changes, deals.c.customer_id)
-            .join(deals, deals.c.id == deal_stage_changes.c.deal_id)
-            .where(deals.c.customer_id.in_(list(set(customer_ids))))
-        )
-        scope = scope_condition(actor, "Deal")
-        if scope is not None:
-            query = query.where(scope)
-        for row in await conn.execute(query):
+        for row in await conn.execute(_deal_events_of(actor, ids, limit)):
             out[row.customer_id].append(TimelineItem(row.changed_at, row.event, change=row))
     for items in out.values():
         items.sort(key=lambda item: item.at, reverse=True)

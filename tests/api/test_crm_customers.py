@@ -230,3 +230,26 @@ async def test_update_contact_with_version(gql, tenant):
     )
     assert result.codes == ["FORBIDDEN"]
     assert (await row(tenant, contacts, made["contact"]["id"])).title == "CFO"
+
+
+async def test_timeline_keeps_the_newest_entries(gql, tenant):
+    admin = tenant.admin_token
+    customer = await create_customer(gql, admin)
+    names = await stages(gql, admin)
+    deal = await create_deal(gql, admin, customer["id"])
+    for subject in ("first", "second", "third"):
+        input = {"kind": "NOTE", "subject": subject, "customer": customer["id"]}
+        await ok(gql, "logActivity", input, admin, "activity { id }")
+    await ok(
+        gql, "moveDealStage", {"id": deal["id"], "stage": names["Proposal"]}, admin, "deal { id }"
+    )
+    query = """query($id: ID!, $n: Int!) { node(id: $id) { ... on Customer {
+        timeline(first: $n) { kind activity { subject } } } } }"""
+    timeline = (await gql(query, {"id": customer["id"], "n": 3}, token=admin)).ok()["node"][
+        "timeline"
+    ]
+    assert [(t["kind"], t["activity"] and t["activity"]["subject"]) for t in timeline] == [
+        ("moved", None),
+        ("activity", "third"),
+        ("activity", "second"),
+    ]
