@@ -39,12 +39,9 @@ async def user(info: Any, id: UUID | None) -> Any:
 
 
 def _children_of(entity: str, key: str, order: tuple[str, ...] = ()) -> Callable[..., Any]:
-    table = repository.TABLES[entity]
-
     async def fetch(context: Any, ids: list[UUID]) -> dict[UUID, list[Any]]:
-        columns = [table.c[name] for name in order]
         actor = context.require_actor()
-        return await repository.children(context.db, actor, entity, key, ids, columns)
+        return await repository.children(context.db, actor, entity, key, ids, order)
 
     return fetch
 

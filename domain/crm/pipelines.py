@@ -208,13 +208,3 @@ async def outcome_stage(conn: AsyncConnection, pipeline_id: UUID, won: bool) -> 
             sa.select(pipeline_stages).where(pipeline_stages.c.pipeline_id == pipeline_id, flag)
         )
     ).first()
-
-
-async def stages_of(conn: AsyncConnection, pipeline_ids: list[UUID]) -> list[sa.Row[Any]]:
-    return list(
-        await conn.execute(
-            sa.select(pipeline_stages)
-            .where(pipeline_stages.c.pipeline_id.in_(pipeline_ids))
-            .order_by(pipeline_stages.c.pipeline_id, pipeline_stages.c.position)
-        )
-    )

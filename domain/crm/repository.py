@@ -231,7 +231,7 @@ async def children(
     entity: str,
     key: str,
     parent_ids: Sequence[UUID],
-    order: Sequence[Any] = (),
+    order: Sequence[str] = (),
 ) -> dict[UUID, list[Any]]:
     """An entity's rows grouped by a parent key, within record scope: one statement for
     a whole page of parents."""
@@ -241,17 +241,9 @@ async def children(
     if scope is not None:
         query = query.where(scope)
     out: dict[UUID, list[Any]] = {}
-    for row in await conn.execute(query.order_by(*order, table.c.id)):
+    for row in await conn.execute(query.order_by(*(table.c[c] for c in order), table.c.id)):
         out.setdefault(row._mapping[key], []).append(row)
     return out
-
-
-async def stages_of(
-    conn: AsyncConnection, actor: Actor, pipeline_ids: Sequence[UUID]
-) -> dict[UUID, list[Any]]:
-    return await children(
-        conn, actor, "PipelineStage", "pipeline_id", pipeline_ids, (pipeline_stages.c.position,)
-    )
 
 
 async def stage_history(conn: AsyncConnection, deal_ids: Sequence[UUID]) -> dict[UUID, list[Any]]:
