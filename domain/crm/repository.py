@@ -14,6 +14,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.crm.common import owned
 from domain.crm.models import (
     activities,
     contacts,
@@ -98,11 +99,9 @@ class Filter:
 
 
 def scope_condition(actor: Actor, entity: str) -> sa.ColumnElement[bool] | None:
-    owner = actor.owner_only(entity)
+    """The record-scope condition on an entity's rows (None: the role sees them all)."""
     column = SCOPE_COLUMNS.get(entity)
-    if owner is None or column is None:
-        return None
-    return TABLES[entity].c[column] == owner
+    return None if column is None else owned(actor, entity, TABLES[entity].c[column])
 
 
 def _like(text: str) -> str:
