@@ -161,8 +161,11 @@ async def create_order_from_deal(
 ) -> Any:
     """A draft for a won deal: its customer and currency; the lines are given."""
     owner = actor.owner_only("Deal")
-    query = sa.select(deals.c.customer_id, deals.c.currency, deals.c.status).where(
-        deals.c.id == deal_id
+    # locked, so two requests for the same deal cannot both pass the duplicate check
+    query = (
+        sa.select(deals.c.customer_id, deals.c.currency, deals.c.status)
+        .where(deals.c.id == deal_id)
+        .with_for_update()
     )
     if owner is not None:
         query = query.where(deals.c.owner_id == owner)

@@ -298,3 +298,16 @@ async def test_only_a_won_deal_of_this_tenant_becomes_an_order(gql, tenant, othe
         assert result["createOrderFromDeal"]["userErrors"][0]["code"] == code
         assert result["createOrderFromDeal"]["userErrors"][0]["field"] == "dealId"
     assert await order_count(tenant) == 0
+
+
+async def test_a_rep_orders_only_from_own_deals(gql, tenant):
+    stock = await arrange_stock(tenant)
+    rep, other_rep = await tenant.user("sales_rep"), await tenant.user("sales_rep")
+    deal = await arrange_deal(tenant, await arrange_customer(tenant), other_rep)
+    line = {"productId": gid("Product", stock.products["WID-1"]), "quantity": 1}
+    variables = {"input": {"dealId": gid("Deal", deal), "lines": [line]}}
+    refused = (await gql(FROM_DEAL, variables, token=tenant.token(rep))).ok()
+    assert refused["createOrderFromDeal"]["userErrors"][0]["code"] == "NOT_FOUND"
+    assert await order_count(tenant) == 0
+    made = (await gql(FROM_DEAL, variables, token=tenant.token(other_rep))).ok()
+    assert made["createOrderFromDeal"]["order"]["status"] == "DRAFT"
