@@ -17,7 +17,7 @@ from api.crm.inputs import (
     UpdateDealInput,
     UpdatePipelineInput,
     WinDealInput,
-    sent,
+    arguments,
     target,
 )
 from api.crm.payloads import DealPayload, PipelinePayload
@@ -25,13 +25,6 @@ from api.crm.types import maybe
 from api.payloads import run_service
 from api.relay import local_id
 from domain.crm import deals, pipelines
-
-IDS = {"owner": "owner_id", "customer": "customer_id", "contact": "contact_id"}
-IDS |= {"pipeline": "pipeline_id", "stage": "stage_id"}
-
-
-def _renamed(values: dict[str, Any]) -> dict[str, Any]:
-    return {IDS.get(k, k): v for k, v in values.items()}
 
 
 def _version(input: Any) -> int | None:
@@ -63,7 +56,7 @@ class DealMutation:
         ctx = info.context
 
         async def call() -> Any:
-            draft = deals.DealDraft(**_renamed(sent(input)))
+            draft = deals.DealDraft(**arguments(input))
             return await deals.create_deal(ctx.db, ctx.require_actor(), draft)
 
         return await _deal(info, call)
@@ -73,7 +66,7 @@ class DealMutation:
         ctx = info.context
 
         async def call() -> Any:
-            values = _renamed(sent(input))
+            values = arguments(input)
             actor = ctx.require_actor()
             return await deals.update_deal(ctx.db, actor, target(input), input.version, **values)
 

@@ -11,9 +11,18 @@ from uuid import UUID
 import strawberry
 
 from api.crm import loaders
-from api.crm.types import STAMPS, Contact, Customer, Lead, UserRef, columns, maybe, user_ref
-from api.relay import Node, node_resolver, to_global_id
-from domain.crm import repository
+from api.crm.types import (
+    STAMPS,
+    Contact,
+    Customer,
+    Lead,
+    UserRef,
+    columns,
+    maybe,
+    register_nodes,
+    user_ref,
+)
+from api.relay import Node, to_global_id
 
 if TYPE_CHECKING:
     from api.sales.types import SalesOrder
@@ -190,14 +199,4 @@ class Deal(Node):
         return await order_of_deal(info, self.uuid)
 
 
-def _register(kind: Any) -> None:
-    type_name = kind.__name__
-
-    @node_resolver(type_name, entity=type_name)
-    async def resolve(context: Any, uuid: UUID) -> Any:
-        actor = context.require_actor()
-        return maybe(kind, await repository.get(context.db, actor, type_name, uuid))
-
-
-for _kind in (Deal, Pipeline, PipelineStage):
-    _register(_kind)
+register_nodes(Deal, Pipeline, PipelineStage)

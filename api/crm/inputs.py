@@ -25,6 +25,8 @@ REFS = {
     "deal": "Deal",
 }
 LOCATORS = ("id", "version", "client_mutation_id")
+# input names -> service argument names
+ARGUMENTS = {name: f"{name}_id" for name in REFS if name != "assigned_to"}
 
 
 def _plain(value: Any) -> Any:
@@ -44,6 +46,12 @@ def sent(input: Any) -> dict[str, Any]:
             value = local_id(value, REFS[name], strawberry_name(name))
         values[name] = _plain(value)
     return values
+
+
+def arguments(input: Any, **extra: str) -> dict[str, Any]:
+    """`sent(input)` keyed by the service's argument names."""
+    names = ARGUMENTS | extra
+    return {names.get(k, k): v for k, v in sent(input).items()}
 
 
 def strawberry_name(name: str) -> str:
@@ -126,11 +134,9 @@ class ConvertLeadInput:
 
 
 # ------------------------------------------------------------------ customers, contacts
-@strawberry.input
-class CreateCustomerInput:
+@strawberry.input(description="Customer fields both createCustomer and updateCustomer take.")
+class CustomerFields:
     __entity__ = "Customer"
-    name: str
-    kind: CustomerKind = CustomerKind.COMPANY
     email: str | None = UNSET
     phone: str | None = UNSET
     tax_id: str | None = UNSET
@@ -138,28 +144,25 @@ class CreateCustomerInput:
     billing_address: AddressInput | None = UNSET
     shipping_address: AddressInput | None = UNSET
     notes: str | None = UNSET
-    credit_limit: Decimal | None = UNSET
+    credit_limit: Decimal | None = strawberry.field(
+        default=UNSET, description="In `creditCurrency`."
+    )
     credit_currency: str | None = UNSET
     payment_terms_days: int | None = UNSET
 
 
 @strawberry.input
-class UpdateCustomerInput:
-    __entity__ = "Customer"
+class CreateCustomerInput(CustomerFields):
+    name: str
+    kind: CustomerKind | None = strawberry.field(default=UNSET, description="COMPANY by default.")
+
+
+@strawberry.input
+class UpdateCustomerInput(CustomerFields):
     id: strawberry.ID
     version: int
     name: str | None = UNSET
     kind: CustomerKind | None = UNSET
-    email: str | None = UNSET
-    phone: str | None = UNSET
-    tax_id: str | None = UNSET
-    owner: strawberry.ID | None = UNSET
-    billing_address: AddressInput | None = UNSET
-    shipping_address: AddressInput | None = UNSET
-    notes: str | None = UNSET
-    credit_limit: Decimal | None = UNSET
-    credit_currency: str | None = UNSET
-    payment_terms_days: int | None = UNSET
 
 
 @strawberry.input
@@ -167,6 +170,18 @@ class CreateContactInput:
     __entity__ = "Contact"
     customer: strawberry.ID
     name: str
+    email: str | None = UNSET
+    phone: str | None = UNSET
+    title: str | None = UNSET
+    owner: strawberry.ID | None = UNSET
+
+
+@strawberry.input
+class UpdateContactInput:
+    __entity__ = "Contact"
+    id: strawberry.ID
+    version: int
+    name: str | None = UNSET
     email: str | None = UNSET
     phone: str | None = UNSET
     title: str | None = UNSET

@@ -19,9 +19,10 @@ from api.crm.inputs import (
     CreateCustomerInput,
     CreateLeadInput,
     LogActivityInput,
+    UpdateContactInput,
     UpdateCustomerInput,
     UpdateLeadInput,
-    sent,
+    arguments,
     target,
 )
 from api.crm.payloads import (
@@ -36,15 +37,6 @@ from api.errors import forbidden
 from api.payloads import run_service
 from domain.crm import activities, customers, leads
 
-# input names -> service argument names
-IDS = {"owner": "owner_id", "customer": "customer_id", "contact": "contact_id"}
-IDS |= {"pipeline": "pipeline_id", "stage": "stage_id", "lead": "lead_id", "deal": "deal_id"}
-
-
-def renamed(values: dict[str, Any], **extra: str) -> dict[str, Any]:
-    names = IDS | extra
-    return {names.get(k, k): v for k, v in values.items()}
-
 
 @strawberry.type
 class FrontOfficeMutation:
@@ -53,7 +45,7 @@ class FrontOfficeMutation:
         ctx = info.context
 
         async def call() -> Any:
-            draft = leads.LeadDraft(**renamed(sent(input)))
+            draft = leads.LeadDraft(**arguments(input))
             return await leads.create_lead(ctx.db, ctx.require_actor(), draft)
 
         row, errors = await run_service(info, call)
@@ -64,7 +56,7 @@ class FrontOfficeMutation:
         ctx = info.context
 
         async def call() -> Any:
-            values = renamed(sent(input), email="email_address")
+            values = arguments(input, email="email_address")
             actor = ctx.require_actor()
             return await leads.update_lead(ctx.db, actor, target(input), input.version, **values)
 
@@ -88,7 +80,7 @@ class FrontOfficeMutation:
         async def call() -> Any:
             opened = None
             if deal is not None:
-                opened = leads.ConversionDeal(**renamed(sent(deal)))
+                opened = leads.ConversionDeal(**arguments(deal))
             version = input.version if given(input.version) else None
             actor = ctx.require_actor()
             return await leads.convert_lead(ctx.db, actor, target(input), version, opened)
@@ -110,7 +102,7 @@ class FrontOfficeMutation:
         ctx = info.context
 
         async def call() -> Any:
-            draft = customers.CustomerDraft(**renamed(sent(input)))
+            draft = customers.CustomerDraft(**arguments(input))
             return await customers.create_customer(ctx.db, ctx.require_actor(), draft)
 
         row, errors = await run_service(info, call)
@@ -123,7 +115,7 @@ class FrontOfficeMutation:
         ctx = info.context
 
         async def call() -> Any:
-            fields = renamed(sent(input))
+            fields = arguments(input)
             actor = ctx.require_actor()
             return await customers.update_customer(
                 ctx.db, actor, target(input), input.version, fields
@@ -139,8 +131,24 @@ class FrontOfficeMutation:
         ctx = info.context
 
         async def call() -> Any:
-            values = renamed(sent(input), email="email_address")
+            values = arguments(input, email="email_address")
             return await customers.create_contact(ctx.db, ctx.require_actor(), **values)
+
+        row, errors = await run_service(info, call)
+        return ContactPayload(contact=maybe(Contact, row), user_errors=errors)
+
+    @strawberry.mutation(metadata={"access": ("Contact", "update")})
+    async def update_contact(
+        self, info: strawberry.Info, input: UpdateContactInput
+    ) -> ContactPayload:
+        ctx = info.context
+
+        async def call() -> Any:
+            fields = arguments(input)
+            actor = ctx.require_actor()
+            return await customers.update_contact(
+                ctx.db, actor, target(input), input.version, fields
+            )
 
         row, errors = await run_service(info, call)
         return ContactPayload(contact=maybe(Contact, row), user_errors=errors)
@@ -150,7 +158,7 @@ class FrontOfficeMutation:
         ctx = info.context
 
         async def call() -> Any:
-            values = renamed(sent(input), done="completed", assigned_to="assigned_to")
+            values = arguments(input, done="completed")
             draft = activities.ActivityDraft(**values)
             return await activities.log_activity(ctx.db, ctx.require_actor(), draft)
 

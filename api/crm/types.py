@@ -319,6 +319,12 @@ class TimelineEntry:
         )
 
 
+def register_nodes(*kinds: Any) -> None:
+    """node(id:) for each type: its row by id, within the caller's record scope."""
+    for kind in kinds:
+        _register(kind)
+
+
 def _register(kind: Any) -> None:
     type_name = kind.__name__
 
@@ -328,5 +334,4 @@ def _register(kind: Any) -> None:
         return maybe(kind, await repository.get(context.db, actor, type_name, uuid))
 
 
-for _kind in (Lead, Customer, Contact, Activity):
-    _register(_kind)
+register_nodes(Lead, Customer, Contact, Activity)

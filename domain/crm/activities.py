@@ -20,7 +20,8 @@ from domain.crm.common import (
     required_text,
     update_versioned,
 )
-from domain.crm.models import activities, customers, deals, leads
+from domain.crm.customers import require_customer
+from domain.crm.models import activities, deals, leads
 from domain.errors import DomainError
 from tenants.principal import Actor
 
@@ -65,7 +66,7 @@ async def log_activity(conn: AsyncConnection, actor: Actor, draft: ActivityDraft
         )  # fmt: skip
         customer_id = customer_id or deal.customer_id
     if customer_id is not None:
-        await fetch_one(conn, customers, customer_id, label="customer", field="customer")
+        await require_customer(conn, actor, customer_id)
     return (
         await conn.execute(
             sa.insert(activities)

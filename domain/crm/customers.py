@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,7 @@ from domain.crm.common import (
     fetch_one,
     money,
     optional_text,
+    owned,
     patch,
     require_user,
     required_text,
@@ -73,6 +75,21 @@ def _terms(days: Any) -> int:
     return days
 
 
+async def require_customer(
+    conn: AsyncConnection, actor: Actor, customer_id: UUID, field: str = "customer"
+) -> sa.Row[Any]:
+    """A customer the actor may see (record scope), else NOT_FOUND on `field`."""
+    scope = owned(actor, "Customer", customers.c.owner_id)
+    return await fetch_one(conn, customers, customer_id, where=scope, label="customer", field=field)
+
+
+async def require_contact(
+    conn: AsyncConnection, actor: Actor, contact_id: UUID, field: str = "contact"
+) -> sa.Row[Any]:
+    scope = owned(actor, "Contact", contacts.c.owner_id)
+    return await fetch_one(conn, contacts, contact_id, where=scope, label="contact", field=field)
+
+
 async def create_customer(conn: AsyncConnection, actor: Actor, draft: CustomerDraft) -> sa.Row[Any]:
     values: dict[str, Any] = {
         "name": required_text(draft.name, "name", max_length=300),
@@ -80,7 +97,7 @@ async def create_customer(conn: AsyncConnection, actor: Actor, draft: CustomerDr
         "email": email(draft.email),
         "phone": optional_text(draft.phone, "phone", max_length=50),
         "tax_id": optional_text(draft.tax_id, "taxId", max_length=50),
-        "owner_id": draft.owner_id,
+        "owner_id": draft.owner_id or actor.user_id,
         "billing_address": address(draft.billing_address, "billingAddress"),
         "shipping_address": address(draft.shipping_address, "shippingAddress"),
         "notes": optional_text(draft.notes, "notes"),
@@ -111,8 +128,8 @@ async def update_customer(
     fields: dict[str, Any],
 ) -> sa.Row[Any]:
     """`fields` holds only what the client sent, keyed by column name."""
-    current = await fetch_one(conn, customers, customer_id, label="customer")
-    checks = {
+    current = await require_customer(conn, actor, customer_id, "id")
+    checks: dict[str, Callable[[Any], Any]] = {
         "name": lambda v: required_text(v, "name", max_length=300),
         "kind": lambda v: choice(v, KINDS, "kind"),
         "email": email,
@@ -132,7 +149,10 @@ async def update_customer(
     )
     if changes.get("owner_id") is not None:
         await require_user(conn, changes["owner_id"], "owner")
-    return await update_versioned(conn, customers, customer_id, version, changes, label="customer")
+    scope = owned(actor, "Customer", customers.c.owner_id)
+    return await update_versioned(
+        conn, customers, customer_id, version, changes, where=scope, label="customer"
+    )
 
 
 async def create_contact(
@@ -152,7 +172,7 @@ async def create_contact(
         "phone": optional_text(phone, "phone", max_length=50),
         "title": optional_text(title, "title", max_length=200),
     }
-    await fetch_one(conn, customers, customer_id, label="customer", field="customer")
+    await require_customer(conn, actor, customer_id)
     if owner_id is not None:
         await require_user(conn, owner_id, "owner")
     return (
@@ -170,13 +190,24 @@ async def create_contact(
 
 
 async def update_contact(
-    conn: AsyncConnection, contact_id: UUID, version: int | None, fields: dict[str, Any]
+    conn: AsyncConnection,
+    actor: Actor,
+    contact_id: UUID,
+    version: int | None,
+    fields: dict[str, Any],
 ) -> sa.Row[Any]:
-    checks = {
+    """`fields` holds only what the client sent (name, email, phone, title, owner_id)."""
+    checks: dict[str, Callable[[Any], Any]] = {
         "name": lambda v: required_text(v, "name", max_length=200),
         "email": email,
         "phone": lambda v: optional_text(v, "phone", max_length=50),
         "title": lambda v: optional_text(v, "title", max_length=200),
+        "owner_id": lambda v: v,
     }
     changes = patch({k: checks[k](v) for k, v in fields.items() if k in checks})
-    return await update_versioned(conn, contacts, contact_id, version, changes, label="contact")
+    if changes.get("owner_id") is not None:
+        await require_user(conn, changes["owner_id"], "owner")
+    scope = owned(actor, "Contact", contacts.c.owner_id)
+    return await update_versioned(
+        conn, contacts, contact_id, version, changes, where=scope, label="contact"
+    )

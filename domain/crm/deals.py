@@ -25,7 +25,8 @@ from domain.crm.common import (
     required_text,
     update_versioned,
 )
-from domain.crm.models import contacts, customers, deal_stage_changes, deals
+from domain.crm.customers import require_contact, require_customer
+from domain.crm.models import deal_stage_changes, deals
 from domain.errors import DomainError
 from domain.money import currency as money_currency
 from tenants.principal import Actor
@@ -48,8 +49,10 @@ class DealDraft:
     lead_id: UUID | None = None
 
 
-async def _check_contact(conn: AsyncConnection, contact_id: UUID, customer_id: UUID) -> None:
-    contact = await fetch_one(conn, contacts, contact_id, label="contact", field="contact")
+async def _check_contact(
+    conn: AsyncConnection, actor: Actor, contact_id: UUID, customer_id: UUID
+) -> None:
+    contact = await require_contact(conn, actor, contact_id)
     if contact.customer_id != customer_id:
         raise DomainError("That contact belongs to another customer.", field="contact")
 
@@ -80,9 +83,9 @@ async def create_deal(conn: AsyncConnection, actor: Actor, draft: DealDraft) -> 
     code = money_currency(draft.currency)
     owner_id = draft.owner_id or actor.user_id
     check_owner(actor, ENTITY, owner_id)
-    await fetch_one(conn, customers, draft.customer_id, label="customer", field="customer")
+    await require_customer(conn, actor, draft.customer_id)
     if draft.contact_id is not None:
-        await _check_contact(conn, draft.contact_id, draft.customer_id)
+        await _check_contact(conn, actor, draft.contact_id, draft.customer_id)
     if draft.owner_id is not None:
         await require_user(conn, owner_id, "owner")
     pipeline_id = draft.pipeline_id
@@ -156,15 +159,22 @@ async def update_deal(
     for key in ("amount", "currency", "probability", "customer_id", "owner_id"):
         if key in changes and changes[key] is None:
             raise DomainError(f"{key} cannot be cleared.", field=key)
+    settled = {"amount", "currency", "probability", "customer_id"} & changes.keys()
+    if current.status != "open" and settled:
+        raise DomainError(
+            f"The deal is {current.status}; its {', '.join(sorted(settled))} stay as closed.",
+            field=sorted(settled)[0],
+            code="DEAL_CLOSED",
+        )
     if "owner_id" in changes:
         check_owner(actor, ENTITY, changes["owner_id"])
         await require_user(conn, changes["owner_id"], "owner")
     customer = changes.get("customer_id", current.customer_id)
     if "customer_id" in changes:
-        await fetch_one(conn, customers, customer, label="customer", field="customer")
+        await require_customer(conn, actor, customer)
     contact = changes.get("contact_id", current.contact_id)
     if contact is not None and ("contact_id" in changes or "customer_id" in changes):
-        await _check_contact(conn, contact, customer)
+        await _check_contact(conn, actor, contact, customer)
     return await update_versioned(conn, deals, deal_id, version, changes, where=scope, label="deal")
 
 

@@ -105,7 +105,7 @@ async def seed(demo: DemoSeed) -> None:
                 "payment_terms_days": draw.pick((14, 30, 45, 60)),
             }
         )
-    contact_rows = []
+    contact_rows: list[dict[str, Any]] = []
     for i, customer in enumerate(customer_rows):
         for _ in range(1 + i % 2):
             first, last = draw.person()
@@ -158,7 +158,8 @@ def _deals(
     contacts_of: dict[UUID, UUID] = {}
     for contact in contact_rows:
         contacts_of.setdefault(contact["customer_id"], contact["id"])
-    deal_rows, changes = [], []
+    deal_rows: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
     for i in range(DEALS):
         customer = draw.pick(customer_rows)
         stage = draw.pick(stages)
@@ -209,7 +210,7 @@ def _deals(
 def _leads(
     draw: Draw, base: dict[str, Any], customer_rows: list[dict[str, Any]], owners: list[UUID]
 ) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i in range(LEADS):
         first, last = draw.person()
         converted = customer_rows[i] if i < 20 else None
@@ -240,7 +241,7 @@ def _activities(
     deal_rows: list[dict[str, Any]],
     now: datetime,
 ) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i in range(ACTIVITIES):
         kind = draw.pick(tuple(SUBJECTS))
         on_deal = i % 3 != 0

@@ -77,7 +77,7 @@ async def _email_race() -> AsyncIterator[None]:
 
 
 async def create_lead(conn: AsyncConnection, actor: Actor, draft: LeadDraft) -> sa.Row[Any]:
-    values = {
+    values: dict[str, Any] = {
         "name": required_text(draft.name, "name", max_length=200),
         "company": optional_text(draft.company, "company", max_length=200),
         "email": email(draft.email),

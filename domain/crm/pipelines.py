@@ -51,7 +51,7 @@ def _stage_values(drafts: list[StageDraft]) -> list[dict[str, Any]]:
     if all(v["is_won"] or v["is_lost"] for v in out):
         raise DomainError("A pipeline needs at least one open stage.", field="stages")
     for flag in ("is_won", "is_lost"):
-        if sum(v[flag] for v in out) > 1:
+        if sum(1 for v in out if v[flag]) > 1:
             raise DomainError("A pipeline has at most one won and one lost stage.", field="stages")
     return out
 
@@ -163,7 +163,7 @@ async def default_pipeline_id(conn: AsyncConnection) -> UUID:
     ).scalar()
     if found is None:
         raise DomainError("Create a pipeline first.", field="pipeline")
-    return found
+    return UUID(str(found))
 
 
 async def get_pipeline(conn: AsyncConnection, pipeline_id: UUID) -> sa.Row[Any]:

@@ -91,7 +91,7 @@ async def pipeline_report(conn: AsyncConnection, actor: Actor, f: ReportFilter) 
         sa.select(
             deals.c.stage_id,
             deals.c.currency,
-            sa.func.count().label("count"),
+            sa.func.count().label("n"),
             sa.func.sum(deals.c.amount).label("amount"),
             sa.func.sum(deals.c.amount * deals.c.probability / 100).label("weighted"),
         )
@@ -102,17 +102,17 @@ async def pipeline_report(conn: AsyncConnection, actor: Actor, f: ReportFilter) 
     totals: dict[str, list[Any]] = {}
     for row in await conn.execute(query):
         line = stages[row.stage_id]
-        line.count += row.count
+        line.count += row.n
         line.amounts.append(
             CurrencyTotal(
                 row.currency,
-                row.count,
+                row.n,
                 round_money(row.amount, row.currency),
                 round_money(row.weighted, row.currency),
             )
         )
         total = totals.setdefault(row.currency, [0, Decimal(0), Decimal(0)])
-        total[0] += row.count
+        total[0] += row.n
         total[1] += row.amount
         total[2] += row.weighted
     return Report(

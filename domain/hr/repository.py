@@ -8,6 +8,7 @@ department the actor works in. A row out of scope is simply not found.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -25,10 +26,12 @@ _SALARY_OPS: dict[str, Callable[[Any, Any], sa.ColumnElement[bool]]] = {
     "lt": lambda c, v: c < v,
     "lte": lambda c, v: c <= v,
 }
-# Nullable sort keys sort after every value (keyset pagination needs no NULLs).
+# not date.max: asyncpg sends that as 'infinity', which no cursor value can reach
+LAST_DATE = date(9999, 1, 1)
+# Names sort without regard to case; nullable keys sort after every value (keyset pagination needs no NULLs).
 _SORT_KEYS: dict[str, sa.ColumnElement[Any]] = {
-    "name": employees.c.name,
-    "hired_on": sa.func.coalesce(employees.c.hired_on, sa.cast("9999-12-31", sa.Date)),
+    "name": sa.func.lower(employees.c.name, type_=sa.Text),
+    "hired_on": sa.func.coalesce(employees.c.hired_on, sa.literal(LAST_DATE, sa.Date)),
     "salary": sa.func.coalesce(
         employees.c.salary, sa.cast(10**15, sa.Numeric()), type_=sa.Numeric()
     ),
@@ -102,8 +105,9 @@ async def own_employee(conn: AsyncConnection, actor: Actor) -> Any:
 
 
 async def list_departments(conn: AsyncConnection, actor: Actor, page: PageRequest) -> Page:
-    query = sa.select(departments).where(department_scope(actor))
-    return await paginate(conn, query, page, sort=departments.c.name, id_column=departments.c.id)
+    sort = sa.func.lower(departments.c.name, type_=sa.Text).label("sort_key")
+    query = sa.select(departments, sort).where(department_scope(actor))
+    return await paginate(conn, query, page, sort=sort, id_column=departments.c.id)
 
 
 async def departments_by_ids(

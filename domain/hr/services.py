@@ -74,17 +74,19 @@ async def _unique(write: Callable[[], Awaitable[T]]) -> T:
         raise
 
 
-async def _require(conn: AsyncConnection, table: sa.Table, id: UUID, scope: Any, noun: str) -> Any:
-    row = (await conn.execute(sa.select(table).where(table.c.id == id, scope))).first()
-    if row is None:
-        raise NotFound(f"No such {noun}.", field="id")
-    return row
+async def _insert(conn: AsyncConnection, table: sa.Table, actor: Actor, values: Any) -> Any:
+    insert = table.insert().values(tenant_id=actor.tenant_id, **values).returning(*table.c)
+    return await _unique(lambda: _one(conn, insert))
+
+
+async def _one(conn: AsyncConnection, statement: Any) -> Any:
+    return (await conn.execute(statement)).one()
 
 
 async def _update(
     conn: AsyncConnection, table: sa.Table, scope: Any, command: Changes, values: dict[str, Any]
 ) -> Any:
-    """Versioned update within scope: a stale version is a CONFLICT."""
+    """Versioned update within scope: a version changed since `_current` is a CONFLICT."""
     assert command.id is not None
     row = (
         await conn.execute(
@@ -102,8 +104,11 @@ async def _update(
 async def _current(
     conn: AsyncConnection, table: sa.Table, scope: Any, command: Changes, noun: str
 ) -> Any:
+    """The row to update, in scope and at the version the caller last read."""
     assert command.id is not None
-    row = await _require(conn, table, command.id, scope, noun)
+    row = (await conn.execute(sa.select(table).where(table.c.id == command.id, scope))).first()
+    if row is None:
+        raise NotFound(f"No such {noun}.", field="id")
     if row.version != command.version:
         raise Conflict(f"The {noun} was changed by someone else; reload it.", field="version")
     return row
@@ -120,13 +125,13 @@ def _check_salary(values: dict[str, Any], current: Any) -> None:
         return
     if code is None:
         raise DomainError("A salary needs its currency.", field="salaryCurrency")
+    value = amount(salary, field="salary")
+    if value >= MAX_SALARY or round_money(value, code) != value:
+        raise DomainError(
+            f"salary must be below {MAX_SALARY:,} with at most the minor units of {code}.",
+            field="salary",
+        )
     if "salary" in values:
-        value = amount(values["salary"], field="salary")
-        if value >= MAX_SALARY or round_money(value, code) != value:
-            raise DomainError(
-                f"salary must be below {MAX_SALARY:,} with at most the minor units of {code}.",
-                field="salary",
-            )
         values["salary"] = value
 
 
@@ -157,9 +162,12 @@ async def _check_employee_values(
 async def _check_manager(
     conn: AsyncConnection, actor: Actor, manager_id: UUID, current: Any
 ) -> None:
-    if not await _exists(conn, employees, manager_id, employee_scope(actor)):
+    active = await conn.scalar(
+        sa.select(employees.c.active).where(employees.c.id == manager_id, employee_scope(actor))
+    )
+    if active is None:
         raise NotFound("No such manager.", field="managerId")
-    if not await _exists(conn, employees, manager_id, employees.c.active):
+    if not active:
         raise DomainError("The manager has left the company.", field="managerId")
     if current is None:
         return  # a new employee has no reports yet: no cycle possible
@@ -175,10 +183,7 @@ async def _check_manager(
 async def create_employee(conn: AsyncConnection, actor: Actor, command: Changes) -> Any:
     values = {k: v for k, v in command.values.items() if k in EMPLOYEE_FIELDS}
     await _check_employee_values(conn, actor, values, None)
-    insert = employees.insert().values(tenant_id=actor.tenant_id, **values)
-    return await _unique(
-        lambda: _first(conn, insert.returning(*employees.c)),
-    )
+    return await _insert(conn, employees, actor, values)
 
 
 async def update_employee(conn: AsyncConnection, actor: Actor, command: Changes) -> Any:
@@ -236,8 +241,7 @@ async def _check_department_values(
 async def create_department(conn: AsyncConnection, actor: Actor, command: Changes) -> Any:
     values = {k: v for k, v in command.values.items() if k in DEPARTMENT_FIELDS}
     await _check_department_values(conn, actor, values, None)
-    insert = departments.insert().values(tenant_id=actor.tenant_id, **values)
-    return await _unique(lambda: _first(conn, insert.returning(*departments.c)))
+    return await _insert(conn, departments, actor, values)
 
 
 async def update_department(conn: AsyncConnection, actor: Actor, command: Changes) -> Any:
@@ -246,7 +250,3 @@ async def update_department(conn: AsyncConnection, actor: Actor, command: Change
     values = {k: v for k, v in command.values.items() if k in DEPARTMENT_FIELDS}
     await _check_department_values(conn, actor, values, current)
     return await _unique(lambda: _update(conn, departments, scope, command, values))
-
-
-async def _first(conn: AsyncConnection, statement: Any) -> Any:
-    return (await conn.execute(statement)).one()

@@ -78,7 +78,7 @@ def upgrade() -> None:
     tenant_index(
         "employees", "user_id", unique=True, name="ux_employees_user", where="user_id IS NOT NULL"
     )
-    tenant_index("employees", "name", "id")
+    tenant_index("employees", "lower(name)", "id", name="ix_employees_name")
     tenant_index("employees", "department_id")
     tenant_index("employees", "manager_id")
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from api.relay import to_global_id
 from domain.hr.models import departments, employees
+from tenants.models import roles
 
 
 async def add_department(tenant: Any, name: str, **values: Any) -> UUID:
@@ -53,3 +54,11 @@ def did(uuid: UUID) -> str:
 
 
 SALARY = Decimal("5200.0000")
+
+
+async def add_role(tenant: Any, key: str, permissions: dict[str, Any]) -> None:
+    """A custom role, stored as a tenant admin would store it."""
+    async with tenant.session() as conn:
+        await conn.execute(
+            roles.insert().values(tenant_id=tenant.id, key=key, name=key, permissions=permissions)
+        )

@@ -161,3 +161,72 @@ async def test_timeline_lists_activities_and_deal_events_newest_first(gql, tenan
         )
     ).ok()["node"]["timeline"]
     assert [t["kind"] for t in timeline] == ["moved", "created"]
+
+
+CONTACTS = "{ contacts { nodes { name customer { name } } } }"
+
+
+async def test_contacts_matrix(gql, tenant, other_tenant):
+    admin = tenant.admin_token
+    customer = await create_customer(gql, admin)
+    await ok(
+        gql, "createContact", {"customer": customer["id"], "name": "Peter"}, admin, "contact { id }"
+    )
+    expected = [{"name": "Peter", "customer": {"name": "Initech"}}]
+    for role in ("sales_rep", "sales_manager", "accountant", "warehouse"):
+        data = (await gql(CONTACTS, token=await tenant.token_for(role))).ok()
+        assert data["contacts"]["nodes"] == expected, role
+    assert (await gql(CONTACTS, token=await tenant.token_for("hr_manager"))).codes == ["FORBIDDEN"]
+    assert (await gql(CONTACTS)).codes == ["UNAUTHENTICATED"]
+    assert (await gql(CONTACTS, token=other_tenant.admin_token)).ok()["contacts"]["nodes"] == []
+
+    # reading is not writing: accountant and warehouse add no contacts, nor to another tenant
+    for role in ("accountant", "warehouse"):
+        result = await gql(
+            'mutation($c: ID!) { createContact(input: {customer: $c, name: "X"}) { contact { id } } }',
+            {"c": customer["id"]},
+            token=await tenant.token_for(role),
+        )
+        assert result.codes == ["FORBIDDEN"]
+    payload = await mutate(
+        gql,
+        "createContact",
+        {"customer": customer["id"], "name": "X"},
+        other_tenant.admin_token,
+        "contact { id }",
+    )
+    assert payload["userErrors"][0]["code"] == "NOT_FOUND"
+    assert await count(tenant, contacts) == 1 and await count(other_tenant, contacts) == 0
+
+
+async def test_update_contact_with_version(gql, tenant):
+    rep = await tenant.token_for("sales_rep")
+    customer = await create_customer(gql, rep)
+    made = await ok(
+        gql, "createContact", {"customer": customer["id"], "name": "Peter"}, rep, "contact { id }"
+    )
+    input = {
+        "id": made["contact"]["id"],
+        "version": 1,
+        "title": "CFO",
+        "email": "p@initech.example",
+    }
+    updated = await ok(gql, "updateContact", input, rep, "contact { title version }")
+    assert updated["contact"] == {"title": "CFO", "version": 2}
+    for values, code in (
+        ({"version": 1}, "CONFLICT"),
+        ({"version": 2, "email": "nope"}, "BAD_USER_INPUT"),
+    ):
+        payload = await mutate(
+            gql, "updateContact", {**input, **values, "title": "CEO"}, rep, "contact { id }"
+        )
+        assert payload["userErrors"][0]["code"] == code
+    stored = await row(tenant, contacts, made["contact"]["id"])
+    assert (stored.title, stored.version) == ("CFO", 2)
+    result = await gql(
+        "mutation($i: UpdateContactInput!) { updateContact(input: $i) { contact { id } } }",
+        {"i": {"id": made["contact"]["id"], "version": 2, "title": "X"}},
+        token=await tenant.token_for("warehouse"),
+    )
+    assert result.codes == ["FORBIDDEN"]
+    assert (await row(tenant, contacts, made["contact"]["id"])).title == "CFO"

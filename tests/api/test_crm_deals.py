@@ -113,6 +113,7 @@ async def test_move_win_and_history(gql, tenant):
         ("moveDealStage", {"id": deal["id"], "stage": names["Proposal"]}),
         ("loseDeal", {"id": deal["id"], "reason": "Changed their mind"}),
         ("winDeal", {"id": deal["id"]}),
+        ("updateDeal", {"id": deal["id"], "version": 3, "amount": "1"}),
     ):
         payload = await mutate(gql, *attempt, rep, DEAL)
         assert payload["userErrors"][0]["code"] == "DEAL_CLOSED"
@@ -234,3 +235,20 @@ async def test_statements_do_not_grow_with_the_page(gql, tenant, count_statement
         assert all(d["customer"]["name"] and d["stage"]["name"] for d in data["deals"]["nodes"])
         counts.append(counter.count)
     assert counts[0] == counts[1] == counts[2] <= 8, counts
+
+
+async def test_admin_and_manager_see_every_deal_other_tenant_none(gql, tenant, other_tenant):
+    rep = await tenant.token_for("sales_rep")
+    deal = await create_deal(gql, rep, (await create_customer(gql, rep))["id"])
+    for token in (tenant.admin_token, await tenant.token_for("sales_manager")):
+        assert [n["id"] for n in (await gql(DEALS, token=token)).ok()["deals"]["nodes"]] == [
+            deal["id"]
+        ]
+    outsider = other_tenant.admin_token
+    assert (await gql(DEALS, token=outsider)).ok()["deals"]["nodes"] == []
+    node = await gql("query($id: ID!) { node(id: $id) { id } }", {"id": deal["id"]}, token=outsider)
+    assert node.codes == ["NOT_FOUND"]
+    payload = await mutate(gql, "winDeal", {"id": deal["id"]}, outsider, DEAL)
+    assert payload["userErrors"][0]["code"] == "NOT_FOUND"
+    assert (await row(tenant, deals, deal["id"])).status == "open"
+    assert (await gql(DEALS)).codes == ["UNAUTHENTICATED"]

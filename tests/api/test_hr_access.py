@@ -6,8 +6,15 @@ from __future__ import annotations
 import pytest
 
 from tenants.access.areas.hr import DIRECTORY
-from tenants.models import roles
-from tests.api.hr_org import SALARY, add_department, add_employee, count_rows, eid, employee_row
+from tests.api.hr_org import (
+    SALARY,
+    add_department,
+    add_employee,
+    add_role,
+    count_rows,
+    eid,
+    employee_row,
+)
 
 READERS = ("sales_rep", "sales_manager", "accountant", "warehouse")
 HR = ("hr_manager", "tenant_admin")
@@ -141,12 +148,7 @@ async def test_custom_role_writes_only_its_granted_fields(gql, tenant):
     permissions = {
         "Employee": {"actions": ["read", "update"], "read": list(DIRECTORY), "write": ["title"]}
     }
-    async with tenant.session() as conn:
-        await conn.execute(
-            roles.insert().values(
-                tenant_id=tenant.id, key="titles", name="Titles", permissions=permissions
-            )
-        )
+    await add_role(tenant, "titles", permissions)
     token = await tenant.token_for("titles")
     result = await gql(
         UPDATE,
@@ -180,3 +182,23 @@ async def test_terminated_on_is_written_by_terminate_only(gql, tenant):
         token=tenant.admin_token,
     )
     assert bad.codes == ["BAD_USER_INPUT"]
+
+
+async def test_team_scope_is_own_record_and_direct_reports(gql, tenant):
+    team = {"Employee": {"actions": ["read"], "scope": "team", "read": list(DIRECTORY)}}
+    await add_role(tenant, "lead", team)
+    user = await tenant.user("lead")
+    boss = await add_employee(tenant, "Ada Boss")
+    lead = await add_employee(tenant, "Bo Lead", manager_id=boss, user_id=user)
+    report = await add_employee(tenant, "Cy Report", manager_id=lead)
+    await add_employee(tenant, "Di Elsewhere")
+    token = tenant.token(user)
+    listed = await gql("{ employees { edges { node { id name manager { name } } } } }", token=token)
+    nodes = [e["node"] for e in listed.data["employees"]["edges"]]
+    # the manager of the lead is out of scope: the relation is null, not an error
+    assert nodes == [
+        {"id": eid(lead), "name": "Bo Lead", "manager": None},
+        {"id": eid(report), "name": "Cy Report", "manager": {"name": "Bo Lead"}},
+    ]
+    hidden = await gql("query($id: ID!) { node(id: $id) { id } }", {"id": eid(boss)}, token=token)
+    assert hidden.codes == ["NOT_FOUND"]

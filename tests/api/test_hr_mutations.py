@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from uuid import uuid4
 
 import pytest
@@ -259,3 +260,17 @@ async def test_departments_nest_without_cycles_or_duplicates(gql, tenant, other_
     async with tenant.session() as conn:
         rows = (await conn.execute(sa.select(departments.c.name, departments.c.version))).all()
     assert sorted(rows) == [("Company", 1), ("Sales", 1)]
+
+
+async def test_currency_change_keeps_the_salary_valid(gql, tenant):
+    emp = await add_employee(tenant, "Ada Paid", salary=Decimal("100.50"))
+    token = tenant.admin_token
+    update = {"id": eid(emp), "version": 1}
+    yen = await _errors(gql, UPDATE, "updateEmployee", {**update, "salaryCurrency": "JPY"}, token)
+    assert yen == [{"field": "salary", "code": "BAD_USER_INPUT"}]
+    bare = await _errors(gql, UPDATE, "updateEmployee", {**update, "salaryCurrency": None}, token)
+    assert bare == [{"field": "salaryCurrency", "code": "BAD_USER_INPUT"}]
+    row = await employee_row(tenant, emp)
+    assert (row.salary, row.salary_currency, row.version) == (Decimal("100.50"), "EUR", 1)
+    cleared = await gql(UPDATE, {"input": {**update, "salary": None}}, token=token)
+    assert cleared.ok()["updateEmployee"]["employee"]["salaryCurrency"] is None

@@ -4,6 +4,7 @@ themselves, whatever route the query takes."""
 from __future__ import annotations
 
 from domain.hr.models import departments
+from tenants.access.areas.hr import PERSONAL
 from tests.api.hr_org import SALARY, add_department, add_employee, did, eid
 
 NODE = "query($id: ID!) { node(id: $id) { ... on Employee { name salary } } }"
@@ -118,6 +119,16 @@ async def test_viewer_employee_is_own_record_only(gql, tenant):
         "manager": {"name": "Ada Boss", "salary": None},
     }
     assert result.error_paths() == [["viewer", "employee", "manager", "salary"]]
+    # and what the frontend is told matches
+    permissions = await gql(
+        "{ viewer { permissions { entity readableFields ownRecordFields } } }",
+        token=tenant.token(user),
+    )
+    employee = next(
+        p for p in permissions.ok()["viewer"]["permissions"] if p["entity"] == "Employee"
+    )
+    assert set(employee["ownRecordFields"]) == set(PERSONAL)
+    assert not set(employee["readableFields"]) & set(PERSONAL)
     # a user without an employee record has none
     none = await gql("{ viewer { employee { name } } }", token=await tenant.token_for("sales_rep"))
     assert none.ok()["viewer"]["employee"] is None

@@ -146,3 +146,9 @@ async def test_serve_runs_uvicorn_with_a_graceful_shutdown(atrium, monkeypatch):
     assert kw["port"] == 8123
     assert kw["timeout_graceful_shutdown"] > 0
     assert callable(app)
+
+
+async def test_schema_prints_the_sdl(atrium):
+    from api.schema import sdl
+
+    assert await atrium("schema") == sdl()
