@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 import strawberry
 
 from api.inventory.inputs import (
@@ -47,6 +50,28 @@ class TransferStockPayload:
 
 def _level(row: object | None) -> StockLevel | None:
     return StockLevel.from_row(row) if row is not None else None
+
+
+async def _change_level(
+    info: strawberry.Info,
+    input: ReceiveStockInput | AdjustStockInput,
+    service: Callable[..., Awaitable[Any]],
+) -> StockLevelPayload:
+    """Receive or adjust: one level changes by `quantity`, for `reason`."""
+    ctx = info.context
+
+    async def call() -> Any:
+        return await service(
+            ctx.db,
+            ctx.require_actor(),
+            local_id(input.product_id, "Product", "productId"),
+            local_id(input.warehouse_id, "Warehouse", "warehouseId"),
+            input.quantity,
+            input.reason or "",
+        )
+
+    row, errors = await run_service(info, call)
+    return StockLevelPayload(stock_level=_level(row), user_errors=errors)
 
 
 @strawberry.type
@@ -95,39 +120,13 @@ class Mutation:
     async def receive_stock(
         self, info: strawberry.Info, input: ReceiveStockInput
     ) -> StockLevelPayload:
-        ctx = info.context
-
-        async def call() -> object:
-            return await services.receive_stock(
-                ctx.db,
-                ctx.require_actor(),
-                local_id(input.product_id, "Product", "productId"),
-                local_id(input.warehouse_id, "Warehouse", "warehouseId"),
-                input.quantity,
-                input.reason or "",
-            )
-
-        row, errors = await run_service(info, call)
-        return StockLevelPayload(stock_level=_level(row), user_errors=errors)
+        return await _change_level(info, input, services.receive_stock)
 
     @strawberry.mutation(metadata={"access": ("StockMovement", "adjust")})
     async def adjust_stock(
         self, info: strawberry.Info, input: AdjustStockInput
     ) -> StockLevelPayload:
-        ctx = info.context
-
-        async def call() -> object:
-            return await services.adjust_stock(
-                ctx.db,
-                ctx.require_actor(),
-                local_id(input.product_id, "Product", "productId"),
-                local_id(input.warehouse_id, "Warehouse", "warehouseId"),
-                input.quantity,
-                input.reason,
-            )
-
-        row, errors = await run_service(info, call)
-        return StockLevelPayload(stock_level=_level(row), user_errors=errors)
+        return await _change_level(info, input, services.adjust_stock)
 
     @strawberry.mutation(metadata={"access": ("StockMovement", "transfer")})
     async def transfer_stock(

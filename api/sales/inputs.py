@@ -31,7 +31,7 @@ class OrderLineInput:
 
 @strawberry.input(
     description="A draft order. The currency defaults to the first product's; every "
-    "product must be priced in it. The warehouse defaults to the one with the lowest code."
+    "product must be priced in it. warehouseId may be left out when there is one warehouse."
 )
 class CreateOrderInput:
     __entity__ = "SalesOrder"

@@ -92,9 +92,9 @@ async def warehouse_list(conn: AsyncConnection) -> list[Any]:
     return list(await conn.execute(sa.select(warehouses).order_by(warehouses.c.code)))
 
 
-async def first_warehouse(conn: AsyncConnection) -> UUID | None:
-    """The default warehouse of an order: the one with the lowest code."""
-    return await conn.scalar(sa.select(warehouses.c.id).order_by(warehouses.c.code).limit(1))
+async def sole_warehouses(conn: AsyncConnection) -> list[UUID]:
+    """Up to two warehouse ids: enough to tell whether the tenant has exactly one."""
+    return list(await conn.scalars(sa.select(warehouses.c.id).order_by(warehouses.c.code).limit(2)))
 
 
 LEVEL_SELECT = sa.select(

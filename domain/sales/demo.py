@@ -107,5 +107,6 @@ async def _order_for_won_deal(demo: DemoSeed) -> None:
     if product is None:
         return
     admin = await demo_actor(demo, "tenant_admin")
-    draft = services.OrderDraft(lines=[LineInput(product, 1)])
+    main = await conn.scalar(sa.select(warehouses.c.id).where(warehouses.c.code == "MAIN"))
+    draft = services.OrderDraft(warehouse_id=main, lines=[LineInput(product, 1)])
     await services.create_order_from_deal(conn, admin, deal.id, draft)

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from domain.crm.models import customers, deals
 from domain.errors import Conflict, DomainError, NotFound, ValidationFailed
 from domain.inventory.models import warehouses
-from domain.inventory.repository import first_warehouse, products_by_ids
+from domain.inventory.repository import products_by_ids, sole_warehouses
 from domain.inventory.stock import InsufficientStock, Movement, apply
 from domain.money import currency as currency_code
 from domain.sales import repository
@@ -56,11 +56,13 @@ async def _customer(conn: AsyncConnection, actor: Actor, customer_id: UUID) -> N
 
 
 async def _warehouse(conn: AsyncConnection, warehouse_id: UUID | None) -> UUID:
-    if warehouse_id is None:
-        found = await first_warehouse(conn)
-        if found is None:
+    if warehouse_id is None:  # implied only when there is exactly one
+        found = await sole_warehouses(conn)
+        if not found:
             raise DomainError("Create a warehouse before taking orders.", field="warehouseId")
-        return found
+        if len(found) > 1:
+            raise DomainError("Choose the warehouse the order ships from.", field="warehouseId")
+        return found[0]
     if await conn.scalar(sa.select(warehouses.c.id).where(warehouses.c.id == warehouse_id)) is None:
         raise NotFound("No such warehouse.", field="warehouseId")
     return warehouse_id
@@ -161,8 +163,11 @@ async def create_order_from_deal(
 ) -> Any:
     """A draft for a won deal: its customer and currency; the lines are given."""
     owner = actor.owner_only("Deal")
-    query = sa.select(deals.c.customer_id, deals.c.currency, deals.c.status).where(
-        deals.c.id == deal_id
+    # locked, so two requests for the same deal cannot both pass the duplicate check
+    query = (
+        sa.select(deals.c.customer_id, deals.c.currency, deals.c.status)
+        .where(deals.c.id == deal_id)
+        .with_for_update()
     )
     if owner is not None:
         query = query.where(deals.c.owner_id == owner)

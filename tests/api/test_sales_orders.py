@@ -298,3 +298,58 @@ async def test_only_a_won_deal_of_this_tenant_becomes_an_order(gql, tenant, othe
         assert result["createOrderFromDeal"]["userErrors"][0]["code"] == code
         assert result["createOrderFromDeal"]["userErrors"][0]["field"] == "dealId"
     assert await order_count(tenant) == 0
+
+
+async def test_a_rep_orders_only_from_own_deals(gql, tenant):
+    stock = await arrange_stock(tenant)
+    rep, other_rep = await tenant.user("sales_rep"), await tenant.user("sales_rep")
+    deal = await arrange_deal(tenant, await arrange_customer(tenant), other_rep)
+    line = {"productId": gid("Product", stock.products["WID-1"]), "quantity": 1}
+    variables = {"input": {"dealId": gid("Deal", deal), "lines": [line]}}
+    refused = (await gql(FROM_DEAL, variables, token=tenant.token(rep))).ok()
+    assert refused["createOrderFromDeal"]["userErrors"][0]["code"] == "NOT_FOUND"
+    assert await order_count(tenant) == 0
+    made = (await gql(FROM_DEAL, variables, token=tenant.token(other_rep))).ok()
+    assert made["createOrderFromDeal"]["order"]["status"] == "DRAFT"
+
+
+async def test_reserved_units_cannot_be_adjusted_or_transferred_away(gql, tenant):
+    stock = await arrange_stock(tenant, warehouses=("MAIN", "EAST"), on_hand={("WID-1", "MAIN"): 5})
+    product, main = (
+        gid("Product", stock.products["WID-1"]),
+        gid("Warehouse", stock.warehouses["MAIN"]),
+    )
+    manager = await tenant.token_for("sales_manager")
+    line = {"productId": product, "quantity": 4}
+    customer = gid("Customer", await arrange_customer(tenant))
+    variables = {"input": {"customerId": customer, "lines": [line]}}
+    which = (await gql(CREATE, variables, token=manager)).ok()["createOrder"]["userErrors"]
+    assert [(e["field"], e["code"]) for e in which] == [("warehouseId", "BAD_USER_INPUT")]
+    variables["input"]["warehouseId"] = main
+    order = (await gql(CREATE, variables, token=manager)).ok()["createOrder"]["order"]
+    confirmed = (await gql(CONFIRM, {"input": {"id": order["id"]}}, token=manager)).ok()
+    assert confirmed["confirmOrder"]["order"]["status"] == "CONFIRMED"
+    warehouse = await tenant.token_for("warehouse")
+    adjust = """mutation($input: AdjustStockInput!) { adjustStock(input: $input) { userErrors { code } } }"""
+    transfer = """mutation($input: TransferStockInput!) { transferStock(input: $input) { userErrors { code } } }"""
+    adjusted = await gql(
+        adjust,
+        {"input": {"productId": product, "warehouseId": main, "quantity": -2, "reason": "lost"}},
+        token=warehouse,
+    )
+    assert adjusted.ok()["adjustStock"]["userErrors"] == [{"code": "INSUFFICIENT_STOCK"}]
+    moved = await gql(
+        transfer,
+        {
+            "input": {
+                "productId": product,
+                "fromWarehouseId": main,
+                "toWarehouseId": gid("Warehouse", stock.warehouses["EAST"]),
+                "quantity": 2,
+            }
+        },
+        token=warehouse,
+    )
+    assert moved.ok()["transferStock"]["userErrors"] == [{"code": "INSUFFICIENT_STOCK"}]
+    assert await level_of(tenant, stock.products["WID-1"], stock.warehouses["MAIN"]) == (5, 4)
+    assert await level_of(tenant, stock.products["WID-1"], stock.warehouses["EAST"]) == (0, 0)

@@ -19,7 +19,13 @@ from domain.sales import services
 from domain.sales.models import sales_orders
 from domain.sales.pricing import LineInput
 from tenants.session import tenant_transaction
-from tests.backoffice import actor_for, arrange_customer, arrange_stock, ledger_matches_levels
+from tests.backoffice import (
+    actor_for,
+    arrange_customer,
+    arrange_deal,
+    arrange_stock,
+    ledger_matches_levels,
+)
 
 RACERS = 50
 
@@ -111,3 +117,17 @@ async def test_two_product_orders_never_deadlock_or_oversell(racing_engine, make
     released = await _race(racing_engine, tenant, winners[2:], services.cancel_order)
     assert shipped == ["OK", "OK"] and released == ["OK", "OK"]
     assert await _levels(tenant) == [(5, 0), (10, 0)]
+
+
+async def test_one_live_order_per_deal_under_concurrency(racing_engine, make_tenant):
+    tenant = await make_tenant()
+    stock = await arrange_stock(tenant)
+    customer = await arrange_customer(tenant)
+    deal = await arrange_deal(tenant, customer, tenant.admin_id)
+    draft = services.OrderDraft(lines=[LineInput(stock.products["WID-1"], 1)])
+
+    async def from_deal(conn, actor, deal_id):
+        await services.create_order_from_deal(conn, actor, deal_id, draft)
+
+    outcomes = await _race(racing_engine, tenant, [deal] * 10, from_deal)
+    assert sorted(outcomes) == ["DUPLICATE"] * 9 + ["OK"]
