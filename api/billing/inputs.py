@@ -42,7 +42,7 @@ class CreateInvoiceFromOrderInput:
     __entity__ = "Invoice"
     __locators__ = ("orderId", "clientMutationId")
     order_id: strawberry.ID
-    notes: str | None = None
+    notes: str | None = strawberry.UNSET
 
 
 @strawberry.input(description="Edit a draft invoice; issued invoices are immutable.")
@@ -79,9 +79,9 @@ class RecordPaymentInput:
     invoice_id: strawberry.ID
     amount: Decimal
     currency: str
-    paid_on: date | None = None
-    method: str | None = None
-    reference: str | None = None
+    paid_on: date | None = strawberry.UNSET
+    method: str | None = strawberry.UNSET
+    reference: str | None = strawberry.UNSET
 
 
 @strawberry.input(description="Credit part or all of what remains due on an issued invoice.")
