@@ -79,7 +79,9 @@ class RecordPaymentInput:
     invoice_id: strawberry.ID
     amount: Decimal
     currency: str
-    paid_on: date | None = strawberry.UNSET
+    paid_on: date | None = strawberry.field(
+        default=strawberry.UNSET, description="Today if not given."
+    )
     method: str | None = strawberry.UNSET
     reference: str | None = strawberry.UNSET
 

@@ -127,7 +127,7 @@ class Mutation:
                 _invoice_id(input.invoice_id, "invoiceId"),
                 amount=input.amount,
                 currency_code=input.currency,
-                paid_on=input.paid_on or None,
+                paid_on=input.paid_on or None,  # UNSET is falsy
                 method=input.method or "",
                 reference=input.reference or "",
             ),
