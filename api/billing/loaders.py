@@ -23,6 +23,15 @@ async def _credit_notes(context: Any, keys: list[UUID]) -> Any:
     return await repository.credit_notes_by_invoice(context.db, keys)
 
 
+async def _invoices(context: Any, keys: list[UUID]) -> Any:
+    return await repository.invoices_by_id(context.db, context.require_actor(), keys)
+
+
+async def invoice_row(info: Any, invoice_id: UUID) -> Any:
+    """The invoice (None when missing or out of the caller's record scope)."""
+    return await keyed_loader(info, "billing.invoices", _invoices).load(invoice_id)
+
+
 async def _invoices_by_customer(context: Any, keys: list[UUID]) -> Any:
     return await customers.invoices_by_customer(context.db, context.require_actor(), keys)
 

@@ -15,6 +15,8 @@ from uuid import UUID
 import strawberry
 
 from api.billing import loaders
+from api.crm import loaders as crm_loaders
+from api.crm.types import Customer, maybe
 from api.inventory.types import Product, product_by_id
 from api.relay import Node, node_resolver, to_global_id
 from api.sales.types import SalesOrder, order_by_id
@@ -65,6 +67,7 @@ class InvoiceLine:
 @strawberry.type(description="Money received against an invoice. Append-only.")
 class Payment:
     __entity__ = "Payment"
+    invoice_id: strawberry.Private[UUID]
     id: strawberry.ID
     amount: Decimal | None
     currency: str | None
@@ -75,12 +78,17 @@ class Payment:
 
     @classmethod
     def from_row(cls, r: Any) -> Payment:
-        return copied(cls, r, id=to_global_id("Payment", r.id))
+        return copied(cls, r, invoice_id=r.invoice_id, id=to_global_id("Payment", r.id))
+
+    @strawberry.field
+    async def invoice(self, info: strawberry.Info) -> Invoice | None:
+        return await invoice_by_id(info, self.invoice_id)
 
 
 @strawberry.type(description="A credit against an issued invoice; its own gapless CN- series.")
 class CreditNote:
     __entity__ = "CreditNote"
+    invoice_id: strawberry.Private[UUID]
     id: strawberry.ID
     number: str | None
     amount: Decimal | None
@@ -91,7 +99,11 @@ class CreditNote:
 
     @classmethod
     def from_row(cls, r: Any) -> CreditNote:
-        return copied(cls, r, id=to_global_id("CreditNote", r.id))
+        return copied(cls, r, invoice_id=r.invoice_id, id=to_global_id("CreditNote", r.id))
+
+    @strawberry.field
+    async def invoice(self, info: strawberry.Info) -> Invoice | None:
+        return await invoice_by_id(info, self.invoice_id)
 
 
 @strawberry.type(description="A customer invoice. Issued invoices are immutable.")
@@ -132,6 +144,10 @@ class Invoice(Node):
             amount_due=repository.amount_due(r),
         )
 
+    @strawberry.field
+    async def customer(self, info: strawberry.Info) -> Customer | None:
+        return maybe(Customer, await crm_loaders.row(info, "Customer", self.customer_id))
+
     @strawberry.field(description="The order billed (null when out of your record scope).")
     async def order(self, info: strawberry.Info) -> SalesOrder | None:
         return await order_by_id(info, self.order_id)
@@ -148,6 +164,11 @@ class Invoice(Node):
     async def credit_notes(self, info: strawberry.Info) -> list[CreditNote] | None:
         rows = await loaders.invoice_credit_notes(info, self.uuid)
         return [CreditNote.from_row(r) for r in rows]
+
+
+async def invoice_by_id(info: Any, uuid: UUID) -> Invoice | None:
+    row = await loaders.invoice_row(info, uuid)
+    return Invoice.from_row(row) if row is not None else None
 
 
 @node_resolver("Invoice", entity="Invoice")

@@ -18,9 +18,13 @@ from api.relay import Node, node_resolver, to_global_id
 from domain.crm import repository
 
 if TYPE_CHECKING:
+    from api.billing.customer import PaymentStatus
+    from api.billing.types import Invoice
     from api.crm.deal_types import Deal, DealStageChange
+    from api.sales.types import SalesOrder
 
 DEALS = "api.crm.deal_types"
+SALES, INVOICES, RECEIVABLES = "api.sales.types", "api.billing.types", "api.billing.customer"
 
 
 def columns(row: Any, *names: str) -> dict[str, Any]:
@@ -167,7 +171,6 @@ class Customer(Node):
     created_at: datetime | None
     updated_at: datetime | None
     version: int | None
-    # The back office adds orders, invoices, paymentStatus and overdueAmount here.
 
     @classmethod
     def from_row(cls, row: Any) -> Customer:
@@ -205,6 +208,37 @@ class Customer(Node):
         limit = max(0, min(first, info.context.settings.max_page_size))
         items = await loaders.timeline(info, self.uuid, limit)
         return [TimelineEntry.from_item(item) for item in items]
+
+    # The back office's fields: resolved in api/billing/customer.py.
+    @strawberry.field(description="Latest orders, newest first, in your record scope.")
+    async def orders(
+        self, info: strawberry.Info
+    ) -> list[Annotated[SalesOrder, strawberry.lazy(SALES)]] | None:
+        from api.billing import customer as back_office
+
+        return await back_office.orders(info, self.uuid)
+
+    @strawberry.field(description="Latest invoices, newest first.")
+    async def invoices(
+        self, info: strawberry.Info
+    ) -> list[Annotated[Invoice, strawberry.lazy(INVOICES)]] | None:
+        from api.billing import customer as back_office
+
+        return await back_office.invoices(info, self.uuid)
+
+    @strawberry.field
+    async def payment_status(
+        self, info: strawberry.Info
+    ) -> Annotated[PaymentStatus, strawberry.lazy(RECEIVABLES)] | None:
+        from api.billing import customer as back_office
+
+        return await back_office.payment_status(info, self.uuid)
+
+    @strawberry.field(description="What is past due on open invoices.")
+    async def overdue_amount(self, info: strawberry.Info) -> Decimal | None:
+        from api.billing import customer as back_office
+
+        return await back_office.overdue_amount(info, self.uuid)
 
 
 @strawberry.type(description="A person at a customer.")

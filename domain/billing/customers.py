@@ -22,6 +22,7 @@ from domain.sales.models import sales_orders
 from tenants.principal import Actor
 
 LATEST = 50  # per customer, newest first
+ZERO = sa.cast(0, invoices.c.total.type)
 
 
 async def _latest(
@@ -76,7 +77,7 @@ class Receivables:
         return "open" if self.open_amount > 0 else "paid"
 
 
-NO_RECEIVABLES = Receivables(0, Decimal(0), Decimal(0))
+NO_RECEIVABLES = Receivables(0, Decimal("0.0000"), Decimal("0.0000"))
 
 
 async def receivables_by_customer(
@@ -90,9 +91,9 @@ async def receivables_by_customer(
         sa.select(
             invoices.c.customer_id,
             sa.func.count().label("invoiced"),
-            sa.func.coalesce(sa.func.sum(due).filter(is_open), 0).label("open_amount"),
+            sa.func.coalesce(sa.func.sum(due).filter(is_open), ZERO).label("open_amount"),
             sa.func.coalesce(
-                sa.func.sum(due).filter(overdue_condition(today or today_utc())), 0
+                sa.func.sum(due).filter(overdue_condition(today or today_utc())), ZERO
             ).label("overdue_amount"),
         )
         .where(

@@ -1,5 +1,5 @@
-"""Demo invoices from the demo orders, when the sales demo made any: one issued and
-open, one part-paid, one paid and one overdue (issued long enough ago)."""
+"""Demo invoices from the demo orders, when the sales demo made any: overdue and
+part-paid, paid, open, and overdue (issued long enough ago to be past due)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,15 @@ from domain.demo import DemoSeed
 from domain.sales.models import sales_orders
 from tenants.access.builtin import ADMIN_ROLE, builtin_policy
 from tenants.principal import Actor
+
+# (what it shows, issued days ago, share paid): the most telling first, as the sales
+# demo may have only a couple of confirmed or fulfilled orders
+KINDS = (
+    ("overdue, part-paid", 75, Decimal("0.5")),
+    ("paid", 10, Decimal(1)),
+    ("open", 5, Decimal(0)),
+    ("overdue", 60, Decimal(0)),
+)
 
 
 async def seed(demo: DemoSeed) -> None:
@@ -38,22 +47,24 @@ async def seed(demo: DemoSeed) -> None:
         policy=builtin_policy(ADMIN_ROLE),
     )
     today = today_utc()
-    for kind, order in zip(("open", "part_paid", "paid", "overdue"), orders, strict=False):
+    for kind, order in zip(KINDS, orders, strict=False):
         await _invoice(demo, actor, order.id, kind, today)
 
 
-async def _invoice(demo: DemoSeed, actor: Actor, order_id: Any, kind: str, today: Any) -> None:
+async def _invoice(
+    demo: DemoSeed, actor: Actor, order_id: Any, kind: tuple[str, int, Decimal], today: Any
+) -> None:
+    name, days_ago, share = kind
     conn = demo.conn
-    draft = await services.create_invoice_from_order(conn, actor, order_id, f"Demo: {kind}")
-    issued_on = today - timedelta(days=75) if kind == "overdue" else today - timedelta(days=5)
+    draft = await services.create_invoice_from_order(conn, actor, order_id, f"Demo: {name}")
+    issued_on = today - timedelta(days=days_ago)
     invoice = await services.issue_invoice(conn, actor, draft.id, None, today=issued_on)
-    if kind in ("part_paid", "paid"):
-        amount = invoice.total if kind == "paid" else (invoice.total / 2).quantize(Decimal("0.01"))
+    if share:
         await services.record_payment(
             conn,
             actor,
             invoice.id,
-            amount=amount,
+            amount=(invoice.total * share).quantize(Decimal("0.01")),
             currency_code=invoice.currency,
             paid_on=today,
             method="bank transfer",

@@ -315,8 +315,6 @@ async def create_credit_note(
     if not reason:
         raise DomainError("Say why the invoice is credited.", field="reason")
     invoice = await _lock_invoice(conn, actor, invoice_id, None, "invoiceId")
-    if invoice.status == "paid":
-        raise _state_error("Nothing remains due on this invoice to credit.", "invoiceId")
     amount, code = _settlement(invoice, amount, currency_code, "credit")
     issued_on = today or today_utc()
     sequence = await next_number(conn, actor.tenant_id, CREDIT_NOTE_SERIES, issued_on.year)

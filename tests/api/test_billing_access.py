@@ -194,3 +194,12 @@ async def test_back_office_writes(gql, tenant, role):
     pay = {"invoiceId": to_global_id("Invoice", invoice.id), "amount": "120", "currency": "EUR"}
     paid = (await gql(PAY, {"input": pay}, token=token)).ok()["recordPayment"]
     assert paid["userErrors"] == [] and paid["invoice"]["status"] == "PAID"
+
+
+async def test_relations_lead_back_to_the_customer_and_the_invoice(gql, tenant):
+    invoice = await paid_invoice(tenant)
+    token = await tenant.token_for("accountant")
+    query = "{ invoices { nodes { customer { id } payments { invoice { number } } } } }"
+    (node,) = (await gql(query, token=token)).ok()["invoices"]["nodes"]
+    assert node["customer"] == {"id": to_global_id("Customer", invoice.customer_id)}
+    assert node["payments"] == [{"invoice": {"number": invoice.number}}]

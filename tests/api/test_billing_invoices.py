@@ -143,8 +143,10 @@ async def test_stale_version_on_a_draft_is_a_conflict(gql, tenant):
     assert status == "draft"
 
 
-async def test_an_order_is_invoiced_once_and_only_when_confirmed(gql, tenant):
+async def test_an_order_is_invoiced_once_and_only_when_confirmed(gql, tenant, other_tenant):
     token = await tenant.token_for("accountant")
+    async with other_tenant.session(other_tenant.admin_id) as conn:
+        other = await arrange_order(conn, other_tenant.id, other_tenant.admin_id)
     async with tenant.session(tenant.admin_id) as conn:
         draft = await arrange_order(conn, tenant.id, tenant.admin_id, status="draft")
         confirmed = await arrange_order(conn, tenant.id, tenant.admin_id)
@@ -158,5 +160,9 @@ async def test_an_order_is_invoiced_once_and_only_when_confirmed(gql, tenant):
     ]
     again = (await gql(CREATE, {"input": order}, token=token)).ok()["createInvoiceFromOrder"]
     assert again["userErrors"][0]["code"] == "DUPLICATE"
+    for foreign in (to_global_id("SalesOrder", other.order_id), "bogus"):
+        missing = await gql(CREATE, {"input": {"orderId": foreign}}, token=token)
+        errors = missing.ok()["createInvoiceFromOrder"]["userErrors"]
+        assert [(e["field"], e["code"]) for e in errors] == [("orderId", "NOT_FOUND")]
     async with tenant.session() as conn:
         assert await conn.scalar(sa.select(sa.func.count()).select_from(invoices)) == 1

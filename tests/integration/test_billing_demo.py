@@ -23,7 +23,7 @@ async def test_demo_invoices_cover_every_state(tenant):
         ("issued", False, False),
         ("issued", True, False),
         ("paid", False, True),
-        ("partially_paid", False, False),
+        ("partially_paid", True, False),
     ]
 
 
@@ -31,3 +31,18 @@ async def test_demo_without_orders_makes_no_invoices(tenant):
     async with tenant.session(tenant.admin_id) as conn:
         await demo.seed(DemoSeed(conn, tenant.id, tenant.slug, {"tenant_admin": tenant.admin_id}))
         assert await conn.scalar(sa.select(sa.func.count()).select_from(invoices)) == 0
+
+
+async def test_the_full_demo_bills_the_demo_orders(engine):
+    from domain.demo import seed_demo
+    from tenants.provisioning import tenant_id_by_slug
+    from tenants.session import tenant_transaction
+
+    await seed_demo(engine)
+    async with engine.connect() as conn:
+        tenant_id = await tenant_id_by_slug(conn, "acme")
+    async with tenant_transaction(engine, tenant_id) as conn:
+        rows = (await conn.execute(sa.select(invoices))).all()
+    assert all(r.number for r in rows)
+    assert {"partially_paid", "paid"} <= {r.status for r in rows}
+    assert any(is_overdue(r) for r in rows)

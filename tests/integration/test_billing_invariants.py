@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from domain.billing import services
-from domain.billing.models import invoice_lines, invoices, payments
+from domain.billing.models import credit_notes, invoice_lines, invoices, payments
 from domain.errors import DomainError
 from tenants.session import tenant_transaction
 from tests.arrange_orders import actor_for, arrange_order
@@ -175,3 +175,34 @@ async def test_the_database_keeps_issued_invoices_and_their_lines_frozen(tenant)
         with pytest.raises(sa.exc.DBAPIError, match=r"immutable|cannot be deleted"):
             async with tenant.session() as conn:
                 await conn.execute(statement)
+
+
+async def _credit(tenant, invoice_id: UUID, amount: str) -> bool:
+    try:
+        async with tenant_transaction(tenant.engine, tenant.id, tenant.admin_id) as conn:
+            await services.create_credit_note(
+                conn,
+                actor_for(tenant),
+                invoice_id,
+                amount=Decimal(amount),
+                currency_code="EUR",
+                reason="race",
+                today=TODAY,
+            )
+    except DomainError as error:
+        assert error.code == "EXCEEDS_AMOUNT_DUE"
+        return False
+    return True
+
+
+async def test_racing_payments_and_credits_settle_at_most_the_total(tenant):
+    (invoice_id,) = await _drafts(tenant, 1)  # 120.00
+    await _issue(tenant, invoice_id)
+    racers = [_pay(tenant, invoice_id, "30.00") for _ in range(4)]
+    racers += [_credit(tenant, invoice_id, "30.00") for _ in range(4)]
+    assert sum(await asyncio.gather(*racers)) == 4  # 4 x 30 = 120, whoever came first
+    async with tenant.session() as conn:
+        row = (await conn.execute(sa.select(invoices).where(invoices.c.id == invoice_id))).one()
+        numbers = sorted(await conn.scalars(sa.select(credit_notes.c.sequence)))
+    assert row.amount_paid + row.amount_credited == row.total and row.status == "paid"
+    assert numbers == list(range(1, len(numbers) + 1))  # credit notes gapless too

@@ -47,9 +47,20 @@ AREA = Area(
                     *STAMPS,
                 ),
                 "credit": ("creditLimit", "creditCurrency", "paymentTermsDays"),
+                # the back office's (api/billing/customer.py); warehouse reads neither
+                "backOffice": ("orders", "invoices"),
+                "receivables": ("paymentStatus", "overdueAmount"),
             },
-            readonly=("contacts", "deals", "timeline", *STAMPS),
-            # the back office adds orders, invoices, paymentStatus and overdueAmount
+            readonly=(
+                "contacts",
+                "deals",
+                "timeline",
+                "orders",
+                "invoices",
+                "paymentStatus",
+                "overdueAmount",
+                *STAMPS,
+            ),
         ),
         EntitySpec(
             "Contact",
