@@ -1,0 +1,89 @@
+"""The table `make bench` prints, from the report it writes to bench/results/latest.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+TARGET_P50_MS = {"Q6": 2.0, "Q1-50": 4.0, "M1": 8.0}
+
+
+def _row(cells: list[str], widths: list[int]) -> str:
+    return "  ".join(
+        c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+    )
+
+
+def table(report: dict[str, Any]) -> str:
+    head = ["workload", "c", "req/s", "p50 ms", "p99 ms", "SQL/req", "CPU ms/req", "errors"]
+    rows = []
+    for r in report["results"]:
+        w = report["workloads"][r["workload"]]
+        rows.append(
+            [
+                r["workload"],
+                str(r["concurrency"]),
+                f"{r['rps']:.0f}",
+                f"{r['p50_ms']:.2f}",
+                f"{r['p99_ms']:.2f}",
+                f"{w['statements_per_request']:.1f}",
+                f"{r['cpu_ms_per_request']:.2f}",
+                str(r["errors"]),
+            ]
+        )
+    widths = [max(len(x[i]) for x in [head, *rows]) for i in range(len(head))]
+    lines = [_row(head, widths), _row(["-" * w for w in widths], widths)]
+    lines += [_row(r, widths) for r in rows]
+    return "\n".join(lines)
+
+
+def verdicts(report: dict[str, Any]) -> list[str]:
+    """The targets of BENCH.md that this run can judge."""
+    by = {(r["workload"], r["concurrency"]): r for r in report["results"]}
+    counted = report["workloads"]
+    out = []
+    q1 = [
+        counted[f"Q1-{n}"]["statements_per_request"] for n in (10, 50, 200) if f"Q1-{n}" in counted
+    ]
+    if len(q1) == 3:
+        out.append(
+            f"Q1 SQL statements at 10/50/200 rows: {q1} -> {'same' if len(set(q1)) == 1 else 'NOT the same (N+1)'}"
+        )
+    for n in (10, 50, 200):
+        q, f = by.get((f"Q1-{n}", 16)), by.get((f"F1-{n}", 16))
+        if q and f and f["rps"]:
+            ratio = q["rps"] / f["rps"]
+            out.append(f"Q1-{n} / F1-{n} at c=16: {ratio:.2f} (target >= 0.6, stretch 0.8)")
+    for w, target in TARGET_P50_MS.items():
+        r = by.get((w, 1))
+        if r:
+            mark = "ok" if r["p50_ms"] <= target else "MISSED"
+            out.append(f"{w} p50 at c=1: {r['p50_ms']:.2f} ms (target <= {target} ms) {mark}")
+    scarce = report.get("m1_scarce")
+    if scarce:
+        out.append(
+            f"M1 on scarce stock at c=16: {scarce['confirmed']} confirmed of "
+            f"{scarce['on_hand']} units, oversold {scarce['oversold']}, lost {scarce['lost']}"
+            f" -> {'ok' if scarce['ok'] else 'FAILED'}"
+        )
+    peak = report["server"].get("peak_rss_mb")
+    if peak:
+        out.append(f"server peak RSS under load: {peak:.0f} MB (target < 250 MB)")
+    return out
+
+
+def print_report(report: dict[str, Any]) -> None:
+    plan = report["plan"]
+    mode = "quick" if plan["quick"] else "full"
+    print(
+        f"\nAtrium bench ({mode}: {plan['warmup']:g} s warm-up, {plan['seconds']:g} s measured,"
+        f" {plan['repetitions']} repetition(s), medians), scale {plan['scale']:g},"
+        f" {report['database']['rows']} rows; {report['machine']['cpu']},"
+        f" {report['machine']['cores']} cores, load average"
+        f" {report['machine']['load_average_at_start']} at start\n"
+    )
+    print(table(report))
+    for w, why in report["skipped_workloads"].items():
+        print(f"{w}: {why}")
+    print()
+    for line in verdicts(report):
+        print(line)
