@@ -9,7 +9,8 @@ BEGIN and COMMIT/ROLLBACK are not counted, for either.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -28,6 +29,7 @@ SAMPLE = 20  # requests per workload in the counting pass
 class Counted:
     statements: float  # per request (M1: per order, i.e. create + confirm)
     answer: str  # what the check saw, e.g. "50 rows"
+    results: list[Any] = field(default_factory=list, repr=False, compare=False)
 
 
 def missing_api(workloads: list[Workload], settings: Settings, tables: set[str]) -> dict[str, str]:
@@ -85,8 +87,9 @@ async def count(
     workloads: list[Workload],
     tokens: dict[str, str],
     floor_dsn: str | None,
-) -> dict[str, Counted]:
-    """Send each workload's first SAMPLE requests once; check every answer; count."""
+) -> tuple[dict[str, Counted], dict[str, str]]:
+    """Send each workload's first SAMPLE requests once; check every answer; count.
+    Returns (counted, workload id -> why it failed its check)."""
     from api.app import build_state, create_app
     from api.database import create_engine
     from bench import floor
@@ -103,6 +106,7 @@ async def count(
     sa.event.listen(engine.sync_engine, "before_cursor_execute", on_execute)
     out: dict[str, Counted] = {}
     answers: dict[str, list[Any]] = {}
+    failed: dict[str, str] = {}
     apps: dict[str, Any] = {}
     try:
         apps["atrium"] = create_app(settings, build_state(settings, engine))
@@ -110,22 +114,34 @@ async def count(
             apps["floor"] = floor.create(floor_dsn)
             await floor.startup(apps["floor"])
         for w in workloads:
-            transport = httpx.ASGITransport(app=apps[w.target])
-            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-                bodies = w.bodies(ds)[:SAMPLE]
-                await _one(client, w, tokens[w.id], bodies[0])  # warm caches
-                before = statements(w)
-                results = [await _one(client, w, tokens[w.id], body) for body in bodies]
-                sent = len(bodies)
-                after = statements(w)
-            answers[w.id] = [r for r, _ in results]
-            out[w.id] = Counted(statements=(after - before) / sent, answer=results[-1][1])
+            try:
+                out[w.id] = await _count_one(apps[w.target], w, ds, tokens[w.id], statements)
+            except (AssertionError, KeyError, TypeError, StopIteration) as exc:
+                failed[w.id] = f"failed its check: {type(exc).__name__} {str(exc)[:300]}"
+                continue
+            answers[w.id] = out[w.id].results
             if w.same_as in answers:
-                assert answers[w.id] == answers[w.same_as], f"{w.id} answers differently"
-                out[w.id] = Counted(out[w.id].statements, out[w.id].answer + ", same JSON")
+                if answers[w.id] != answers[w.same_as]:
+                    failed[w.id] = f"failed its check: answers differently from {w.same_as}"
+                    del out[w.id]
+                else:
+                    out[w.id] = Counted(out[w.id].statements, out[w.id].answer + ", same JSON")
     finally:
         if "floor" in apps:
             await floor.shutdown(apps["floor"])
         sa.event.remove(engine.sync_engine, "before_cursor_execute", on_execute)
         await engine.dispose()
-    return out
+    return out, failed
+
+
+async def _count_one(
+    app: Any, w: Workload, ds: Dataset, token: str, statements: Callable[[Workload], int]
+) -> Counted:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+        bodies = w.bodies(ds)[:SAMPLE]
+        await _one(client, w, token, bodies[0])  # warm caches
+        before = statements(w)
+        results = [await _one(client, w, token, body) for body in bodies]
+        after = statements(w)
+    return Counted((after - before) / len(bodies), results[-1][1], [r for r, _ in results])

@@ -56,15 +56,21 @@ async def run(request: Request, sql: str, *args: Any) -> list[asyncpg.Record]:
         return rows
 
 
+# The page first (keyset order, the tenant's index), then its relations for those rows.
 Q1_SQL = """
-SELECT d.id, d.title, s.name AS stage, d.amount, d.currency, c.name AS customer,
-       u.name AS owner, d.created_at
-  FROM deals d
-  JOIN pipeline_stages s ON s.tenant_id = d.tenant_id AND s.id = d.stage_id
-  JOIN customers c ON c.tenant_id = d.tenant_id AND c.id = d.customer_id
-  JOIN users u ON u.tenant_id = d.tenant_id AND u.id = d.owner_id
- ORDER BY d.created_at DESC, d.id DESC
- LIMIT $1
+WITH page AS (
+    SELECT id, title, stage_id, amount, currency, customer_id, owner_id, created_at
+      FROM deals
+     ORDER BY created_at DESC, id DESC
+     LIMIT $1
+)
+SELECT p.id, p.title, s.name AS stage, p.amount, p.currency, c.name AS customer,
+       u.name AS owner, p.created_at
+  FROM page p
+  JOIN pipeline_stages s ON s.id = p.stage_id
+  JOIN customers c ON c.id = p.customer_id
+  JOIN users u ON u.id = p.owner_id
+ ORDER BY p.created_at DESC, p.id DESC
 """
 
 

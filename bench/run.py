@@ -317,7 +317,11 @@ def main() -> None:
         if any(w.then for w in workloads):
             asyncio.run(m1.reset(owner, db.dataset))
         print("bench: checking answers and counting SQL statements …", flush=True)
-        counted = asyncio.run(count(settings, db.dataset, workloads, tokens, db.app_dsn))
+        counted, failed = asyncio.run(count(settings, db.dataset, workloads, tokens, db.app_dsn))
+        for wid, why in failed.items():
+            print(f"bench: {wid} {why}", flush=True)
+        skipped.update(failed)
+        workloads = [w for w in workloads if w.id not in failed]
         services = _start_services(db, any(w.target == "floor" for w in workloads))
         idle_rss = services["atrium"].rss_mb()
         measured: list[Measured] = []
