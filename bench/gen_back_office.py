@@ -20,7 +20,7 @@ from bench.gen_crm import CURRENCY, WORDS
 CENT = Decimal("0.01")
 TAX = Decimal("19")
 PLENTY = 1_000_000_000
-SCARCE = 60  # units of each scarce product; an M1 order takes one of each of three
+SCARCE = 20  # units of each scarce product; an M1 order takes one of each of three
 
 
 def _money(value: Decimal) -> Decimal:

@@ -62,7 +62,9 @@ def verdicts(report: dict[str, Any]) -> list[str]:
     if scarce:
         out.append(
             f"M1 on scarce stock at c=16: {scarce['confirmed']} confirmed of "
-            f"{scarce['on_hand']} units, oversold {scarce['oversold']}, lost {scarce['lost']}"
+            f"{scarce['on_hand']} units ({scarce['refused']} refused,"
+            f" {'sold out' if scarce['sold_out'] else 'NOT sold out: run longer'}),"
+            f" oversold {scarce['oversold']}, lost {scarce['lost']}"
             f" -> {'ok' if scarce['ok'] else 'FAILED'}"
         )
     peak = report["server"].get("peak_rss_mb")
