@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 TARGET_P50_MS = {"Q6": 2.0, "Q1-50": 4.0, "M1": 8.0}
@@ -14,7 +15,8 @@ def _row(cells: list[str], widths: list[int]) -> str:
 
 
 def table(report: dict[str, Any]) -> str:
-    head = ["workload", "c", "req/s", "p50 ms", "p99 ms", "SQL/req", "CPU ms/req", "errors"]
+    head = ["workload", "c", "req/s", "p50 ms", "p99 ms", "SQL/req", "CPU ms/req", "PG ms/req"]
+    head.append("errors")
     rows = []
     for r in report["results"]:
         w = report["workloads"][r["workload"]]
@@ -27,6 +29,7 @@ def table(report: dict[str, Any]) -> str:
                 f"{r['p99_ms']:.2f}",
                 f"{w['statements_per_request']:.1f}",
                 f"{r['cpu_ms_per_request']:.2f}",
+                "-" if r["db_cpu_ms_per_request"] is None else f"{r['db_cpu_ms_per_request']:.2f}",
                 str(r["errors"]),
             ]
         )
@@ -73,6 +76,14 @@ def verdicts(report: dict[str, Any]) -> list[str]:
     return out
 
 
+LEGEND = (
+    "req/s: requests per second (M1: orders, each a create and a confirm request); p50/p99:"
+    " latency per HTTP request; SQL/req: statements counted per request (M1: per order);"
+    " CPU ms/req: CPU of the server process (Atrium or the floor) per request;"
+    " PG ms/req: CPU of PostgreSQL per request (embedded server only). Medians."
+)
+
+
 def print_report(report: dict[str, Any]) -> None:
     plan = report["plan"]
     mode = "quick" if plan["quick"] else "full"
@@ -84,6 +95,7 @@ def print_report(report: dict[str, Any]) -> None:
         f" {report['machine']['load_average_at_start']} at start\n"
     )
     print(table(report))
+    print(textwrap.fill(LEGEND, 100))
     for w, why in report["skipped_workloads"].items():
         print(f"{w}: {why}")
     print()
