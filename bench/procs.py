@@ -61,6 +61,18 @@ class Service:
         t = self.ps.cpu_times()
         return float(t.user + t.system)
 
+    def settle(self, timeout: float = 15, interval: float = 0.25) -> None:
+        """Wait until the process is idle: requests still queued when a wrk run ended
+        must not bleed into the next measurement."""
+        deadline = time.monotonic() + timeout
+        before = self.cpu_seconds()
+        while time.monotonic() < deadline:
+            time.sleep(interval)
+            now = self.cpu_seconds()
+            if now - before < 0.1 * interval:
+                return
+            before = now
+
     def rss_mb(self) -> float:
         return float(self.ps.memory_info().rss) / 2**20
 

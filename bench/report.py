@@ -14,6 +14,10 @@ def _row(cells: list[str], widths: list[int]) -> str:
     )
 
 
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
 def table(report: dict[str, Any]) -> str:
     head = ["workload", "c", "req/s", "p50 ms", "p99 ms", "SQL/req", "CPU ms/req", "PG ms/req"]
     head.append("errors")
@@ -25,11 +29,11 @@ def table(report: dict[str, Any]) -> str:
                 r["workload"],
                 str(r["concurrency"]),
                 f"{r['rps']:.0f}",
-                f"{r['p50_ms']:.2f}",
-                f"{r['p99_ms']:.2f}",
+                _ms(r["p50_ms"]),
+                _ms(r["p99_ms"]),
                 f"{w['statements_per_request']:.1f}",
-                f"{r['cpu_ms_per_request']:.2f}",
-                "-" if r["db_cpu_ms_per_request"] is None else f"{r['db_cpu_ms_per_request']:.2f}",
+                _ms(r["cpu_ms_per_request"]),
+                _ms(r["db_cpu_ms_per_request"]),
                 str(r["errors"]),
             ]
         )
@@ -58,7 +62,7 @@ def verdicts(report: dict[str, Any]) -> list[str]:
             out.append(f"Q1-{n} / F1-{n} at c=16: {ratio:.2f} (target >= 0.6, stretch 0.8)")
     for w, target in TARGET_P50_MS.items():
         r = by.get((w, 1))
-        if r:
+        if r and r["p50_ms"] is not None:
             mark = "ok" if r["p50_ms"] <= target else "MISSED"
             out.append(f"{w} p50 at c=1: {r['p50_ms']:.2f} ms (target <= {target} ms) {mark}")
     scarce = report.get("m1_scarce")

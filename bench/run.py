@@ -68,9 +68,9 @@ class Measured:
     workload: str
     concurrency: int
     rps: float
-    p50_ms: float
-    p99_ms: float
-    cpu_ms_per_request: float
+    p50_ms: float | None  # None: no request completed in the window
+    p99_ms: float | None
+    cpu_ms_per_request: float | None
     db_cpu_ms_per_request: float | None
     peak_rss_mb: float
     errors: int
@@ -169,6 +169,11 @@ class DatabaseCpu:
         return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
+def _median(values: Any) -> Any:
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
+
+
 def _measure(
     plan: Plan,
     wrk_bin: str,
@@ -185,36 +190,38 @@ def _measure(
     peak = 0.0
     database = DatabaseCpu()
     for _ in range(plan.repetitions):
+        service.settle()
         cpu_before, db_before = service.cpu_seconds(), database.snapshot()
         with PeakMemory(service) as memory:
             r = wrk.run(wrk_bin, service.url, lua, connections, plan.seconds)
-        cpu = service.cpu_seconds() - cpu_before
+        cpu = service.cpu_seconds() - cpu_before  # steady state: CPU in the window / requests
         db_cpu = DatabaseCpu.spent(db_before, database.snapshot())
         peak = max(peak, memory.peak)
-        units = max(r.requests / per_unit, 1)
+        units = r.requests / per_unit
+        done = r.requests > 0  # none completed: the window was shorter than one request
         runs.append(
             {
                 "rps": r.rps / per_unit,
-                "p50_ms": r.p50_ms,
-                "p99_ms": r.p99_ms,
+                "p50_ms": r.p50_ms if done else None,
+                "p99_ms": r.p99_ms if done else None,
                 "requests": r.requests,
                 "errors": r.errors + r.non_2xx,
-                "cpu_ms_per_request": 1000 * cpu / units,
-                "db_cpu_ms_per_request": 1000 * db_cpu / units if database.postmaster else None,
+                "cpu_ms_per_request": 1000 * cpu / units if done else None,
+                "db_cpu_ms_per_request": (
+                    1000 * db_cpu / units if done and database.postmaster else None
+                ),
                 "created": r.created,
                 "confirmed": r.followed,
                 "refused": r.refused,
             }
         )
-    keys = ("rps", "p50_ms", "p99_ms", "cpu_ms_per_request")
-    med = {k: statistics.median(run[k] for run in runs) for k in keys}
-    db = [run["db_cpu_ms_per_request"] for run in runs if run["db_cpu_ms_per_request"] is not None]
+    keys = ("rps", "p50_ms", "p99_ms", "cpu_ms_per_request", "db_cpu_ms_per_request")
+    med = {k: _median(run[k] for run in runs) for k in keys}
     return Measured(
         workload=workload,
         concurrency=connections,
         peak_rss_mb=peak,
         errors=sum(run["errors"] for run in runs),
-        db_cpu_ms_per_request=statistics.median(db) if db else None,
         runs=runs,
         **med,
     )
