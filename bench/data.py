@@ -9,6 +9,7 @@ its tables exist in the database, so the harness runs before every area has land
 
 from __future__ import annotations
 
+import operator
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,6 +33,9 @@ class Table:
     name: str
     columns: tuple[str, ...]
     rows: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.pick = operator.itemgetter(*self.columns)  # a row dict -> its tuple, in order
 
 
 @dataclass
@@ -61,7 +65,7 @@ class Dataset:
         t = self.tables.get(table)
         if t is None:
             t = self.tables[table] = Table(table, tuple(row))
-        t.rows.append(tuple(row[c] for c in t.columns))
+        t.rows.append(t.pick(row))
 
     def count(self, per_unit: float, tenant: Tenant, minimum: int = 1) -> int:
         return max(minimum, round(per_unit * self.scale * tenant.weight))
