@@ -115,10 +115,15 @@ async def _present(owner_url: str, ds: Dataset) -> tuple[dict[str, int], list[st
     return {name: len(ds.tables[name].rows) for name in order}, skipped
 
 
+def _app_password() -> str | None:
+    """ATRIUM_APP_DB_PASSWORD, for a real server whose app role logs in with one."""
+    return os.environ.get("ATRIUM_APP_DB_PASSWORD") or None
+
+
 def _migrate(owner_url: str) -> None:
     from migrations.runner import upgrade_head
 
-    upgrade_head(owner_url, APP_ROLE, None)
+    upgrade_head(owner_url, APP_ROLE, _app_password())
 
 
 def prepare(scale: float, *, force: bool = False) -> BenchDatabase:
@@ -132,7 +137,7 @@ def prepare(scale: float, *, force: bool = False) -> BenchDatabase:
     owner = (make_url(server_url).username if given else None) or OWNER_ROLE
     base = make_url(server_url).set(database=DATABASE)
     owner_url = (base if given else base.set(username=OWNER_ROLE)).render_as_string(False)
-    app_url = base.set(username=APP_ROLE, password=None).render_as_string(False)
+    app_url = base.set(username=APP_ROLE, password=_app_password()).render_as_string(False)
     try:
         ds = generate(scale)
         mark = f"bench-seed:{fingerprint(scale)}"
