@@ -18,9 +18,21 @@ def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
+HEAD = [
+    "workload",
+    "c",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "SQL/req",
+    "CPU ms/req",
+    "PG ms/req",
+    "errors",
+]
+
+
 def table(report: dict[str, Any]) -> str:
-    head = ["workload", "c", "req/s", "p50 ms", "p99 ms", "SQL/req", "CPU ms/req", "PG ms/req"]
-    head.append("errors")
+    head = HEAD
     rows = []
     for r in report["results"]:
         w = report["workloads"][r["workload"]]
@@ -105,3 +117,24 @@ def print_report(report: dict[str, Any]) -> None:
     print()
     for line in verdicts(report):
         print(line)
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The table as Markdown, for the README: `python -m bench.report`."""
+    rows = [line.split() for line in table(report).splitlines()[2:]]
+    out = ["| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD)]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    import json
+    from pathlib import Path
+
+    latest = json.loads((Path(__file__).parent / "results" / "latest.json").read_text())
+    print(markdown(latest))
+    print()
+    for w, why in latest["skipped_workloads"].items():
+        print(f"- {w}: {why}")
+    for line in verdicts(latest):
+        print(f"- {line}")
