@@ -89,6 +89,14 @@ def _salary(visible: bool) -> Callable[[dict[str, Any]], str]:
     return check
 
 
+def _customer(body: dict[str, Any]) -> str:
+    got = data(body)
+    assert got["customer"] and got["customer"]["deals"], got["customer"]
+    counts = [len(got["customer"]["deals"]), len(got["orders"]["edges"])]
+    counts.append(len(got["invoices"]["edges"]))
+    return "{} deals, {} orders, {} invoices".format(*counts)
+
+
 def _viewer(body: dict[str, Any]) -> str:
     return f"role {data(body)['viewer']['user']['roleKey']}"
 
@@ -142,17 +150,22 @@ Q2 = """query Q2($id: ID!) {
   }
 }"""
 
-# first 10: the busiest customers of the big tenant have about ten deals each
+# One request, as a client would send it: the customer, its deals and 10 latest
+# activities through node(id:), its first 10 orders and invoices through the lists'
+# customer filter (Customer has no orders/invoices fields). The busiest customers of
+# the big tenant have about ten deals each.
 Q3 = """query Q3($id: ID!) {
-  node(id: $id) {
+  customer: node(id: $id) {
     id
     ... on Customer {
       name
       deals { id title amount stage { name } }
-      orders { id status total }
-      invoices { id number status amountDue }
       timeline(first: 10) { at kind activity { id kind subject } }
     }
+  }
+  orders(first: 10, filter: { customerId: $id }) { edges { node { id status total } } }
+  invoices(first: 10, filter: { customerId: $id }) {
+    edges { node { id number status amountDue } }
   }
 }"""
 
@@ -222,11 +235,11 @@ WORKLOADS: tuple[Workload, ...] = (
     ),
     Workload(
         "Q3",
-        "one customer: its deals, orders, invoices (status, amountDue), 10 latest activities",
+        "one customer: its deals, 10 latest activities, first 10 orders and invoices",
         "sales_manager",
         Q3,
         _busy_customers,
-        check=_present("node"),
+        check=_customer,
     ),
     Workload(
         "Q4",
