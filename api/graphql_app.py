@@ -11,16 +11,34 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from api.context import Context
 from api.errors import Code, shape_error
 
+NOT_A_REQUEST = 'Expected a JSON object: a GraphQL request is {"query": "...", "variables": {...}}.'
+
+
+CLEARER = {
+    "Unsupported content type": "Unsupported content type: POST JSON with "
+    "`Content-Type: application/json` (or use GET for queries).",
+    "Batching is not enabled": "Batching is off: send one GraphQL request per HTTP request.",
+    # the only 404 strawberry gives: a browser asked for GraphiQL while it is off
+    "Not Found": "GraphiQL is off here; send GraphQL requests as JSON (POST, or GET for queries).",
+}
+
 
 def error_response(
-    status: int, message: str, code: Code = Code.BAD_USER_INPUT, **headers: str
+    status: int,
+    message: str,
+    code: Code = Code.BAD_USER_INPUT,
+    *,
+    request_id: str | None = None,
+    **headers: str,
 ) -> Response:
-    body = {"errors": [{"message": message, "extensions": {"code": str(code)}}]}
+    extensions = {"code": str(code), **({"requestId": request_id} if request_id else {})}
+    body = {"errors": [{"message": message, "extensions": extensions}]}
     return Response(
         orjson.dumps(body), status_code=status, media_type="application/json", headers=headers
     )
@@ -36,7 +54,16 @@ class GraphQLApp(GraphQL):
             response = await self.run(request)
         except HTTPException as exc:
             # strawberry answers bad requests in plain text; clients want JSON with a code
-            response = error_response(exc.status_code, exc.reason)
+            if isinstance(exc.__cause__, InvalidOperationTypeError):
+                # GraphQL over HTTP: a mutation over GET is 405, not 400
+                response = error_response(
+                    405, "Send mutations with POST; GET is for queries only.", Allow="POST"
+                )
+            else:
+                code = Code.NOT_FOUND if exc.status_code == 404 else Code.BAD_USER_INPUT
+                response = error_response(
+                    exc.status_code, CLEARER.get(exc.reason, exc.reason), code
+                )
         await response(scope, receive, send)
 
     async def get_context(self, request: Any, response: Any) -> Context:
@@ -54,6 +81,17 @@ class GraphQLApp(GraphQL):
         if result.extensions:
             data["extensions"] = result.extensions
         return data
+
+    def decode_json(self, data: str | bytes) -> object:
+        """A request body (or GET `variables`/`extensions`): JSON, and an object (a list
+        only so that strawberry can answer that batching is off)."""
+        try:
+            value = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            raise HTTPException(400, f"Request body is not valid JSON: {exc}.") from None
+        if not isinstance(value, dict | list):
+            raise HTTPException(400, NOT_A_REQUEST)
+        return value
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
@@ -11,15 +12,18 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import AuthError
-from api.errors import Code
+from api.errors import Code, internal_message
 from api.graphql_app import error_response
 from api.logs import request_id_var
+
+log = logging.getLogger("atrium.errors")
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 class RequestContext:
-    """Request id (client's X-Request-ID when sane, else a new one), echoed back."""
+    """Request id (client's X-Request-ID when sane, else a new one), echoed back. An
+    exception that escapes the app becomes a JSON INTERNAL error with the id, logged."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -33,13 +37,25 @@ class RequestContext:
         scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
 
+        started = False
+
         async def send_with_id(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            log.exception("unhandled error")
+            if started:
+                raise
+            response = error_response(
+                500, internal_message(request_id), Code.INTERNAL, request_id=request_id
+            )
+            await response(scope, receive, send_with_id)
         finally:
             request_id_var.reset(token)
 

@@ -7,6 +7,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -20,6 +21,7 @@ from strawberry.types import ExecutionContext
 
 from api import node
 from api.access import AccessCache, install_guards
+from api.cost import query_cost_rule
 from api.extensions import TenantTransaction
 from api.settings import Settings
 from api.viewer import queries as viewer_queries
@@ -37,6 +39,14 @@ def _collect() -> tuple[tuple[type, ...], tuple[type, ...], tuple[type, ...]]:
 
 
 class AtriumSchema(strawberry.Schema):
+    @staticmethod
+    def remove_field_suggestion(error: GraphQLError) -> None:
+        """With suggestions off (production), strawberry strips them from unknown-field
+        errors only; unknown arguments, types and enum values would still name parts of
+        the schema."""
+        if "Did you mean" in error.message:
+            error.message = error.message.split("Did you mean")[0].strip()
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -46,14 +56,20 @@ class AtriumSchema(strawberry.Schema):
 
 def build_schema(settings: Settings | None = None) -> AtriumSchema:
     settings = settings or Settings()
+    # The validation cache is keyed by the rule classes, and the depth and alias
+    # limiters make a new class per instance: build the rules once.
+    rules = (
+        QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules
+        + MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules
+        + [query_cost_rule(settings)]
+    )
     # Factories: strawberry builds fresh extensions per request (the parse and
     # validation caches themselves live for the process).
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=1024),
+        lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=1024),
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         TenantTransaction,
     ]
     if not settings.introspection:

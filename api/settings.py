@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 4000
-    max_root_fields: int = 20
+    max_query_cost: int = 50_000  # see api/cost.py
     default_page_size: int = 50
     max_page_size: int = 200
 

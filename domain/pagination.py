@@ -57,6 +57,27 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _decode_value(value: Any, column_type: Any) -> Any:
+    """A cursor value as the column's Python type, so that a tampered cursor is the
+    client's error here rather than a failed statement in the database."""
+    try:
+        python_type = column_type.python_type
+    except NotImplementedError:
+        return value
+    if value is None:
+        raise DomainError("Invalid cursor.", field="after")
+    try:
+        if python_type in (UUID, Decimal):
+            return python_type(str(value))
+        if python_type in (datetime, date):
+            return python_type.fromisoformat(value)
+    except (ValueError, TypeError, ArithmeticError):
+        raise DomainError("Invalid cursor.", field="after") from None
+    if python_type in (str, int, float, bool) and not isinstance(value, python_type):
+        raise DomainError("Invalid cursor.", field="after")
+    return value
+
+
 def decode_cursor(cursor: str, arity: int) -> list[Any]:
     try:
         values = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
@@ -76,7 +97,8 @@ async def paginate(
     id_column: sa.ColumnElement[Any],
     descending: bool = False,
 ) -> Page:
-    """Run `query` for one page ordered by (sort, id); one statement, limit + 1 rows."""
+    """Run `query` for one page ordered by (sort, id); one statement, limit + 1 rows.
+    `sort` must not be NULL (coalesce a nullable column): keyset bounds skip NULLs."""
     backwards = page.backwards
     cursor = page.before if backwards else page.after
     forward_desc = descending != backwards  # the direction we actually scan in
@@ -84,8 +106,8 @@ async def paginate(
         sort_value, id_value = decode_cursor(cursor, 2)
         key = sa.tuple_(sort, id_column)
         bound = sa.tuple_(
-            sa.cast(sa.literal(sort_value), sort.type),
-            sa.cast(sa.literal(id_value), id_column.type),
+            sa.literal(_decode_value(sort_value, sort.type), sort.type),
+            sa.literal(_decode_value(id_value, id_column.type), id_column.type),
         )
         query = query.where(key < bound if forward_desc else key > bound)
     order = (sort.desc(), id_column.desc()) if forward_desc else (sort.asc(), id_column.asc())
@@ -95,8 +117,9 @@ async def paginate(
     rows = rows[:limit]
     if backwards:
         rows.reverse()
-    sort_key = sort.key if hasattr(sort, "key") else sort.name
-    cursors = [encode_cursor([getattr(r, sort_key), getattr(r, id_column.key)]) for r in rows]
+    sort_key = str(sort.key if hasattr(sort, "key") else sort.name)
+    id_key = str(id_column.key)
+    cursors = [encode_cursor([getattr(r, sort_key), getattr(r, id_key)]) for r in rows]
     return Page(
         rows=rows,
         cursors=cursors,

@@ -65,7 +65,7 @@ class PolicyCache:
                 policy = builtin_policy(key)
             else:
                 raw = await conn.scalar(sa.select(roles.c.permissions).where(roles.c.id == role_id))
-                policy = Policy.from_json(raw or {})
+                policy = Policy.from_json(raw or {}, strict=False)
             self._items[cache_key] = policy
             if len(self._items) > self._size:
                 self._items.popitem(last=False)

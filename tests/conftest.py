@@ -8,10 +8,12 @@ test makes its own tenants, so tests never see each other's rows.
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import os
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -203,18 +205,42 @@ class GraphQLResult:
         return self.data
 
 
+async def graphql(
+    client: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    *,
+    token: str | None = None,
+    **kw: Any,
+) -> GraphQLResult:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": variables or {}, **kw}, headers=headers
+    )
+    return GraphQLResult(response.status_code, response.json())
+
+
 @pytest.fixture
 def gql(client: httpx.AsyncClient) -> Any:
-    async def run(
-        query: str, variables: dict[str, Any] | None = None, *, token: str | None = None, **kw: Any
-    ) -> GraphQLResult:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = await client.post(
-            "/graphql", json={"query": query, "variables": variables or {}, **kw}, headers=headers
-        )
-        return GraphQLResult(response.status_code, response.json())
+    """`await gql(query, variables, token=...)` against the session's app."""
+    return functools.partial(graphql, client)
 
-    return run
+
+@pytest.fixture
+async def make_client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[Any]:
+    """`make_client(env="production", max_query_depth=2)`: a client of an app built with
+    other settings, on the session's database and signing key."""
+    async with AsyncExitStack() as stack:
+
+        async def make(**overrides: Any) -> httpx.AsyncClient:
+            custom = settings.model_copy(update=overrides)
+            app = create_app(custom, build_state(custom, engine))
+            transport = httpx.ASGITransport(app=app)
+            return await stack.enter_async_context(
+                httpx.AsyncClient(transport=transport, base_url="http://test")
+            )
+
+        yield make
 
 
 class StatementCounter:

@@ -6,6 +6,8 @@ from uuid import UUID
 
 import strawberry
 
+from api.hr.loaders import own_employee_row
+from api.hr.types import Employee, maybe
 from api.relay import to_global_id
 from tenants.access.catalog import catalog
 from tenants.access.policy import Policy, Read
@@ -70,3 +72,9 @@ class Viewer:
     user: ViewerUser
     tenant: Tenant
     permissions: list[EntityPermission]
+
+    @strawberry.field(
+        description="The viewer's own employee record, read in full; null without one."
+    )
+    async def employee(self, info: strawberry.Info) -> Employee | None:
+        return maybe(Employee, await own_employee_row(info))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
@@ -11,11 +13,11 @@ MONEY = sa.Numeric(18, 4)
 PERCENT = sa.Numeric(5, 2)
 
 
-def _uuid(name: str, nullable: bool = True) -> sa.Column:
+def _uuid(name: str, nullable: bool = True) -> sa.Column[Any]:
     return sa.Column(name, UUID(as_uuid=True), nullable=nullable)
 
 
-def _text(name: str, nullable: bool = True) -> sa.Column:
+def _text(name: str, nullable: bool = True) -> sa.Column[Any]:
     return sa.Column(name, sa.Text, nullable=nullable)
 
 

@@ -98,8 +98,14 @@ class Policy:
         return {name: grant.as_json() for name, grant in sorted(self.grants.items())}
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any], cat: Catalog | None = None) -> Policy:
-        """Parse and validate; raises PolicyError listing every problem found."""
+    def from_json(
+        cls, data: Mapping[str, Any], cat: Catalog | None = None, *, strict: bool = True
+    ) -> Policy:
+        """Parse and validate; raises PolicyError listing every problem found.
+
+        With strict=False (a stored role read after the catalog changed) whatever the
+        catalog does not know is dropped instead, and an unknown scope becomes `own`:
+        the role fails closed, and its users are not locked out."""
         cat = cat or catalog()
         problems: list[tuple[str, str]] = []
         grants: dict[str, EntityGrant] = {}
@@ -119,6 +125,7 @@ class Policy:
             scope = raw.get("scope", "all")
             if scope not in SCOPES:
                 problems.append((f"{entity}.scope", f"unknown scope {scope!r} (own, team, all)"))
+                scope = "own"
             read = frozenset(raw.get("read", ()))
             write = frozenset(raw.get("write", ()))
             for kind, names in (("read", read), ("write", write)):
@@ -126,7 +133,13 @@ class Policy:
                     problems.append((f"{entity}.{kind}", f"{entity} has no field {f!r}"))
             for f in sorted(write & set(spec.readonly)):
                 problems.append((f"{entity}.write", f"{entity}.{f} is read-only"))
-            grants[entity] = EntityGrant(actions, scope, read, write)
-        if problems:
+            fields = set(spec.fields)
+            grants[entity] = EntityGrant(
+                actions & set(spec.actions),
+                scope,
+                read & fields,
+                write & (fields - set(spec.readonly)),
+            )
+        if problems and strict:
             raise PolicyError(problems)
         return cls(grants, cat)

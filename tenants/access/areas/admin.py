@@ -1,43 +1,47 @@
-"""Tenant administration: users, roles, the audit log. tenant_admin only."""
+"""Tenant administration: users, roles, the audit log. tenant_admin only (no built-in
+role is granted any of it; tenant_admin gets every entity of the catalog)."""
 
 from tenants.access.catalog import Area, EntitySpec
+
+AUDIT_FIELDS = (
+    "occurredAt",
+    "actor",
+    "entity",
+    "entityId",
+    "action",
+    "changes",
+    "requestId",
+)
 
 AREA = Area(
     entities=(
         EntitySpec(
             "User",
-            {"profile": ("email", "name", "active", "role", "createdAt")},
-            actions=("read", "create", "update"),
-            readonly=("createdAt",),
+            {"profile": ("email", "name", "active", "role", "createdAt", "version")},
+            # `active` changes only through the deactivate / reactivate actions
+            actions=("read", "create", "update", "deactivate", "reactivate"),
+            readonly=("active", "createdAt", "version"),
         ),
         EntitySpec(
             "Role",
-            {"definition": ("key", "name", "description", "builtin", "permissions", "users")},
-            readonly=("builtin", "users"),
+            {
+                "definition": (
+                    "key",
+                    "name",
+                    "description",
+                    "builtin",
+                    "permissions",
+                    "userCount",
+                    "version",
+                )
+            },
+            readonly=("builtin", "userCount", "version"),
         ),
         EntitySpec(
             "AuditEvent",
-            {
-                "event": (
-                    "occurredAt",
-                    "actor",
-                    "entity",
-                    "entityId",
-                    "action",
-                    "changes",
-                    "requestId",
-                )
-            },
+            {"event": AUDIT_FIELDS},
             actions=("read",),
-            readonly=(
-                "occurredAt",
-                "actor",
-                "entity",
-                "entityId",
-                "action",
-                "changes",
-                "requestId",
-            ),
+            readonly=AUDIT_FIELDS,
         ),
     ),
 )

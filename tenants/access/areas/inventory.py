@@ -63,12 +63,12 @@ AREA = Area(
     grants={
         "sales_rep": (
             Grant("Product", "read", read=("catalog", "stock")),
-            Grant("Warehouse", "read", read=("site",)),
+            Grant("Warehouse", "read"),
             Grant("StockLevel", "read"),
         ),
         "sales_manager": (
             Grant("Product", "read", read=("catalog", "stock")),
-            Grant("Warehouse", "read", read=("site",)),
+            Grant("Warehouse", "read"),
             Grant("StockLevel", "read"),
         ),
         "accountant": (

@@ -22,9 +22,19 @@ ORDER = (
     "createdAt",
     "version",
 )
-ORDER_WRITABLE = ("currency", "notes", "lines")
-LINE = ("product", "quantity", "unitPrice", "discountPercent", "taxRate", "subtotal", "tax", "total")
-LINE_WRITABLE = ("quantity", "unitPrice", "discountPercent", "taxRate")
+# what creating or editing a draft writes (customer, deal and warehouse by their ids)
+ORDER_WRITABLE = ("customer", "deal", "warehouse", "currency", "notes", "lines")
+LINE = (
+    "product",
+    "quantity",
+    "unitPrice",
+    "discountPercent",
+    "taxRate",
+    "subtotal",
+    "tax",
+    "total",
+)
+LINE_WRITABLE = ("product", "quantity", "unitPrice", "discountPercent", "taxRate")
 COST = ("cost", "margin")
 
 AREA = Area(
@@ -39,7 +49,7 @@ AREA = Area(
             "SalesOrderLine",
             {"line": LINE, "cost": ("unitCost", *COST)},
             actions=("read",),
-            readonly=tuple(f for f in LINE if f not in LINE_WRITABLE) + ("unitCost", *COST),
+            readonly=(*(f for f in LINE if f not in LINE_WRITABLE), "unitCost", *COST),
         ),
     ),
     grants={

@@ -1,0 +1,1 @@
+"""GraphQL of tenant administration: users, roles, the audit log."""

@@ -1,0 +1,36 @@
+"""Per-request loaders of tenant administration: one statement per batch of keys."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from uuid import UUID
+
+from api.loaders import keyed_loader
+from domain.admin import repository as repo
+from domain.admin.services import role_scope
+
+
+async def _roles(context: Any, ids: list[UUID]) -> Mapping[UUID, Any]:
+    return await repo.roles_by_ids(context.db, ids, only=role_scope(context.require_actor()))
+
+
+async def _users(context: Any, ids: list[UUID]) -> Mapping[UUID, Any]:
+    return await repo.users_by_ids(context.db, ids, only=context.require_actor().owner_only("User"))
+
+
+async def _holder_counts(context: Any, ids: list[UUID]) -> Mapping[UUID, int]:
+    return await repo.holder_counts(context.db, ids)
+
+
+async def role_row(info: Any, role_id: UUID) -> Any:
+    return await keyed_loader(info, "admin.roles", _roles).load(role_id)
+
+
+async def user_row(info: Any, user_id: UUID) -> Any:
+    return await keyed_loader(info, "admin.users", _users).load(user_id)
+
+
+async def holder_count(info: Any, role_id: UUID) -> int:
+    count: int = await keyed_loader(info, "admin.holders", _holder_counts, 0).load(role_id)
+    return count

@@ -1,0 +1,190 @@
+"""Users, roles and audit events as GraphQL types, and their node(id:) resolvers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import strawberry
+from graphql import GraphQLSchema, get_named_type
+from strawberry.scalars import JSON
+
+from api.admin import loaders
+from api.relay import NODE_RESOLVERS, Node, node_resolver, to_global_id
+from api.viewer.types import EntityPermission, entity_permissions
+from domain.admin import repository as repo
+from domain.admin.audit import auditable_entities, visible_changes
+from domain.admin.services import role_policy, role_scope
+
+
+@strawberry.type(description="A set of permissions users hold; built-in roles are read-only.")
+class Role(Node):
+    __entity__ = "Role"
+    row: strawberry.Private[Any]
+    key: str | None
+    name: str | None
+    description: str | None
+    builtin: bool | None
+    version: int | None = strawberry.field(description="Send it back with updateRole.")
+
+    @strawberry.field(description="Per entity: actions, record scope, readable/writable fields.")
+    def permissions(self) -> list[EntityPermission] | None:
+        return entity_permissions(role_policy(self.row))
+
+    @strawberry.field(description="How many users (active or not) hold this role.")
+    async def user_count(self, info: strawberry.Info) -> int | None:
+        return await loaders.holder_count(info, self.row.id)
+
+
+def to_role(row: Any) -> Role:
+    return Role(
+        id=to_global_id("Role", row.id),
+        row=row,
+        key=row.key,
+        name=row.name,
+        description=row.description,
+        builtin=row.builtin,
+        version=row.version,
+    )
+
+
+@strawberry.type(description="A person who signs in to this tenant; one role each.")
+class User(Node):
+    __entity__ = "User"
+    role_id: strawberry.Private[UUID]
+    email: str | None
+    name: str | None
+    active: bool | None
+    created_at: datetime | None
+    version: int | None
+
+    @strawberry.field
+    async def role(self, info: strawberry.Info) -> Role | None:
+        row = await loaders.role_row(info, self.role_id)
+        return to_role(row) if row is not None else None
+
+
+def to_user(row: Any) -> User:
+    return User(
+        id=to_global_id("User", row.id),
+        role_id=row.role_id,
+        email=row.email,
+        name=row.name,
+        active=row.active,
+        created_at=row.created_at,
+        version=row.version,
+    )
+
+
+@strawberry.type(description="One changed field; values the reader may not read are redacted.")
+class FieldChange:
+    field: str
+    old: JSON | None
+    new: JSON | None
+    redacted: bool
+
+
+def type_name_of(entity: str) -> str:
+    """The GraphQL type whose global ids stand for rows of `entity`."""
+    for type_name, (registered, _) in NODE_RESOLVERS.items():
+        if registered == entity:
+            return type_name
+    return entity
+
+
+@strawberry.type(description="A row inserted, updated or deleted: who, when, old -> new.")
+class AuditEvent(Node):
+    __entity__ = "AuditEvent"
+    actor_id: strawberry.Private[UUID | None]
+    recorded: strawberry.Private[Any]
+    occurred_at: datetime | None
+    entity: str | None
+    entity_id: strawberry.ID | None = strawberry.field(description="Global id of the row.")
+    action: str | None = strawberry.field(description="insert, update or delete.")
+    request_id: str | None
+
+    @strawberry.field
+    async def actor(self, info: strawberry.Info) -> User | None:
+        if self.actor_id is None:
+            return None
+        row = await loaders.user_row(info, self.actor_id)
+        return to_user(row) if row is not None else None
+
+    @strawberry.field(description="References to other objects are given as global ids.")
+    def changes(self, info: strawberry.Info) -> list[FieldChange] | None:
+        entity = self.entity or ""
+        out = []
+        for c in visible_changes(entity, self.recorded, info.context.policy):
+            target = _referenced_type(info.schema._schema, entity, c.field)
+            out.append(
+                FieldChange(
+                    field=c.field,
+                    old=_as_global_id(c.old, target),
+                    new=_as_global_id(c.new, target),
+                    redacted=c.redacted,
+                )
+            )
+        return out
+
+
+def _referenced_type(schema: GraphQLSchema, entity: str, field: str) -> str | None:
+    """The node type a field of `entity`'s type returns (User.role -> Role), if any: the
+    audit log records the referenced row's uuid, the API speaks global ids."""
+    owner = schema.get_type(type_name_of(entity))
+    target = getattr(owner, "fields", {}).get(field)
+    named = get_named_type(target.type) if target is not None else None
+    if any(i.name == "Node" for i in getattr(named, "interfaces", ())):
+        return str(named.name)  # type: ignore[union-attr]
+    return None
+
+
+def _as_global_id(value: Any, type_name: str | None) -> Any:
+    if type_name is None or not isinstance(value, str):
+        return value
+    try:
+        return to_global_id(type_name, UUID(value))
+    except ValueError:
+        return value
+
+
+def to_audit_event(row: Any) -> AuditEvent:
+    return AuditEvent(
+        id=to_global_id("AuditEvent", row.id),
+        actor_id=row.actor_id,
+        recorded=row.changes,
+        occurred_at=row.occurred_at,
+        entity=row.entity,
+        entity_id=to_global_id(type_name_of(row.entity), row.entity_id),
+        action=row.action,
+        request_id=row.request_id,
+    )
+
+
+@node_resolver("User", entity="User")
+async def _user(context: Any, uuid: UUID) -> User | None:
+    rows = await repo.users_by_ids(
+        context.db, [uuid], only=context.require_actor().owner_only("User")
+    )
+    return to_user(rows[uuid]) if uuid in rows else None
+
+
+@node_resolver("Role", entity="Role")
+async def _role(context: Any, uuid: UUID) -> Role | None:
+    rows = await repo.roles_by_ids(context.db, [uuid], only=role_scope(context.require_actor()))
+    return to_role(rows[uuid]) if uuid in rows else None
+
+
+@node_resolver("AuditEvent", entity="AuditEvent")
+async def _audit_event(context: Any, uuid: UUID) -> AuditEvent | None:
+    actor = context.require_actor()
+    row = await repo.audit_event(
+        context.db,
+        uuid,
+        entities=auditable_entities(actor.policy),
+        actor_only=actor.owner_only("AuditEvent"),
+    )
+    return to_audit_event(row) if row is not None else None
+
+
+NODE_TYPES = (User, Role, AuditEvent)

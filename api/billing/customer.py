@@ -1,0 +1,46 @@
+"""The back office's fields on the CRM `Customer` type. The CRM type declares each as a
+one-line resolver calling these, so the billing rules stay here:
+
+    @strawberry.field
+    async def payment_status(self, info: strawberry.Info) -> PaymentStatus | None:
+        return await customer.payment_status(info, self.uuid)
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+import strawberry
+
+from api.billing import loaders
+from api.billing.types import Invoice
+from api.sales.types import SalesOrder
+
+
+@strawberry.enum(description="Where a customer stands with its invoices.")
+class PaymentStatus(Enum):
+    NO_INVOICES = "no_invoices"
+    PAID = "paid"
+    OPEN = "open"
+    OVERDUE = "overdue"
+
+
+async def orders(info: Any, customer_id: UUID) -> list[SalesOrder]:
+    """The customer's latest orders (newest first), within the caller's order scope."""
+    return [SalesOrder.from_row(r) for r in await loaders.customer_orders(info, customer_id)]
+
+
+async def invoices(info: Any, customer_id: UUID) -> list[Invoice]:
+    """The customer's latest invoices, newest first."""
+    return [Invoice.from_row(r) for r in await loaders.customer_invoices(info, customer_id)]
+
+
+async def payment_status(info: Any, customer_id: UUID) -> PaymentStatus:
+    return PaymentStatus((await loaders.customer_receivables(info, customer_id)).payment_status)
+
+
+async def overdue_amount(info: Any, customer_id: UUID) -> Decimal:
+    return (await loaders.customer_receivables(info, customer_id)).overdue_amount

@@ -1,0 +1,63 @@
+"""Per-request loaders for billing relations: one statement per relation for a whole
+page (an invoice page's lines, a customer page's invoices or receivables)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from api.loaders import keyed_loader
+from domain.billing import customers, repository
+from domain.billing.customers import NO_RECEIVABLES, Receivables
+
+
+async def _lines(context: Any, keys: list[UUID]) -> Any:
+    return await repository.lines_by_invoice(context.db, keys)
+
+
+async def _payments(context: Any, keys: list[UUID]) -> Any:
+    return await repository.payments_by_invoice(context.db, keys)
+
+
+async def _credit_notes(context: Any, keys: list[UUID]) -> Any:
+    return await repository.credit_notes_by_invoice(context.db, keys)
+
+
+async def _invoices_by_customer(context: Any, keys: list[UUID]) -> Any:
+    return await customers.invoices_by_customer(context.db, context.require_actor(), keys)
+
+
+async def _orders_by_customer(context: Any, keys: list[UUID]) -> Any:
+    return await customers.orders_by_customer(context.db, context.require_actor(), keys)
+
+
+async def _receivables(context: Any, keys: list[UUID]) -> Any:
+    return await customers.receivables_by_customer(context.db, keys)
+
+
+async def invoice_lines(info: Any, invoice_id: UUID) -> list[Any]:
+    return await keyed_loader(info, "billing.lines", _lines, []).load(invoice_id)  # type: ignore[no-any-return]
+
+
+async def invoice_payments(info: Any, invoice_id: UUID) -> list[Any]:
+    return await keyed_loader(info, "billing.payments", _payments, []).load(invoice_id)  # type: ignore[no-any-return]
+
+
+async def invoice_credit_notes(info: Any, invoice_id: UUID) -> list[Any]:
+    loader = keyed_loader(info, "billing.credit_notes", _credit_notes, [])
+    return await loader.load(invoice_id)  # type: ignore[no-any-return]
+
+
+async def customer_invoices(info: Any, customer_id: UUID) -> list[Any]:
+    loader = keyed_loader(info, "billing.invoices_by_customer", _invoices_by_customer, [])
+    return await loader.load(customer_id)  # type: ignore[no-any-return]
+
+
+async def customer_orders(info: Any, customer_id: UUID) -> list[Any]:
+    loader = keyed_loader(info, "billing.orders_by_customer", _orders_by_customer, [])
+    return await loader.load(customer_id)  # type: ignore[no-any-return]
+
+
+async def customer_receivables(info: Any, customer_id: UUID) -> Receivables:
+    loader = keyed_loader(info, "billing.receivables", _receivables, NO_RECEIVABLES)
+    return await loader.load(customer_id)  # type: ignore[no-any-return]

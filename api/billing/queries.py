@@ -1,0 +1,49 @@
+"""Billing queries: the invoice list (node(id:) is registered in api/billing/types.py)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from api.billing.inputs import InvoiceFilter, InvoiceOrder, InvoiceOrderField
+from api.billing.types import Invoice
+from api.ordering import OrderDirection
+from api.relay import Connection, connection, from_global_id, page_request
+from domain.billing import repository
+
+
+def _where(filter: InvoiceFilter | None) -> repository.InvoiceFilter:
+    if filter is None:
+        return repository.InvoiceFilter()
+    customer_id = None
+    if filter.customer_id is not None:
+        customer_id = from_global_id(filter.customer_id, "Customer")[1]
+    return repository.InvoiceFilter(
+        statuses=[s.value for s in filter.status] if filter.status else None,
+        customer_id=customer_id,
+        overdue=filter.overdue,
+    )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Invoices, newest last unless ordered otherwise.")
+    async def invoices(
+        self,
+        info: strawberry.Info,
+        filter: InvoiceFilter | None = None,
+        order_by: InvoiceOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Invoice]:
+        order = order_by or InvoiceOrder(field=InvoiceOrderField.CREATED_AT)
+        page = await repository.list_invoices(
+            info.context.db,
+            info.context.require_actor(),
+            _where(filter),
+            page_request(info, first, after, last, before),
+            sort_key=order.field.value,
+            descending=order.direction is OrderDirection.DESC,
+        )
+        return connection(page, Invoice.from_row)

@@ -1,0 +1,159 @@
+"""Billing GraphQL types. Rows map to plain objects; relations go through loaders.
+
+Every field but `id` is nullable: what a role may not read is null with a FORBIDDEN
+error (sales roles read an invoice's summary only, see tenants/access/areas/billing.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, TypeVar
+from uuid import UUID
+
+import strawberry
+
+from api.billing import loaders
+from api.inventory.types import Product, product_by_id
+from api.relay import Node, node_resolver, to_global_id
+from api.sales.types import SalesOrder, order_by_id
+from domain.billing import repository
+
+T = TypeVar("T")
+
+
+def copied(cls: type[T], row: Any, **given: Any) -> T:
+    """An object of a strawberry type from a row: every plain field from the row column
+    of the same name, unless given."""
+    definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
+    names = [f.python_name for f in definition.fields if f.base_resolver is None]
+    return cls(**{n: getattr(row, n) for n in names if n not in given}, **given)
+
+
+@strawberry.enum(description="draft → issued → partially_paid → paid, or void.")
+class InvoiceStatus(Enum):
+    DRAFT = "draft"
+    ISSUED = "issued"
+    PARTIALLY_PAID = "partially_paid"
+    PAID = "paid"
+    VOID = "void"
+
+
+@strawberry.type(description="One line of an invoice, copied from the order it bills.")
+class InvoiceLine:
+    __entity__ = "InvoiceLine"
+    product_id: strawberry.Private[UUID | None]
+    description: str | None
+    quantity: int | None
+    unit_price: Decimal | None
+    discount_percent: Decimal | None
+    tax_rate: Decimal | None
+    subtotal: Decimal | None
+    tax: Decimal | None
+    total: Decimal | None
+
+    @classmethod
+    def from_row(cls, r: Any) -> InvoiceLine:
+        return copied(cls, r, product_id=r.product_id)
+
+    @strawberry.field(description="The product billed, when the line bills one.")
+    async def product(self, info: strawberry.Info) -> Product | None:
+        return await product_by_id(info, self.product_id)
+
+
+@strawberry.type(description="Money received against an invoice. Append-only.")
+class Payment:
+    __entity__ = "Payment"
+    id: strawberry.ID
+    amount: Decimal | None
+    currency: str | None
+    paid_on: date | None
+    method: str | None
+    reference: str | None
+    created_at: datetime | None
+
+    @classmethod
+    def from_row(cls, r: Any) -> Payment:
+        return copied(cls, r, id=to_global_id("Payment", r.id))
+
+
+@strawberry.type(description="A credit against an issued invoice; its own gapless CN- series.")
+class CreditNote:
+    __entity__ = "CreditNote"
+    id: strawberry.ID
+    number: str | None
+    amount: Decimal | None
+    currency: str | None
+    reason: str | None
+    issue_date: date | None
+    created_at: datetime | None
+
+    @classmethod
+    def from_row(cls, r: Any) -> CreditNote:
+        return copied(cls, r, id=to_global_id("CreditNote", r.id))
+
+
+@strawberry.type(description="A customer invoice. Issued invoices are immutable.")
+class Invoice(Node):
+    __entity__ = "Invoice"
+    uuid: strawberry.Private[UUID]
+    customer_id: strawberry.Private[UUID]
+    order_id: strawberry.Private[UUID | None]
+    id: strawberry.ID
+    number: str | None = strawberry.field(description="Given when issued: INV-<year>-<n>.")
+    status: InvoiceStatus | None
+    currency: str | None
+    issue_date: date | None
+    due_date: date | None
+    overdue: bool | None = strawberry.field(description="Open and past its due date.")
+    subtotal: Decimal | None
+    tax_total: Decimal | None
+    total: Decimal | None
+    amount_paid: Decimal | None
+    amount_credited: Decimal | None
+    amount_due: Decimal | None = strawberry.field(description="total - paid - credited.")
+    notes: str | None
+    void_reason: str | None
+    created_at: datetime | None
+    version: int | None
+
+    @classmethod
+    def from_row(cls, r: Any) -> Invoice:
+        return copied(
+            cls,
+            r,
+            uuid=r.id,
+            customer_id=r.customer_id,
+            order_id=r.order_id,
+            id=to_global_id("Invoice", r.id),
+            status=InvoiceStatus(r.status),
+            overdue=repository.is_overdue(r),
+            amount_due=repository.amount_due(r),
+        )
+
+    @strawberry.field(description="The order billed (null when out of your record scope).")
+    async def order(self, info: strawberry.Info) -> SalesOrder | None:
+        return await order_by_id(info, self.order_id)
+
+    @strawberry.field
+    async def lines(self, info: strawberry.Info) -> list[InvoiceLine] | None:
+        return [InvoiceLine.from_row(r) for r in await loaders.invoice_lines(info, self.uuid)]
+
+    @strawberry.field
+    async def payments(self, info: strawberry.Info) -> list[Payment] | None:
+        return [Payment.from_row(r) for r in await loaders.invoice_payments(info, self.uuid)]
+
+    @strawberry.field
+    async def credit_notes(self, info: strawberry.Info) -> list[CreditNote] | None:
+        rows = await loaders.invoice_credit_notes(info, self.uuid)
+        return [CreditNote.from_row(r) for r in rows]
+
+
+@node_resolver("Invoice", entity="Invoice")
+async def _invoice_node(context: Any, uuid: UUID) -> Invoice | None:
+    row = await repository.get_invoice(context.db, context.require_actor(), uuid)
+    return Invoice.from_row(row) if row is not None else None
+
+
+NODE_TYPES = (Invoice,)

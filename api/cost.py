@@ -1,0 +1,111 @@
+"""Query cost: an upper bound on the objects a document can make the server produce.
+
+Depth, alias and token limits do not stop `customers(first: 200) { orders(first: 200)
+{ lines(first: 200) ... } }` (8 million rows in a short query). Here every selected
+field costs 1 times the page sizes of the lists above it; a field taking `first`/`last`
+multiplies what is below it by the literal page size, by the maximum for a variable
+(validation is cached per document, before variables are known), or by the default
+page size when neither is given. Introspection fields are free.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationContext,
+    ValidationRule,
+    get_named_type,
+)
+
+from api.settings import Settings
+
+PAGE_ARGUMENTS = ("first", "last")
+
+
+def query_cost_rule(settings: Settings) -> type[ValidationRule]:
+    limit = settings.max_query_cost
+
+    class QueryCost(ValidationRule):
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+            context: ValidationContext = self.context
+            root = context.schema.get_root_type(node.operation)
+            cost = _Cost(context, settings).of(node.selection_set, root, 1, frozenset())
+            if cost > limit:
+                context.report_error(
+                    GraphQLError(
+                        f"Query cost {cost} is over the limit of {limit}: ask for fewer rows "
+                        "(smaller `first`/`last`) or fewer nested lists.",
+                        node,
+                    )
+                )
+
+    return QueryCost
+
+
+class _Cost:
+    def __init__(self, context: ValidationContext, settings: Settings) -> None:
+        self.schema = context.schema
+        self.settings = settings
+        self.fragments = {
+            d.name.value: d
+            for d in context.document.definitions
+            if isinstance(d, FragmentDefinitionNode)
+        }
+
+    def of(
+        self,
+        selection_set: SelectionSetNode | None,
+        parent: Any,
+        multiplier: int,
+        spread: frozenset[str],
+    ) -> int:
+        """Cost of a selection set on `parent`, each field counted `multiplier` times;
+        `spread` holds the fragments being expanded (cycles are another rule's error)."""
+        if selection_set is None or parent is None:
+            return 0
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                name = selection.name.value
+                field = getattr(parent, "fields", {}).get(name)
+                if name.startswith("__") or field is None:
+                    continue  # introspection, or an unknown field another rule reports
+                below = multiplier * self.page_size(selection, field)
+                inner = get_named_type(field.type)
+                total += multiplier + self.of(selection.selection_set, inner, below, spread)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                inner = self.schema.get_type(condition.name.value) if condition else parent
+                total += self.of(selection.selection_set, inner, multiplier, spread)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if fragment is None or name in spread:
+                    continue
+                inner = self.schema.get_type(fragment.type_condition.name.value)
+                total += self.of(fragment.selection_set, inner, multiplier, spread | {name})
+        return total
+
+    def page_size(self, node: FieldNode, field: Any) -> int:
+        settings = self.settings
+        if not any(a in field.args for a in PAGE_ARGUMENTS):
+            return 1
+        given = [a.value for a in node.arguments or () if a.name.value in PAGE_ARGUMENTS]
+        if not given:
+            return settings.default_page_size
+        sizes = [
+            min(int(v.value), settings.max_page_size)
+            if isinstance(v, IntValueNode)
+            else settings.max_page_size
+            for v in given
+        ]
+        return max(0, *sizes)

@@ -1,0 +1,202 @@
+"""Pipelines, their stages, deals and a deal's stage history as GraphQL types."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any
+from uuid import UUID
+
+import strawberry
+
+from api.crm import loaders
+from api.crm.types import (
+    STAMPS,
+    Contact,
+    Customer,
+    Lead,
+    UserRef,
+    columns,
+    maybe,
+    register_nodes,
+    user_ref,
+)
+from api.relay import Node, to_global_id
+
+if TYPE_CHECKING:
+    from api.sales.types import SalesOrder
+
+
+@strawberry.enum
+class DealStatus(Enum):
+    OPEN = "open"
+    WON = "won"
+    LOST = "lost"
+
+
+@strawberry.enum
+class DealEvent(Enum):
+    CREATED = "created"
+    MOVED = "moved"
+    WON = "won"
+    LOST = "lost"
+    REOPENED = "reopened"
+
+
+@strawberry.type(description="A step of a pipeline, with the probability a deal in it gets.")
+class PipelineStage(Node):
+    __entity__ = "PipelineStage"
+
+    uuid: strawberry.Private[UUID]
+    name: str | None
+    position: int | None
+    probability: Decimal | None = strawberry.field(description="Percent, 0 to 100.")
+    is_won: bool | None
+    is_lost: bool | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> PipelineStage:
+        return cls(
+            id=to_global_id("PipelineStage", row.id),
+            uuid=row.id,
+            **columns(row, "name", "position", "probability", "is_won", "is_lost"),
+        )
+
+
+@strawberry.type(description="An ordered list of stages deals move through.")
+class Pipeline(Node):
+    __entity__ = "Pipeline"
+
+    uuid: strawberry.Private[UUID]
+    name: str | None
+    is_default: bool | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    version: int | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> Pipeline:
+        return cls(
+            id=to_global_id("Pipeline", row.id),
+            uuid=row.id,
+            **columns(row, "name", "is_default", *STAMPS),
+        )
+
+    @strawberry.field(description="In pipeline order.")
+    async def stages(self, info: strawberry.Info) -> list[PipelineStage] | None:
+        rows = await loaders.children(info, "stages", self.uuid)
+        return [PipelineStage.from_row(r) for r in rows]
+
+
+@strawberry.type(description="A stage change of a deal: who moved it, when, from where to where.")
+class DealStageChange:
+    event: DealEvent
+    at: datetime
+    by_id: strawberry.Private[UUID | None]
+    from_id: strawberry.Private[UUID | None]
+    to_id: strawberry.Private[UUID]
+    deal_id: strawberry.Private[UUID]
+
+    @classmethod
+    def from_row(cls, row: Any) -> DealStageChange:
+        return cls(
+            event=DealEvent(row.event),
+            at=row.changed_at,
+            by_id=row.changed_by,
+            from_id=row.from_stage_id,
+            to_id=row.to_stage_id,
+            deal_id=row.deal_id,
+        )
+
+    @strawberry.field
+    async def by(self, info: strawberry.Info) -> UserRef | None:
+        return await user_ref(info, self.by_id)
+
+    @strawberry.field(description="Null for the event that created the deal.")
+    async def from_stage(self, info: strawberry.Info) -> PipelineStage | None:
+        return maybe(PipelineStage, await loaders.row(info, "PipelineStage", self.from_id))
+
+    @strawberry.field
+    async def to_stage(self, info: strawberry.Info) -> PipelineStage | None:
+        return maybe(PipelineStage, await loaders.row(info, "PipelineStage", self.to_id))
+
+    @strawberry.field(description="The deal, when it is in your record scope.")
+    async def deal(self, info: strawberry.Info) -> Deal | None:
+        return maybe(Deal, await loaders.row(info, "Deal", self.deal_id))
+
+
+@strawberry.type(description="An opportunity to sell to a customer, moving through a pipeline.")
+class Deal(Node):
+    __entity__ = "Deal"
+
+    uuid: strawberry.Private[UUID]
+    customer_id: strawberry.Private[UUID]
+    contact_id: strawberry.Private[UUID | None]
+    owner_id: strawberry.Private[UUID]
+    pipeline_id: strawberry.Private[UUID]
+    stage_id: strawberry.Private[UUID]
+    lead_id: strawberry.Private[UUID | None]
+    title: str | None
+    amount: Decimal | None = strawberry.field(description="In `currency`.")
+    currency: str | None
+    probability: Decimal | None = strawberry.field(
+        description="Percent, 0 to 100; the stage's default unless set on the deal."
+    )
+    expected_close_on: date | None
+    status: DealStatus | None
+    closed_at: datetime | None
+    lost_reason: str | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    version: int | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> Deal:
+        return cls(
+            id=to_global_id("Deal", row.id),
+            uuid=row.id,
+            status=DealStatus(row.status),
+            **columns(row, "customer_id", "contact_id", "owner_id", "pipeline_id", "stage_id"),
+            **columns(row, "lead_id", "title", "amount", "currency", "probability"),
+            **columns(row, "expected_close_on", "closed_at", "lost_reason", *STAMPS),
+        )
+
+    @strawberry.field
+    async def customer(self, info: strawberry.Info) -> Customer | None:
+        return maybe(Customer, await loaders.row(info, "Customer", self.customer_id))
+
+    @strawberry.field
+    async def contact(self, info: strawberry.Info) -> Contact | None:
+        return maybe(Contact, await loaders.row(info, "Contact", self.contact_id))
+
+    @strawberry.field
+    async def owner(self, info: strawberry.Info) -> UserRef | None:
+        return await user_ref(info, self.owner_id)
+
+    @strawberry.field
+    async def pipeline(self, info: strawberry.Info) -> Pipeline | None:
+        return maybe(Pipeline, await loaders.row(info, "Pipeline", self.pipeline_id))
+
+    @strawberry.field
+    async def stage(self, info: strawberry.Info) -> PipelineStage | None:
+        return maybe(PipelineStage, await loaders.row(info, "PipelineStage", self.stage_id))
+
+    @strawberry.field(description="The lead this deal was converted from, if any.")
+    async def lead(self, info: strawberry.Info) -> Lead | None:
+        return maybe(Lead, await loaders.row(info, "Lead", self.lead_id))
+
+    @strawberry.field(description="Every stage change, oldest first.")
+    async def history(self, info: strawberry.Info) -> list[DealStageChange] | None:
+        return [DealStageChange.from_row(r) for r in await loaders.history(info, self.uuid)]
+
+    @strawberry.field(description="The sales order made from this deal (in your scope), if any.")
+    async def order(
+        self, info: strawberry.Info
+    ) -> Annotated[SalesOrder, strawberry.lazy("api.sales.types")] | None:
+        from api.sales.types import order_of_deal
+
+        return await order_of_deal(info, self.uuid)
+
+
+register_nodes(Deal, Pipeline, PipelineStage)

@@ -1,0 +1,89 @@
+"""CRM relations fetched for a whole page at once: one statement per relation, whatever
+the page size. Every lookup applies the caller's record scope (repository)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from api.loaders import keyed_loader
+from domain.crm import repository
+
+
+def _rows_of(entity: str) -> Callable[[Any, list[UUID]], Any]:
+    async def fetch(context: Any, ids: list[UUID]) -> dict[UUID, Any]:
+        return await repository.by_ids(context.db, context.require_actor(), entity, ids)
+
+    return fetch
+
+
+FETCH = {entity: _rows_of(entity) for entity in repository.TABLES}
+
+
+async def row(info: Any, entity: str, id: UUID | None) -> Any:
+    """One row of `entity` by id (None when missing or out of scope)."""
+    if id is None:
+        return None
+    return await keyed_loader(info, f"crm.{entity}", FETCH[entity]).load(id)
+
+
+async def _users(context: Any, ids: list[UUID]) -> dict[UUID, Any]:
+    return await repository.users_by_ids(context.db, ids)
+
+
+async def user(info: Any, id: UUID | None) -> Any:
+    if id is None:
+        return None
+    return await keyed_loader(info, "crm.user", _users).load(id)
+
+
+def _children_of(entity: str, key: str, order: tuple[str, ...] = ()) -> Callable[..., Any]:
+    table = repository.TABLES[entity]
+
+    async def fetch(context: Any, ids: list[UUID]) -> dict[UUID, list[Any]]:
+        columns = [table.c[name] for name in order]
+        actor = context.require_actor()
+        return await repository.children(context.db, actor, entity, key, ids, columns)
+
+    return fetch
+
+
+_CHILDREN = {
+    "contacts": _children_of("Contact", "customer_id", ("name",)),
+    "deals": _children_of("Deal", "customer_id", ("created_at",)),
+    "stages": _children_of("PipelineStage", "pipeline_id", ("position",)),
+}
+
+
+async def children(info: Any, relation: str, parent_id: UUID) -> list[Any]:
+    """`contacts` or `deals` of a customer, `stages` of a pipeline."""
+    loader = keyed_loader(info, f"crm.{relation}", _CHILDREN[relation], default=[])
+    return list(await loader.load(parent_id))
+
+
+async def _history(context: Any, ids: list[UUID]) -> dict[UUID, list[Any]]:
+    return await repository.stage_history(context.db, ids)
+
+
+async def history(info: Any, deal_id: UUID) -> list[Any]:
+    return list(await keyed_loader(info, "crm.history", _history, default=[]).load(deal_id))
+
+
+async def timeline(info: Any, customer_id: UUID, limit: int) -> list[Any]:
+    """Newest first; activities only for roles that read activities, deal events only for
+    roles that read deals (each within its record scope)."""
+
+    async def fetch(context: Any, ids: list[UUID]) -> dict[UUID, list[Any]]:
+        policy = context.policy
+        return await repository.timeline(
+            context.db,
+            context.require_actor(),
+            ids,
+            with_activities=policy.can("Activity", "read"),
+            with_deals=policy.can("Deal", "read"),
+            limit=limit,
+        )
+
+    loader = keyed_loader(info, f"crm.timeline.{limit}", fetch, default=[])
+    return list(await loader.load(customer_id))

@@ -1,0 +1,183 @@
+"""CRM mutations for leads, customers, contacts and activities (deals and pipelines are in
+api/crm/deal_mutations.py). Each parses its input and calls one service inside
+`run_service`: a domain error rolls back everything the call wrote and becomes userErrors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.tools import merge_types
+
+from api.crm.deal_mutations import DealMutation
+from api.crm.deal_types import Deal
+from api.crm.filters import given
+from api.crm.inputs import (
+    CompleteActivityInput,
+    ConvertLeadInput,
+    CreateContactInput,
+    CreateCustomerInput,
+    CreateLeadInput,
+    LogActivityInput,
+    UpdateContactInput,
+    UpdateCustomerInput,
+    UpdateLeadInput,
+    arguments,
+    target,
+)
+from api.crm.payloads import (
+    ActivityPayload,
+    ContactPayload,
+    ConvertLeadPayload,
+    CustomerPayload,
+    LeadPayload,
+)
+from api.crm.types import Activity, Contact, Customer, Lead, maybe
+from api.errors import forbidden
+from api.payloads import run_service
+from domain.crm import activities, customers, leads
+
+
+@strawberry.type
+class FrontOfficeMutation:
+    @strawberry.mutation(metadata={"access": ("Lead", "create")})
+    async def create_lead(self, info: strawberry.Info, input: CreateLeadInput) -> LeadPayload:
+        ctx = info.context
+
+        async def call() -> Any:
+            draft = leads.LeadDraft(**arguments(input))
+            return await leads.create_lead(ctx.db, ctx.require_actor(), draft)
+
+        row, errors = await run_service(info, call)
+        return LeadPayload(lead=maybe(Lead, row), user_errors=errors)
+
+    @strawberry.mutation(metadata={"access": ("Lead", "update")})
+    async def update_lead(self, info: strawberry.Info, input: UpdateLeadInput) -> LeadPayload:
+        ctx = info.context
+
+        async def call() -> Any:
+            values = arguments(input, email="email_address")
+            actor = ctx.require_actor()
+            return await leads.update_lead(ctx.db, actor, target(input), input.version, **values)
+
+        row, errors = await run_service(info, call)
+        return LeadPayload(lead=maybe(Lead, row), user_errors=errors)
+
+    @strawberry.mutation(
+        metadata={"access": ("Lead", "convert")},
+        description="A customer and a contact (and a deal when `deal` is given) from a lead, "
+        "in one transaction.",
+    )
+    async def convert_lead(
+        self, info: strawberry.Info, input: ConvertLeadInput
+    ) -> ConvertLeadPayload:
+        ctx = info.context
+        deal = input.deal if given(input.deal) else None
+        for entity in ("Customer", "Contact", *(("Deal",) if deal else ())):
+            if not ctx.policy.can(entity, "create"):
+                raise forbidden(f"Your role may not create {entity}, which converting does.")
+
+        async def call() -> Any:
+            opened = None
+            if deal is not None:
+                opened = leads.ConversionDeal(**arguments(deal))
+            version = input.version if given(input.version) else None
+            actor = ctx.require_actor()
+            return await leads.convert_lead(ctx.db, actor, target(input), version, opened)
+
+        done, errors = await run_service(info, call)
+        if done is None:
+            return ConvertLeadPayload(user_errors=errors)
+        return ConvertLeadPayload(
+            lead=Lead.from_row(done.lead),
+            customer=Customer.from_row(done.customer),
+            contact=Contact.from_row(done.contact),
+            deal=maybe(Deal, done.deal),
+        )
+
+    @strawberry.mutation(metadata={"access": ("Customer", "create")})
+    async def create_customer(
+        self, info: strawberry.Info, input: CreateCustomerInput
+    ) -> CustomerPayload:
+        ctx = info.context
+
+        async def call() -> Any:
+            draft = customers.CustomerDraft(**arguments(input))
+            return await customers.create_customer(ctx.db, ctx.require_actor(), draft)
+
+        row, errors = await run_service(info, call)
+        return CustomerPayload(customer=maybe(Customer, row), user_errors=errors)
+
+    @strawberry.mutation(metadata={"access": ("Customer", "update")})
+    async def update_customer(
+        self, info: strawberry.Info, input: UpdateCustomerInput
+    ) -> CustomerPayload:
+        ctx = info.context
+
+        async def call() -> Any:
+            fields = arguments(input)
+            actor = ctx.require_actor()
+            return await customers.update_customer(
+                ctx.db, actor, target(input), input.version, fields
+            )
+
+        row, errors = await run_service(info, call)
+        return CustomerPayload(customer=maybe(Customer, row), user_errors=errors)
+
+    @strawberry.mutation(metadata={"access": ("Contact", "create")})
+    async def create_contact(
+        self, info: strawberry.Info, input: CreateContactInput
+    ) -> ContactPayload:
+        ctx = info.context
+
+        async def call() -> Any:
+            values = arguments(input, email="email_address")
+            return await customers.create_contact(ctx.db, ctx.require_actor(), **values)
+
+        row, errors = await run_service(info, call)
+        return ContactPayload(contact=maybe(Contact, row), user_errors=errors)
+
+    @strawberry.mutation(metadata={"access": ("Contact", "update")})
+    async def update_contact(
+        self, info: strawberry.Info, input: UpdateContactInput
+    ) -> ContactPayload:
+        ctx = info.context
+
+        async def call() -> Any:
+            fields = arguments(input)
+            actor = ctx.require_actor()
+            return await customers.update_contact(
+                ctx.db, actor, target(input), input.version, fields
+            )
+
+        row, errors = await run_service(info, call)
+        return ContactPayload(contact=maybe(Contact, row), user_errors=errors)
+
+    @strawberry.mutation(metadata={"access": ("Activity", "create")})
+    async def log_activity(self, info: strawberry.Info, input: LogActivityInput) -> ActivityPayload:
+        ctx = info.context
+
+        async def call() -> Any:
+            values = arguments(input, done="completed")
+            draft = activities.ActivityDraft(**values)
+            return await activities.log_activity(ctx.db, ctx.require_actor(), draft)
+
+        row, errors = await run_service(info, call)
+        return ActivityPayload(activity=maybe(Activity, row), user_errors=errors)
+
+    @strawberry.mutation(metadata={"access": ("Activity", "complete")})
+    async def complete_activity(
+        self, info: strawberry.Info, input: CompleteActivityInput
+    ) -> ActivityPayload:
+        ctx = info.context
+
+        async def call() -> Any:
+            version = input.version if given(input.version) else None
+            actor = ctx.require_actor()
+            return await activities.complete_activity(ctx.db, actor, target(input), version)
+
+        row, errors = await run_service(info, call)
+        return ActivityPayload(activity=maybe(Activity, row), user_errors=errors)
+
+
+Mutation = merge_types("Mutation", (FrontOfficeMutation, DealMutation))

@@ -1,0 +1,145 @@
+"""CRM queries: the lists (keyset connections with typed filter and orderBy, within the
+caller's record scope) and the pipeline report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from api.crm.deal_types import Deal, Pipeline
+from api.crm.filters import (
+    ActivityFilter,
+    ActivityOrder,
+    ContactFilter,
+    ContactOrder,
+    CustomerFilter,
+    CustomerOrder,
+    DealFilter,
+    DealOrder,
+    LeadFilter,
+    LeadOrder,
+    PipelineFilter,
+    PipelineOrder,
+    PipelineReportFilter,
+    sort,
+)
+from api.crm.report import PipelineReport, pipeline_report
+from api.crm.types import Activity, Contact, Customer, Lead
+from api.relay import Connection, connection, page_request
+from domain.crm import repository
+
+
+async def _page(
+    info: strawberry.Info, entity: str, kind: Any, filter: Any, order_by: Any, paging: tuple
+) -> Any:
+    ctx = info.context
+    actor = ctx.require_actor()
+    page = page_request(info, *paging)
+    found = await repository.list_page(
+        ctx.db,
+        actor,
+        entity,
+        page,
+        filter.to_domain(actor.user_id) if filter is not None else None,
+        sort(order_by),
+    )
+    return connection(found, kind.from_row)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Leads in your record scope, newest first unless `orderBy`.")
+    async def leads(
+        self,
+        info: strawberry.Info,
+        filter: LeadFilter | None = None,
+        order_by: LeadOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Lead]:
+        return await _page(info, "Lead", Lead, filter, order_by, (first, after, last, before))
+
+    @strawberry.field(description="Customers, newest first unless `orderBy`.")
+    async def customers(
+        self,
+        info: strawberry.Info,
+        filter: CustomerFilter | None = None,
+        order_by: CustomerOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Customer]:
+        paging = (first, after, last, before)
+        return await _page(info, "Customer", Customer, filter, order_by, paging)
+
+    @strawberry.field(description="Contacts, newest first unless `orderBy`.")
+    async def contacts(
+        self,
+        info: strawberry.Info,
+        filter: ContactFilter | None = None,
+        order_by: ContactOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Contact]:
+        paging = (first, after, last, before)
+        return await _page(info, "Contact", Contact, filter, order_by, paging)
+
+    @strawberry.field(description="Deals in your record scope, newest first unless `orderBy`.")
+    async def deals(
+        self,
+        info: strawberry.Info,
+        filter: DealFilter | None = None,
+        order_by: DealOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Deal]:
+        return await _page(info, "Deal", Deal, filter, order_by, (first, after, last, before))
+
+    @strawberry.field(
+        description="Activities in your record scope, newest first unless `orderBy`. "
+        "My overdue follow-ups: `filter: {assignedToMe: true, overdue: true}`."
+    )
+    async def activities(
+        self,
+        info: strawberry.Info,
+        filter: ActivityFilter | None = None,
+        order_by: ActivityOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Activity]:
+        paging = (first, after, last, before)
+        return await _page(info, "Activity", Activity, filter, order_by, paging)
+
+    @strawberry.field(description="Sales pipelines, newest first unless `orderBy`.")
+    async def pipelines(
+        self,
+        info: strawberry.Info,
+        filter: PipelineFilter | None = None,
+        order_by: PipelineOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Pipeline]:
+        paging = (first, after, last, before)
+        return await _page(info, "Pipeline", Pipeline, filter, order_by, paging)
+
+    @strawberry.field(
+        metadata={"access": ("PipelineReport", "read")},
+        description="Count, amount and probability-weighted amount of deals per stage of one "
+        "pipeline (the default one unless `filter.pipeline`), within your record scope.",
+    )
+    async def pipeline_report(
+        self, info: strawberry.Info, filter: PipelineReportFilter | None = None
+    ) -> PipelineReport:
+        return await pipeline_report(info, filter)

@@ -1,0 +1,337 @@
+"""Leads, customers, contacts and activities as GraphQL types (deals and pipelines are in
+api/crm/deal_types.py). Scalars are plain attributes copied from the row; relations go
+through the request's DataLoaders (one statement per relation per page). Every field
+is nullable: a role may be denied any of them (tenants/access/areas/crm.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any
+from uuid import UUID
+
+import strawberry
+
+from api.crm import loaders
+from api.relay import Node, node_resolver, to_global_id
+from domain.crm import repository
+
+if TYPE_CHECKING:
+    from api.crm.deal_types import Deal, DealStageChange
+
+DEALS = "api.crm.deal_types"
+
+
+def columns(row: Any, *names: str) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in names}
+
+
+STAMPS = ("created_at", "updated_at", "version")
+
+
+def maybe(kind: Any, row: Any) -> Any:
+    return None if row is None else kind.from_row(row)
+
+
+@strawberry.enum
+class LeadStatus(Enum):
+    NEW = "new"
+    CONTACTED = "contacted"
+    QUALIFIED = "qualified"
+    DISQUALIFIED = "disqualified"
+    CONVERTED = "converted"
+
+
+@strawberry.enum
+class CustomerKind(Enum):
+    COMPANY = "company"
+    PERSON = "person"
+
+
+@strawberry.enum
+class ActivityKind(Enum):
+    CALL = "call"
+    EMAIL = "email"
+    MEETING = "meeting"
+    NOTE = "note"
+    TASK = "task"
+
+
+@strawberry.type(description="A user of the tenant, as the CRM shows them (owner, assignee).")
+class UserRef:
+    uuid: strawberry.Private[UUID]
+    name: str
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return to_global_id("User", self.uuid)
+
+
+async def user_ref(info: Any, id: UUID | None) -> UserRef | None:
+    found = await loaders.user(info, id)
+    return None if found is None else UserRef(uuid=found.id, name=found.name)
+
+
+@strawberry.type
+class Address:
+    line1: str | None = None
+    line2: str | None = None
+    city: str | None = None
+    region: str | None = None
+    postal_code: str | None = None
+    country: str | None = strawberry.field(default=None, description="ISO 3166 alpha-2.")
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Address | None:
+        if not data:
+            return None
+        return cls(
+            line1=data.get("line1"),
+            line2=data.get("line2"),
+            city=data.get("city"),
+            region=data.get("region"),
+            postal_code=data.get("postalCode"),
+            country=data.get("country"),
+        )
+
+
+@strawberry.type(description="A prospect not yet a customer. `convertLead` makes it one.")
+class Lead(Node):
+    __entity__ = "Lead"
+
+    uuid: strawberry.Private[UUID]
+    owner_id: strawberry.Private[UUID]
+    customer_id: strawberry.Private[UUID | None]
+    deal_id: strawberry.Private[UUID | None]
+    name: str | None
+    company: str | None
+    email: str | None
+    phone: str | None
+    source: str | None
+    status: LeadStatus | None
+    notes: str | None
+    converted_at: datetime | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    version: int | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> Lead:
+        return cls(
+            id=to_global_id("Lead", row.id),
+            uuid=row.id,
+            customer_id=row.converted_customer_id,
+            deal_id=row.converted_deal_id,
+            status=LeadStatus(row.status),
+            **columns(row, "owner_id", "name", "company", "email", "phone", "source"),
+            **columns(row, "notes", "converted_at", *STAMPS),
+        )
+
+    @strawberry.field
+    async def owner(self, info: strawberry.Info) -> UserRef | None:
+        return await user_ref(info, self.owner_id)
+
+    @strawberry.field(description="The customer this lead became.")
+    async def converted_customer(self, info: strawberry.Info) -> Customer | None:
+        return maybe(Customer, await loaders.row(info, "Customer", self.customer_id))
+
+    @strawberry.field(description="The deal opened when the lead was converted, if any.")
+    async def converted_deal(
+        self, info: strawberry.Info
+    ) -> Annotated[Deal, strawberry.lazy(DEALS)] | None:
+        from api.crm.deal_types import Deal
+
+        return maybe(Deal, await loaders.row(info, "Deal", self.deal_id))
+
+
+@strawberry.type(description="A company or a person the tenant sells to.")
+class Customer(Node):
+    __entity__ = "Customer"
+
+    uuid: strawberry.Private[UUID]
+    owner_id: strawberry.Private[UUID | None]
+    name: str | None
+    kind: CustomerKind | None
+    email: str | None
+    phone: str | None
+    tax_id: str | None
+    billing_address: Address | None
+    shipping_address: Address | None
+    notes: str | None
+    credit_limit: Decimal | None = strawberry.field(description="In `creditCurrency`.")
+    credit_currency: str | None
+    payment_terms_days: int | None = strawberry.field(
+        description="Days an invoice to this customer has before it is due."
+    )
+    created_at: datetime | None
+    updated_at: datetime | None
+    version: int | None
+    # The back office adds orders, invoices, paymentStatus and overdueAmount here.
+
+    @classmethod
+    def from_row(cls, row: Any) -> Customer:
+        return cls(
+            id=to_global_id("Customer", row.id),
+            uuid=row.id,
+            kind=CustomerKind(row.kind),
+            billing_address=Address.from_json(row.billing_address),
+            shipping_address=Address.from_json(row.shipping_address),
+            **columns(row, "owner_id", "name", "email", "phone", "tax_id", "notes"),
+            **columns(row, "credit_limit", "credit_currency", "payment_terms_days", *STAMPS),
+        )
+
+    @strawberry.field
+    async def owner(self, info: strawberry.Info) -> UserRef | None:
+        return await user_ref(info, self.owner_id)
+
+    @strawberry.field(description="The customer's contacts, by name.")
+    async def contacts(self, info: strawberry.Info) -> list[Contact] | None:
+        return [Contact.from_row(r) for r in await loaders.children(info, "contacts", self.uuid)]
+
+    @strawberry.field(description="The customer's deals in your record scope, oldest first.")
+    async def deals(
+        self, info: strawberry.Info
+    ) -> list[Annotated[Deal, strawberry.lazy(DEALS)]] | None:
+        from api.crm.deal_types import Deal
+
+        return [Deal.from_row(r) for r in await loaders.children(info, "deals", self.uuid)]
+
+    @strawberry.field(
+        description="Activities and deal events of this customer, newest first (those your "
+        "role may read, within your record scope)."
+    )
+    async def timeline(self, info: strawberry.Info, first: int = 20) -> list[TimelineEntry] | None:
+        limit = max(0, min(first, info.context.settings.max_page_size))
+        items = await loaders.timeline(info, self.uuid, limit)
+        return [TimelineEntry.from_item(item) for item in items]
+
+
+@strawberry.type(description="A person at a customer.")
+class Contact(Node):
+    __entity__ = "Contact"
+
+    uuid: strawberry.Private[UUID]
+    customer_id: strawberry.Private[UUID]
+    owner_id: strawberry.Private[UUID | None]
+    name: str | None
+    email: str | None
+    phone: str | None
+    title: str | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    version: int | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> Contact:
+        return cls(
+            id=to_global_id("Contact", row.id),
+            uuid=row.id,
+            **columns(row, "customer_id", "owner_id", "name", "email", "phone", "title", *STAMPS),
+        )
+
+    @strawberry.field
+    async def customer(self, info: strawberry.Info) -> Customer | None:
+        return maybe(Customer, await loaders.row(info, "Customer", self.customer_id))
+
+    @strawberry.field
+    async def owner(self, info: strawberry.Info) -> UserRef | None:
+        return await user_ref(info, self.owner_id)
+
+
+@strawberry.type(
+    description="A call, email, meeting, note or task; a task with a due date is a follow-up."
+)
+class Activity(Node):
+    __entity__ = "Activity"
+
+    uuid: strawberry.Private[UUID]
+    assigned_id: strawberry.Private[UUID]
+    creator_id: strawberry.Private[UUID | None]
+    lead_id: strawberry.Private[UUID | None]
+    deal_id: strawberry.Private[UUID | None]
+    customer_id: strawberry.Private[UUID | None]
+    kind: ActivityKind | None
+    subject: str | None
+    notes: str | None
+    due_at: datetime | None
+    completed_at: datetime | None
+    overdue: bool | None = strawberry.field(description="Not completed and past its due time.")
+    created_at: datetime | None
+    updated_at: datetime | None
+    version: int | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> Activity:
+        now = datetime.now(UTC)
+        return cls(
+            id=to_global_id("Activity", row.id),
+            uuid=row.id,
+            assigned_id=row.assigned_to,
+            creator_id=row.created_by,
+            kind=ActivityKind(row.kind),
+            overdue=row.completed_at is None and row.due_at is not None and row.due_at < now,
+            **columns(row, "lead_id", "deal_id", "customer_id", "subject", "notes"),
+            **columns(row, "due_at", "completed_at", *STAMPS),
+        )
+
+    @strawberry.field
+    async def assigned_to(self, info: strawberry.Info) -> UserRef | None:
+        return await user_ref(info, self.assigned_id)
+
+    @strawberry.field
+    async def created_by(self, info: strawberry.Info) -> UserRef | None:
+        return await user_ref(info, self.creator_id)
+
+    @strawberry.field
+    async def lead(self, info: strawberry.Info) -> Lead | None:
+        return maybe(Lead, await loaders.row(info, "Lead", self.lead_id))
+
+    @strawberry.field
+    async def deal(self, info: strawberry.Info) -> Annotated[Deal, strawberry.lazy(DEALS)] | None:
+        from api.crm.deal_types import Deal
+
+        return maybe(Deal, await loaders.row(info, "Deal", self.deal_id))
+
+    @strawberry.field
+    async def customer(self, info: strawberry.Info) -> Customer | None:
+        return maybe(Customer, await loaders.row(info, "Customer", self.customer_id))
+
+
+@strawberry.type(description="One entry of a customer's timeline: an activity or a deal event.")
+class TimelineEntry:
+    at: datetime
+    kind: str = strawberry.field(
+        description="`activity`, or the deal event: created, moved, won, lost, reopened."
+    )
+    activity: Activity | None
+    change: Annotated[DealStageChange, strawberry.lazy(DEALS)] | None
+
+    @classmethod
+    def from_item(cls, item: repository.TimelineItem) -> TimelineEntry:
+        from api.crm.deal_types import DealStageChange
+
+        return cls(
+            at=item.at,
+            kind=item.kind,
+            activity=maybe(Activity, item.activity),
+            change=maybe(DealStageChange, item.change),
+        )
+
+
+def register_nodes(*kinds: Any) -> None:
+    """node(id:) for each type: its row by id, within the caller's record scope."""
+    for kind in kinds:
+        _register(kind)
+
+
+def _register(kind: Any) -> None:
+    type_name = kind.__name__
+
+    @node_resolver(type_name, entity=type_name)
+    async def resolve(context: Any, uuid: UUID) -> Any:
+        actor = context.require_actor()
+        return maybe(kind, await repository.get(context.db, actor, type_name, uuid))
+
+
+register_nodes(Lead, Customer, Contact, Activity)

@@ -1,0 +1,34 @@
+"""HR relations fetched for a whole page at once (one statement per relation)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from api.loaders import keyed_loader
+from domain.hr import repository
+
+
+async def fetch_employees(context: Any, ids: list[UUID]) -> dict[UUID, Any]:
+    return await repository.employees_by_ids(context.db, context.require_actor(), ids)
+
+
+async def fetch_departments(context: Any, ids: list[UUID]) -> dict[UUID, Any]:
+    return await repository.departments_by_ids(context.db, context.require_actor(), ids)
+
+
+async def employee_row(info: Any, id: UUID | None) -> Any:
+    if id is None:
+        return None
+    return await keyed_loader(info, "hr.employee", fetch_employees).load(id)
+
+
+async def department_row(info: Any, id: UUID | None) -> Any:
+    if id is None:
+        return None
+    return await keyed_loader(info, "hr.department", fetch_departments).load(id)
+
+
+async def own_employee_row(info: Any) -> Any:
+    context = info.context
+    return await repository.own_employee(context.db, context.require_actor())

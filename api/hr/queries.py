@@ -1,0 +1,44 @@
+"""HR queries: the employee directory and the departments."""
+
+from __future__ import annotations
+
+import strawberry
+
+from api.hr.inputs import EmployeeFilter, EmployeeOrder, employee_query
+from api.hr.types import Department, Employee
+from api.relay import Connection, connection, page_request
+from domain.hr import repository
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Employees in your record scope, by name unless `orderBy`.")
+    async def employees(
+        self,
+        info: strawberry.Info,
+        filter: EmployeeFilter | None = None,
+        order_by: EmployeeOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Employee]:
+        page = page_request(info, first, after, last, before)
+        query = employee_query(filter, order_by)
+        context = info.context
+        found = await repository.list_employees(context.db, context.require_actor(), query, page)
+        return connection(found, Employee.from_row)
+
+    @strawberry.field(description="Departments, by name.")
+    async def departments(
+        self,
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Department]:
+        page = page_request(info, first, after, last, before)
+        context = info.context
+        found = await repository.list_departments(context.db, context.require_actor(), page)
+        return connection(found, Department.from_row)

@@ -1,0 +1,43 @@
+"""Per-request DataLoaders of inventory rows: one statement per batch of ids."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from api.loaders import keyed_loader
+from domain.inventory import repository
+
+
+async def _products(context: Any, ids: list[UUID]) -> dict[UUID, Any]:
+    return await repository.products_by_ids(context.db, ids)
+
+
+async def _warehouses(context: Any, ids: list[UUID]) -> dict[UUID, Any]:
+    return await repository.warehouses_by_ids(context.db, ids)
+
+
+async def _levels_by_product(context: Any, ids: list[UUID]) -> dict[UUID, list[Any]]:
+    return await repository.levels_by(context.db, "product_id", ids)
+
+
+async def _levels_by_warehouse(context: Any, ids: list[UUID]) -> dict[UUID, list[Any]]:
+    return await repository.levels_by(context.db, "warehouse_id", ids)
+
+
+async def product_row(info: Any, uuid: UUID) -> Any:
+    return await keyed_loader(info, "inventory.product", _products).load(uuid)
+
+
+async def warehouse_row(info: Any, uuid: UUID) -> Any:
+    return await keyed_loader(info, "inventory.warehouse", _warehouses).load(uuid)
+
+
+async def levels_of_product(info: Any, uuid: UUID) -> list[Any]:
+    loader = keyed_loader(info, "inventory.levels_by_product", _levels_by_product, ())
+    return list(await loader.load(uuid))
+
+
+async def levels_of_warehouse(info: Any, uuid: UUID) -> list[Any]:
+    loader = keyed_loader(info, "inventory.levels_by_warehouse", _levels_by_warehouse, ())
+    return list(await loader.load(uuid))

@@ -1,0 +1,211 @@
+"""Inventory GraphQL types. Rows map to plain objects; relations go through loaders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any
+from uuid import UUID
+
+import strawberry
+
+from api.inventory.loaders import (
+    levels_of_product,
+    levels_of_warehouse,
+    product_row,
+    warehouse_row,
+)
+from api.relay import Node, node_resolver, to_global_id
+from domain.inventory import repository
+
+if TYPE_CHECKING:
+    from api.sales.types import SalesOrder
+
+SalesOrderRef = Annotated["SalesOrder", strawberry.lazy("api.sales.types")]
+
+PRODUCT_COLUMNS = (
+    "sku",
+    "name",
+    "description",
+    "unit_price",
+    "currency",
+    "unit_cost",
+    "active",
+    "reorder_point",
+    "on_hand",
+    "reserved",
+    "available",
+    "created_at",
+    "version",
+)
+WAREHOUSE_COLUMNS = ("code", "name", "created_at")
+LEVEL_COLUMNS = ("product_id", "warehouse_id", "on_hand", "reserved", "available")
+
+
+def columns(row: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """The row's values of `names`: rows map to types by column name."""
+    mapping = row._mapping
+    return {name: mapping[name] for name in names}
+
+
+@strawberry.type(description="Something the company sells and stocks.")
+class Product(Node):
+    __entity__ = "Product"
+    uuid: strawberry.Private[UUID]
+    id: strawberry.ID
+    sku: str | None
+    name: str | None
+    description: str | None
+    unit_price: Decimal | None
+    currency: str | None
+    unit_cost: Decimal | None = strawberry.field(description="Back office only.")
+    active: bool | None
+    reorder_point: int | None
+    on_hand: int | None = strawberry.field(description="Units on hand, all warehouses.")
+    reserved: int | None = strawberry.field(description="Units reserved by confirmed orders.")
+    available: int | None = strawberry.field(description="Available to promise: onHand - reserved.")
+    created_at: datetime | None
+    version: int | None
+
+    @classmethod
+    def from_row(cls, r: Any) -> Product:
+        return cls(uuid=r.id, id=to_global_id("Product", r.id), **columns(r, PRODUCT_COLUMNS))
+
+    @strawberry.field(description="Stock per warehouse.")
+    async def stock_levels(self, info: strawberry.Info) -> list[StockLevel] | None:
+        rows = await levels_of_product(info, self.uuid)
+        return [StockLevel.from_row(r) for r in rows]
+
+
+@strawberry.type
+class Warehouse(Node):
+    __entity__ = "Warehouse"
+    uuid: strawberry.Private[UUID]
+    id: strawberry.ID
+    code: str | None
+    name: str | None
+    created_at: datetime | None
+
+    @classmethod
+    def from_row(cls, r: Any) -> Warehouse:
+        return cls(uuid=r.id, id=to_global_id("Warehouse", r.id), **columns(r, WAREHOUSE_COLUMNS))
+
+    @strawberry.field
+    async def stock_levels(self, info: strawberry.Info) -> list[StockLevel] | None:
+        rows = await levels_of_warehouse(info, self.uuid)
+        return [StockLevel.from_row(r) for r in rows]
+
+
+async def product_by_id(info: Any, uuid: UUID | None) -> Product | None:
+    if uuid is None:
+        return None
+    row = await product_row(info, uuid)
+    return Product.from_row(row) if row is not None else None
+
+
+async def warehouse_by_id(info: Any, uuid: UUID | None) -> Warehouse | None:
+    if uuid is None:
+        return None
+    row = await warehouse_row(info, uuid)
+    return Warehouse.from_row(row) if row is not None else None
+
+
+@strawberry.type(description="Stock of one product in one warehouse.")
+class StockLevel:
+    __entity__ = "StockLevel"
+    product_id: strawberry.Private[UUID]
+    warehouse_id: strawberry.Private[UUID]
+    on_hand: int | None
+    reserved: int | None
+    available: int | None
+
+    @classmethod
+    def from_row(cls, r: Any) -> StockLevel:
+        return cls(**columns(r, LEVEL_COLUMNS))
+
+    @strawberry.field
+    async def product(self, info: strawberry.Info) -> Product | None:
+        return await product_by_id(info, self.product_id)
+
+    @strawberry.field
+    async def warehouse(self, info: strawberry.Info) -> Warehouse | None:
+        return await warehouse_by_id(info, self.warehouse_id)
+
+
+@strawberry.enum
+class StockMovementKind(Enum):
+    RECEIPT = "receipt"
+    ADJUSTMENT = "adjustment"
+    RESERVATION = "reservation"
+    RELEASE = "release"
+    SHIPMENT = "shipment"
+    TRANSFER_IN = "transfer_in"
+    TRANSFER_OUT = "transfer_out"
+
+
+@strawberry.type(description="One entry of the append-only stock ledger.")
+class StockMovement(Node):
+    __entity__ = "StockMovement"
+    uuid: strawberry.Private[UUID]
+    id: strawberry.ID
+    product_id: strawberry.Private[UUID]
+    warehouse_id: strawberry.Private[UUID]
+    order_id: strawberry.Private[UUID | None]
+    kind: StockMovementKind | None
+    quantity: int | None = strawberry.field(description="Change of on-hand units (signed).")
+    reserved_change: int | None = strawberry.field(description="Change of reserved units.")
+    reason: str | None
+    created_at: datetime | None
+    created_by: strawberry.ID | None
+
+    @classmethod
+    def from_row(cls, r: Any) -> StockMovement:
+        return cls(
+            uuid=r.id,
+            id=to_global_id("StockMovement", r.id),
+            product_id=r.product_id,
+            warehouse_id=r.warehouse_id,
+            order_id=r.order_id,
+            kind=StockMovementKind(r.kind),
+            quantity=r.on_hand_change,
+            reserved_change=r.reserved_change,
+            reason=r.reason,
+            created_at=r.created_at,
+            created_by=to_global_id("User", r.created_by) if r.created_by else None,
+        )
+
+    @strawberry.field
+    async def product(self, info: strawberry.Info) -> Product | None:
+        return await product_by_id(info, self.product_id)
+
+    @strawberry.field
+    async def warehouse(self, info: strawberry.Info) -> Warehouse | None:
+        return await warehouse_by_id(info, self.warehouse_id)
+
+    @strawberry.field(description="The sales order that reserved, released or shipped it.")
+    async def order(self, info: strawberry.Info) -> SalesOrderRef | None:
+        from api.sales.types import order_by_id
+
+        return await order_by_id(info, self.order_id)
+
+
+@node_resolver("Product", entity="Product")
+async def _product(context: Any, uuid: UUID) -> Product | None:
+    row = (await repository.products_by_ids(context.db, [uuid])).get(uuid)
+    return Product.from_row(row) if row else None
+
+
+@node_resolver("Warehouse", entity="Warehouse")
+async def _warehouse(context: Any, uuid: UUID) -> Warehouse | None:
+    row = (await repository.warehouses_by_ids(context.db, [uuid])).get(uuid)
+    return Warehouse.from_row(row) if row else None
+
+
+@node_resolver("StockMovement", entity="StockMovement")
+async def _movement(context: Any, uuid: UUID) -> StockMovement | None:
+    row = (await repository.movements_by_ids(context.db, [uuid])).get(uuid)
+    return StockMovement.from_row(row) if row else None
+
+
+NODE_TYPES = (StockMovement,)

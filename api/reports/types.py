@@ -1,0 +1,69 @@
+"""Report rows. Each row type is the report's catalog entity, so every column obeys the
+role's grant on that report; the objects a row points at (product, warehouse, order)
+are their own entities and obey their own grants."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+import strawberry
+
+from api.inventory.types import Product, Warehouse, product_by_id, warehouse_by_id
+from api.sales.types import SalesOrder, order_by_id
+
+
+@strawberry.type(description="One month in one currency: net invoiced and cash received.")
+class RevenueReport:
+    __entity__ = "RevenueReport"
+    month: date | None = strawberry.field(description="First day of the month.")
+    currency: str | None
+    invoiced: Decimal | None = strawberry.field(description="Issued totals less credit notes.")
+    paid: Decimal | None
+
+
+@strawberry.type(description="Open receivables in one currency, by days past due.")
+class ArAgingReport:
+    __entity__ = "ArAgingReport"
+    currency: str | None
+    current: Decimal | None = strawberry.field(description="Not yet due.")
+    days_1_to_30: Decimal | None
+    days_31_to_60: Decimal | None
+    days_61_to_90: Decimal | None
+    over_90: Decimal | None
+    total: Decimal | None
+
+
+@strawberry.type(description="Stock on hand at one warehouse, valued at unit cost.")
+class StockValuationReport:
+    __entity__ = "StockValuationReport"
+    product_id: strawberry.Private[UUID]
+    warehouse_id: strawberry.Private[UUID]
+    on_hand: int | None
+    unit_cost: Decimal | None = strawberry.field(description="Null when the cost is unknown.")
+    value: Decimal | None
+    currency: str | None
+
+    @strawberry.field
+    async def product(self, info: strawberry.Info) -> Product | None:
+        return await product_by_id(info, self.product_id)
+
+    @strawberry.field
+    async def warehouse(self, info: strawberry.Info) -> Warehouse | None:
+        return await warehouse_by_id(info, self.warehouse_id)
+
+
+@strawberry.type(description="Revenue (before tax), cost and margin of one order.")
+class OrderMarginReport:
+    __entity__ = "OrderMarginReport"
+    order_id: strawberry.Private[UUID]
+    currency: str | None
+    revenue: Decimal | None
+    cost: Decimal | None
+    margin: Decimal | None
+    margin_percent: Decimal | None
+
+    @strawberry.field
+    async def order(self, info: strawberry.Info) -> SalesOrder | None:
+        return await order_by_id(info, self.order_id)

@@ -1,0 +1,38 @@
+"""Per-request DataLoaders of sales rows: one statement per batch of ids."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from api.loaders import keyed_loader
+from domain.sales import repository
+
+
+def _owner(context: Any) -> UUID | None:
+    return context.require_actor().owner_only("SalesOrder")
+
+
+async def _orders(context: Any, ids: list[UUID]) -> dict[UUID, Any]:
+    return await repository.orders_by_ids(context.db, ids, _owner(context))
+
+
+async def _orders_by_deal(context: Any, ids: list[UUID]) -> dict[UUID, Any]:
+    return await repository.live_orders_by_deals(context.db, ids, _owner(context))
+
+
+async def _lines(context: Any, ids: list[UUID]) -> dict[UUID, list[Any]]:
+    return await repository.lines_by_order(context.db, ids)
+
+
+async def order_row(info: Any, uuid: UUID) -> Any:
+    """The order (None when missing or out of the caller's record scope)."""
+    return await keyed_loader(info, "sales.order", _orders).load(uuid)
+
+
+async def order_of_deal(info: Any, deal_id: UUID) -> Any:
+    return await keyed_loader(info, "sales.order_by_deal", _orders_by_deal).load(deal_id)
+
+
+async def lines_of(info: Any, order_id: UUID) -> list[Any]:
+    return list(await keyed_loader(info, "sales.lines", _lines, ()).load(order_id))

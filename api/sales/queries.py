@@ -1,0 +1,50 @@
+"""Sales order queries: a connection of orders and one order, in the caller's scope."""
+
+from __future__ import annotations
+
+import strawberry
+
+from api.errors import AppError, Code
+from api.inventory.queries import optional_id
+from api.relay import Connection, connection, from_global_id, page_request
+from api.sales.inputs import OrderFilter, OrderOrder
+from api.sales.types import SalesOrder
+from domain.sales import repository
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Sales orders in your scope (a sales rep: their own).")
+    async def orders(
+        self,
+        info: strawberry.Info,
+        filter: OrderFilter | None = None,
+        order_by: OrderOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[SalesOrder]:
+        page = page_request(info, first, after, last, before)
+        f = filter or OrderFilter()
+        order = order_by or OrderOrder()
+        owner = info.context.require_actor().owner_only("SalesOrder")
+        conditions = repository.order_conditions(
+            owner,
+            statuses=[s.value for s in f.status or ()],
+            customer_id=optional_id(f.customer_id, "Customer"),
+            owner_id=optional_id(f.owner_id, "User"),
+        )
+        result = await repository.order_page(
+            info.context.db, page, conditions, order.field.value, order.direction.value == "desc"
+        )
+        return connection(result, SalesOrder.from_row)
+
+    @strawberry.field
+    async def order(self, info: strawberry.Info, id: strawberry.ID) -> SalesOrder:
+        uuid = from_global_id(id, "SalesOrder")[1]
+        owner = info.context.require_actor().owner_only("SalesOrder")
+        row = (await repository.orders_by_ids(info.context.db, [uuid], owner)).get(uuid)
+        if row is None:
+            raise AppError(Code.NOT_FOUND, "No such order.")
+        return SalesOrder.from_row(row)

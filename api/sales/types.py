@@ -1,0 +1,170 @@
+"""Sales order types. Rows map to plain objects; relations go through DataLoaders, so
+`orders { lines { product { available } } }` costs the same statements for any size."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+import strawberry
+
+from api.crm import loaders as crm_loaders
+from api.crm.deal_types import Deal
+from api.crm.types import Customer, UserRef, maybe, user_ref
+from api.inventory.types import Product, Warehouse, columns, product_by_id, warehouse_by_id
+from api.relay import Node, node_resolver, to_global_id
+from api.sales.loaders import lines_of, order_row
+from api.sales.loaders import order_of_deal as load_order_of_deal
+from domain.money import round_money
+
+
+@strawberry.enum
+class OrderStatus(Enum):
+    DRAFT = "draft"
+    CONFIRMED = "confirmed"
+    FULFILLED = "fulfilled"
+    CANCELLED = "cancelled"
+
+
+ORDER_COLUMNS = (
+    "currency",
+    "notes",
+    "subtotal",
+    "tax_total",
+    "total",
+    "cost",
+    "confirmed_at",
+    "fulfilled_at",
+    "cancelled_at",
+    "created_at",
+    "version",
+)
+LINE_COLUMNS = (
+    "quantity",
+    "unit_price",
+    "discount_percent",
+    "tax_rate",
+    "subtotal",
+    "tax",
+    "total",
+    "unit_cost",
+)
+
+
+@strawberry.type(description="One line of a sales order.")
+class SalesOrderLine:
+    __entity__ = "SalesOrderLine"
+    product_id: strawberry.Private[UUID]
+    currency: strawberry.Private[str]
+    quantity: int | None
+    unit_price: Decimal | None
+    discount_percent: Decimal | None
+    tax_rate: Decimal | None
+    subtotal: Decimal | None = strawberry.field(description="Rounded: see SalesOrder.")
+    tax: Decimal | None
+    total: Decimal | None
+    unit_cost: Decimal | None = strawberry.field(description="Snapshot when the line was written.")
+    cost: Decimal | None
+    margin: Decimal | None = strawberry.field(description="subtotal - cost")
+
+    @classmethod
+    def from_row(cls, r: Any) -> SalesOrderLine:
+        cost = round_money(r.quantity * r.unit_cost, r.currency)
+        return cls(
+            product_id=r.product_id,
+            currency=r.currency,
+            cost=cost,
+            margin=r.subtotal - cost,
+            **columns(r, LINE_COLUMNS),
+        )
+
+    @strawberry.field
+    async def product(self, info: strawberry.Info) -> Product | None:
+        return await product_by_id(info, self.product_id)
+
+
+@strawberry.type(
+    description="A sales order. Amounts are rounded per line (banker's rounding to the "
+    "currency's minor unit) and then summed: total = subtotal + taxTotal."
+)
+class SalesOrder(Node):
+    __entity__ = "SalesOrder"
+    uuid: strawberry.Private[UUID]
+    customer_id: strawberry.Private[UUID]
+    deal_id: strawberry.Private[UUID | None]
+    warehouse_id: strawberry.Private[UUID]
+    owner_id: strawberry.Private[UUID]
+    id: strawberry.ID
+    status: OrderStatus | None
+    currency: str | None
+    notes: str | None
+    subtotal: Decimal | None
+    tax_total: Decimal | None
+    total: Decimal | None
+    cost: Decimal | None = strawberry.field(description="Back office only.")
+    margin: Decimal | None = strawberry.field(description="subtotal - cost; back office only.")
+    confirmed_at: datetime | None
+    fulfilled_at: datetime | None
+    cancelled_at: datetime | None
+    created_at: datetime | None
+    version: int | None
+
+    @classmethod
+    def from_row(cls, r: Any) -> SalesOrder:
+        return cls(
+            uuid=r.id,
+            id=to_global_id("SalesOrder", r.id),
+            customer_id=r.customer_id,
+            deal_id=r.deal_id,
+            warehouse_id=r.warehouse_id,
+            owner_id=r.owner_id,
+            status=OrderStatus(r.status),
+            margin=r.subtotal - r.cost,
+            **columns(r, ORDER_COLUMNS),
+        )
+
+    @strawberry.field
+    async def lines(self, info: strawberry.Info) -> list[SalesOrderLine] | None:
+        return [SalesOrderLine.from_row(r) for r in await lines_of(info, self.uuid)]
+
+    @strawberry.field
+    async def customer(self, info: strawberry.Info) -> Customer | None:
+        return maybe(Customer, await crm_loaders.row(info, "Customer", self.customer_id))
+
+    @strawberry.field(description="The won deal the order was made from (in your scope).")
+    async def deal(self, info: strawberry.Info) -> Deal | None:
+        return maybe(Deal, await crm_loaders.row(info, "Deal", self.deal_id))
+
+    @strawberry.field(description="The user who owns the order.")
+    async def owner(self, info: strawberry.Info) -> UserRef | None:
+        return await user_ref(info, self.owner_id)
+
+    @strawberry.field(description="Where the order's stock is reserved and shipped from.")
+    async def warehouse(self, info: strawberry.Info) -> Warehouse | None:
+        return await warehouse_by_id(info, self.warehouse_id)
+
+
+async def order_by_id(info: Any, uuid: UUID | None) -> SalesOrder | None:
+    """For relations from other types (a movement's order, a deal's order)."""
+    if uuid is None:
+        return None
+    row = await order_row(info, uuid)
+    return SalesOrder.from_row(row) if row is not None else None
+
+
+async def order_of_deal(info: Any, deal_id: UUID) -> SalesOrder | None:
+    """The order made from a deal (Deal.order): its live one, else a cancelled one."""
+    row = await load_order_of_deal(info, deal_id)
+    return SalesOrder.from_row(row) if row is not None else None
+
+
+@node_resolver("SalesOrder", entity="SalesOrder")
+async def _order(context: Any, uuid: UUID) -> SalesOrder | None:
+    from domain.sales.repository import orders_by_ids
+
+    owner = context.require_actor().owner_only("SalesOrder")
+    row = (await orders_by_ids(context.db, [uuid], owner)).get(uuid)
+    return SalesOrder.from_row(row) if row else None

@@ -1,0 +1,1 @@
+"""Tenant administration: users, roles and the audit log."""

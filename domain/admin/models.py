@@ -1,0 +1,81 @@
+"""Commands of tenant administration. Tables live in tenants/models.py (the request
+path reads users and roles on every call)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from tenants.models import audit_events, roles, users
+
+__all__ = ["audit_events", "roles", "users"]
+
+
+@dataclass(frozen=True)
+class PermissionSpec:
+    """What a role grants on one entity, as an admin sends it."""
+
+    entity: str
+    actions: tuple[str, ...] = ()
+    scope: str = "all"
+    read: tuple[str, ...] = ()
+    write: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "actions": list(self.actions),
+            "scope": self.scope,
+            "read": list(self.read),
+            "write": list(self.write),
+        }
+
+
+@dataclass(frozen=True)
+class NewRole:
+    key: str
+    name: str
+    description: str = ""
+    copy_from: UUID | None = None
+    # per entity, on top of what copy_from grants
+    permissions: tuple[PermissionSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class RoleChanges:
+    id: UUID
+    version: int
+    name: str | None = None
+    description: str | None = None
+    # per entity; entities not named keep what they had
+    permissions: tuple[PermissionSpec, ...] | None = None
+
+
+@dataclass(frozen=True)
+class NewUser:
+    email: str
+    name: str
+    role_id: UUID
+
+
+@dataclass(frozen=True)
+class UserFilter:
+    active: bool | None = None
+    role_id: UUID | None = None
+    search: str | None = None
+
+
+@dataclass(frozen=True)
+class RoleFilter:
+    builtin: bool | None = None
+    search: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    entity: str | None = None
+    entity_id: UUID | None = None
+    actor_id: UUID | None = None
+    since: datetime | None = None  # inclusive
+    until: datetime | None = None  # exclusive

@@ -1,0 +1,266 @@
+"""SQL of tenant administration. Every function runs in the caller's tenant-bound
+transaction (RLS keeps other tenants out); `only` narrows to the one row a record
+scope of `own` allows (the user themselves, their own role, their own actions)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.admin.models import (
+    AuditFilter,
+    NewUser,
+    RoleFilter,
+    UserFilter,
+    audit_events,
+    roles,
+    users,
+)
+from domain.pagination import Page, PageRequest, paginate
+from tenants.access.builtin import ADMIN_ROLE
+
+USER_COLUMNS = (
+    users.c.id,
+    users.c.email,
+    users.c.name,
+    users.c.active,
+    users.c.role_id,
+    users.c.created_at,
+    users.c.version,
+)
+ROLE_COLUMNS = (
+    roles.c.id,
+    roles.c.key,
+    roles.c.name,
+    roles.c.description,
+    roles.c.builtin,
+    roles.c.permissions,
+    roles.c.created_at,
+    roles.c.version,
+)
+# orderBy field (catalog name) -> column
+USER_SORT = {"email": users.c.email, "name": users.c.name, "createdAt": users.c.created_at}
+ROLE_SORT = {"key": roles.c.key, "name": roles.c.name}
+
+# an sa.Row of the select's columns (attribute access: row.email, row.version)
+Row = Any
+
+
+def _where(query: sa.Select[Any], *conditions: tuple[sa.ColumnElement[Any], Any]) -> sa.Select[Any]:
+    """`column = value` for every value given (None: no condition)."""
+    for column, value in conditions:
+        if value is not None:
+            query = query.where(column == value)
+    return query
+
+
+def _search(query: sa.Select[Any], text: str | None, *columns: sa.Column[Any]) -> sa.Select[Any]:
+    """Rows where any of `columns` contains `text`, case-insensitively."""
+    if not text:
+        return query
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return query.where(sa.or_(*(c.ilike(f"%{escaped}%", escape="\\") for c in columns)))
+
+
+def _only(column: sa.ColumnElement[Any], only: UUID | None) -> sa.ColumnElement[bool]:
+    return column == only if only is not None else sa.true()
+
+
+# --------------------------------------------------------------------------- users
+async def list_users(
+    conn: AsyncConnection,
+    page: PageRequest,
+    where: UserFilter,
+    *,
+    only: UUID | None,
+    sort: str = "email",
+    descending: bool = False,
+) -> Page:
+    query = _where(
+        sa.select(*USER_COLUMNS).where(_only(users.c.id, only)),
+        (users.c.active, where.active),
+        (users.c.role_id, where.role_id),
+    )
+    query = _search(query, where.search, users.c.email, users.c.name)
+    return await paginate(
+        conn, query, page, sort=USER_SORT[sort], id_column=users.c.id, descending=descending
+    )
+
+
+async def users_by_ids(
+    conn: AsyncConnection, ids: Iterable[UUID], *, only: UUID | None
+) -> dict[UUID, Row]:
+    query = sa.select(*USER_COLUMNS).where(users.c.id.in_(list(ids)), _only(users.c.id, only))
+    return {row.id: row for row in (await conn.execute(query)).all()}
+
+
+async def user_for_update(conn: AsyncConnection, user_id: UUID, *, only: UUID | None) -> Row | None:
+    query = (
+        sa.select(*USER_COLUMNS)
+        .where(users.c.id == user_id, _only(users.c.id, only))
+        .with_for_update(key_share=True)
+    )
+    return (await conn.execute(query)).first()
+
+
+async def insert_user(conn: AsyncConnection, tenant_id: UUID, new: NewUser) -> Row | None:
+    """The new user, or None when the email is taken in this tenant."""
+    statement = (
+        insert(users)
+        .values(tenant_id=tenant_id, email=new.email, name=new.name, role_id=new.role_id)
+        .on_conflict_do_nothing(index_elements=[users.c.tenant_id, sa.func.lower(users.c.email)])
+        .returning(*USER_COLUMNS)
+    )
+    return (await conn.execute(statement)).first()
+
+
+async def update_user(conn: AsyncConnection, user_id: UUID, **values: Any) -> Row:
+    statement = (
+        users.update()
+        .where(users.c.id == user_id)
+        .values(**values, version=users.c.version + 1)
+        .returning(*USER_COLUMNS)
+    )
+    return (await conn.execute(statement)).one()
+
+
+async def count_active_holders(conn: AsyncConnection, role_id: UUID, *, besides: UUID) -> int:
+    query = sa.select(sa.func.count()).where(
+        users.c.role_id == role_id, users.c.active, users.c.id != besides
+    )
+    return int(await conn.scalar(query) or 0)
+
+
+# --------------------------------------------------------------------------- roles
+async def list_roles(
+    conn: AsyncConnection,
+    page: PageRequest,
+    where: RoleFilter,
+    *,
+    only: UUID | None,
+    sort: str = "key",
+    descending: bool = False,
+) -> Page:
+    query = _where(
+        sa.select(*ROLE_COLUMNS).where(_only(roles.c.id, only)), (roles.c.builtin, where.builtin)
+    )
+    query = _search(query, where.search, roles.c.key, roles.c.name)
+    return await paginate(
+        conn, query, page, sort=ROLE_SORT[sort], id_column=roles.c.id, descending=descending
+    )
+
+
+async def roles_by_ids(
+    conn: AsyncConnection, ids: Iterable[UUID], *, only: UUID | None
+) -> dict[UUID, Row]:
+    query = sa.select(*ROLE_COLUMNS).where(roles.c.id.in_(list(ids)), _only(roles.c.id, only))
+    return {row.id: row for row in (await conn.execute(query)).all()}
+
+
+async def role(
+    conn: AsyncConnection, role_id: UUID, *, only: UUID | None, lock: str | None = None
+) -> Row | None:
+    """A role; lock "update" to change it, "share" to keep it from being deleted."""
+    query = sa.select(*ROLE_COLUMNS).where(roles.c.id == role_id, _only(roles.c.id, only))
+    if lock == "update":
+        query = query.with_for_update(key_share=True)
+    elif lock == "share":
+        query = query.with_for_update(read=True)
+    return (await conn.execute(query)).first()
+
+
+async def lock_admin_role(conn: AsyncConnection) -> UUID:
+    """The tenant_admin role, locked: changes that could remove the last active admin
+    take this lock first, so two of them never both pass the check."""
+    query = (
+        sa.select(roles.c.id)
+        .where(roles.c.key == ADMIN_ROLE, roles.c.builtin)
+        .with_for_update(key_share=True)
+    )
+    role_id: UUID = (await conn.execute(query)).scalar_one()
+    return role_id
+
+
+async def insert_role(conn: AsyncConnection, tenant_id: UUID, **values: Any) -> Row | None:
+    """The new role, or None when its key is taken in this tenant."""
+    statement = (
+        insert(roles)
+        .values(tenant_id=tenant_id, builtin=False, **values)
+        .on_conflict_do_nothing(index_elements=[roles.c.tenant_id, roles.c.key])
+        .returning(*ROLE_COLUMNS)
+    )
+    return (await conn.execute(statement)).first()
+
+
+async def update_role(conn: AsyncConnection, role_id: UUID, **values: Any) -> Row:
+    statement = (
+        roles.update()
+        .where(roles.c.id == role_id)
+        .values(**values, version=roles.c.version + 1)
+        .returning(*ROLE_COLUMNS)
+    )
+    return (await conn.execute(statement)).one()
+
+
+async def delete_role(conn: AsyncConnection, role_id: UUID) -> None:
+    await conn.execute(roles.delete().where(roles.c.id == role_id))
+
+
+async def holder_counts(conn: AsyncConnection, role_ids: Iterable[UUID]) -> dict[UUID, int]:
+    query = (
+        sa.select(users.c.role_id, sa.func.count())
+        .where(users.c.role_id.in_(list(role_ids)))
+        .group_by(users.c.role_id)
+    )
+    return {role_id: int(n) for role_id, n in (await conn.execute(query)).all()}
+
+
+# --------------------------------------------------------------------------- audit
+AUDIT_COLUMNS = tuple(c for c in audit_events.c if c.name != "tenant_id")
+
+
+def _audit_query(entities: Iterable[str], actor_only: UUID | None) -> sa.Select[Any]:
+    return sa.select(*AUDIT_COLUMNS).where(
+        audit_events.c.entity.in_(list(entities)), _only(audit_events.c.actor_id, actor_only)
+    )
+
+
+async def list_audit_events(
+    conn: AsyncConnection,
+    page: PageRequest,
+    where: AuditFilter,
+    *,
+    entities: Iterable[str],
+    actor_only: UUID | None,
+) -> Page:
+    """Newest first; only events of `entities` (those the reader may see)."""
+    query = _where(
+        _audit_query(entities, actor_only),
+        (audit_events.c.entity, where.entity),
+        (audit_events.c.entity_id, where.entity_id),
+        (audit_events.c.actor_id, where.actor_id),
+    )
+    if where.since is not None:
+        query = query.where(audit_events.c.occurred_at >= where.since)
+    if where.until is not None:
+        query = query.where(audit_events.c.occurred_at < where.until)
+    return await paginate(
+        conn,
+        query,
+        page,
+        sort=audit_events.c.occurred_at,
+        id_column=audit_events.c.id,
+        descending=True,
+    )
+
+
+async def audit_event(
+    conn: AsyncConnection, event_id: UUID, *, entities: Iterable[str], actor_only: UUID | None
+) -> Row | None:
+    query = _audit_query(entities, actor_only).where(audit_events.c.id == event_id)
+    return (await conn.execute(query)).first()

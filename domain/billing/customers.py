@@ -1,0 +1,107 @@
+"""What the back office adds to a CRM customer: its latest orders and invoices, and
+its receivables (payment status, overdue amount). One statement per relation for a
+whole page of customers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.billing.models import invoices
+from domain.billing.repository import OPEN, in_scope, overdue_condition, today_utc
+from domain.sales import repository as sales
+from domain.sales.models import sales_orders
+from tenants.principal import Actor
+
+LATEST = 50  # per customer, newest first
+
+
+async def _latest(
+    conn: AsyncConnection, table: sa.Table, customer_ids: Iterable[UUID], *where: Any
+) -> dict[UUID, list[Any]]:
+    rank = (
+        sa.func.row_number()
+        .over(partition_by=table.c.customer_id, order_by=(table.c.created_at.desc(), table.c.id))
+        .label("rank")
+    )
+    ranked = (
+        sa.select(table, rank).where(table.c.customer_id.in_(list(customer_ids)), *where).subquery()
+    )
+    query = (
+        sa.select(ranked)
+        .where(ranked.c.rank <= LATEST)
+        .order_by(ranked.c.customer_id, ranked.c.rank)
+    )
+    out: dict[UUID, list[Any]] = defaultdict(list)
+    for row in (await conn.execute(query)).all():
+        out[row.customer_id].append(row)
+    return out
+
+
+async def invoices_by_customer(
+    conn: AsyncConnection, actor: Actor, customer_ids: Iterable[UUID]
+) -> dict[UUID, list[Any]]:
+    return await _latest(conn, invoices, customer_ids, in_scope(actor))
+
+
+async def orders_by_customer(
+    conn: AsyncConnection, actor: Actor, customer_ids: Iterable[UUID]
+) -> dict[UUID, list[Any]]:
+    owner = actor.owner_only("SalesOrder")
+    return await _latest(conn, sales_orders, customer_ids, *sales.in_scope(owner))
+
+
+@dataclass(frozen=True)
+class Receivables:
+    """A customer's open balance, for `Customer.paymentStatus` and `overdueAmount`."""
+
+    invoiced: int  # issued invoices, void ones left out
+    open_amount: Decimal
+    overdue_amount: Decimal
+
+    @property
+    def payment_status(self) -> str:
+        if self.invoiced == 0:
+            return "no_invoices"
+        if self.overdue_amount > 0:
+            return "overdue"
+        return "open" if self.open_amount > 0 else "paid"
+
+
+NO_RECEIVABLES = Receivables(0, Decimal(0), Decimal(0))
+
+
+async def receivables_by_customer(
+    conn: AsyncConnection, customer_ids: Iterable[UUID], today: date | None = None
+) -> dict[UUID, Receivables]:
+    """Every invoice counts here, whatever the caller's Invoice scope: the derived
+    status is granted on its own (ACCESS.md) and reveals no single invoice."""
+    due = invoices.c.total - invoices.c.amount_paid - invoices.c.amount_credited
+    is_open = invoices.c.status.in_(OPEN)
+    query = (
+        sa.select(
+            invoices.c.customer_id,
+            sa.func.count().label("invoiced"),
+            sa.func.coalesce(sa.func.sum(due).filter(is_open), 0).label("open_amount"),
+            sa.func.coalesce(
+                sa.func.sum(due).filter(overdue_condition(today or today_utc())), 0
+            ).label("overdue_amount"),
+        )
+        .where(
+            invoices.c.customer_id.in_(list(customer_ids)),
+            invoices.c.status.not_in(("draft", "void")),
+        )
+        .group_by(invoices.c.customer_id)
+    )
+    return {
+        r.customer_id: Receivables(r.invoiced, r.open_amount, r.overdue_amount)
+        for r in (await conn.execute(query)).all()
+    }

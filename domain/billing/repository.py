@@ -1,0 +1,137 @@
+"""Billing reads: invoice pages and lookups, and their lines, payments and credit notes
+for a whole page at once (one statement per relation, whatever the page size).
+
+Record scope: invoices have no owner of their own; a role whose Invoice scope is `own`
+sees the invoices of the sales orders it owns.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.billing.models import credit_notes, invoice_lines, invoices, payments
+from domain.pagination import Page, PageRequest, paginate
+from domain.sales.models import sales_orders
+from tenants.principal import Actor
+
+OPEN = ("issued", "partially_paid")
+STATUSES = ("draft", "issued", "partially_paid", "paid", "void")
+
+NO_DATE = sa.literal(date(1900, 1, 1), sa.Date)
+# the sort keys a client may page by; nullable columns sort as if empty
+SORT_KEYS: dict[str, sa.ColumnElement[Any]] = {
+    "createdAt": invoices.c.created_at,
+    "total": invoices.c.total,
+    "number": sa.func.coalesce(invoices.c.number, "").label("sort_number"),
+    "issueDate": sa.func.coalesce(invoices.c.issue_date, NO_DATE).label("sort_issue_date"),
+    "dueDate": sa.func.coalesce(invoices.c.due_date, NO_DATE).label("sort_due_date"),
+}
+
+
+def today_utc() -> date:
+    return datetime.now(UTC).date()
+
+
+def amount_due(row: Any) -> Decimal:
+    """What the customer still owes: nothing on a void invoice."""
+    if row.status == "void":
+        return Decimal(0)
+    return Decimal(row.total - row.amount_paid - row.amount_credited)
+
+
+def is_overdue(row: Any, today: date | None = None) -> bool:
+    return row.status in OPEN and row.due_date is not None and row.due_date < (today or today_utc())
+
+
+def overdue_condition(today: date) -> sa.ColumnElement[bool]:
+    return sa.and_(invoices.c.status.in_(OPEN), invoices.c.due_date < today)
+
+
+def in_scope(actor: Actor) -> sa.ColumnElement[bool]:
+    owner = actor.owner_only("Invoice")
+    if owner is None:
+        return sa.true()
+    own_orders = sa.select(sales_orders.c.id).where(sales_orders.c.owner_id == owner)
+    return invoices.c.order_id.in_(own_orders)
+
+
+@dataclass(frozen=True)
+class InvoiceFilter:
+    statuses: Sequence[str] | None = None
+    customer_id: UUID | None = None
+    overdue: bool | None = None
+
+
+def _filtered(actor: Actor, where: InvoiceFilter, today: date) -> list[sa.ColumnElement[bool]]:
+    conditions = [in_scope(actor)]
+    if where.statuses:
+        conditions.append(invoices.c.status.in_(list(where.statuses)))
+    if where.customer_id is not None:
+        conditions.append(invoices.c.customer_id == where.customer_id)
+    if where.overdue is not None:
+        overdue = overdue_condition(today)
+        conditions.append(overdue if where.overdue else sa.not_(overdue))
+    return conditions
+
+
+async def list_invoices(
+    conn: AsyncConnection,
+    actor: Actor,
+    where: InvoiceFilter,
+    page: PageRequest,
+    *,
+    sort_key: str = "createdAt",
+    descending: bool = False,
+) -> Page:
+    sort = SORT_KEYS[sort_key]
+    extra = [sort] if isinstance(sort, sa.Label) else []
+    query = sa.select(*invoices.c, *extra).where(*_filtered(actor, where, today_utc()))
+    return await paginate(
+        conn, query, page, sort=sort, id_column=invoices.c.id, descending=descending
+    )
+
+
+async def get_invoice(conn: AsyncConnection, actor: Actor, invoice_id: UUID) -> Any | None:
+    query = sa.select(invoices).where(invoices.c.id == invoice_id, in_scope(actor))
+    return (await conn.execute(query)).first()
+
+
+async def _grouped(
+    conn: AsyncConnection, table: sa.Table, ids: Iterable[UUID], order: Sequence[Any]
+) -> dict[UUID, list[Any]]:
+    out: dict[UUID, list[Any]] = defaultdict(list)
+    query = sa.select(table).where(table.c.invoice_id.in_(list(ids))).order_by(*order)
+    for row in (await conn.execute(query)).all():
+        out[row.invoice_id].append(row)
+    return out
+
+
+async def lines_by_invoice(conn: AsyncConnection, ids: Iterable[UUID]) -> dict[UUID, list[Any]]:
+    order = (invoice_lines.c.invoice_id, invoice_lines.c.position)
+    return await _grouped(conn, invoice_lines, ids, order)
+
+
+async def payments_by_invoice(conn: AsyncConnection, ids: Iterable[UUID]) -> dict[UUID, list[Any]]:
+    return await _grouped(conn, payments, ids, (payments.c.paid_on, payments.c.created_at))
+
+
+async def credit_notes_by_invoice(
+    conn: AsyncConnection, ids: Iterable[UUID]
+) -> dict[UUID, list[Any]]:
+    return await _grouped(conn, credit_notes, ids, (credit_notes.c.sequence,))
+
+
+async def invoices_by_id(
+    conn: AsyncConnection, actor: Actor, ids: Iterable[UUID]
+) -> dict[UUID, Any]:
+    query = sa.select(invoices).where(invoices.c.id.in_(list(ids)), in_scope(actor))
+    return {row.id: row for row in (await conn.execute(query)).all()}

@@ -1,0 +1,338 @@
+"""Billing use cases: draft an invoice from an order, edit the draft, issue it (gapless
+number, due date from the customer's terms), record payments, credit and void it.
+
+Every write locks the invoice row first (SELECT … FOR UPDATE), so concurrent payments
+or credits are checked against what is really left; the CHECK constraints and the
+immutability triggers of migration 0004 are the backstop. Failures raise domain
+errors; the caller's savepoint rolls back whatever was written before the failure.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.billing.models import credit_notes, invoice_lines, invoices, payments
+from domain.billing.numbering import (
+    CREDIT_NOTE_SERIES,
+    format_number,
+    next_number,
+)
+from domain.billing.repository import amount_due, in_scope, today_utc
+from domain.crm.models import customers
+from domain.errors import Conflict, DomainError, NotFound
+from domain.inventory.models import products
+from domain.money import CURRENCIES, currency, round_money
+from domain.money import amount as money_amount
+from domain.sales.models import sales_order_lines, sales_orders
+from tenants.principal import Actor
+
+INVOICEABLE_ORDERS = ("confirmed", "fulfilled")
+INVALID_STATE = "INVALID_STATE"
+LARGEST = Decimal(10) ** 14  # numeric(18, 4)
+IMMUTABLE = "Issued invoices are immutable: correct them with a credit note or void them."
+
+
+def _state_error(message: str, field: str | None = "id") -> DomainError:
+    return DomainError(message, field=field, code=INVALID_STATE)
+
+
+async def _lock_invoice(
+    conn: AsyncConnection, actor: Actor, invoice_id: UUID, version: int | None, field: str
+) -> Any:
+    query = (
+        sa.select(invoices)
+        .where(invoices.c.id == invoice_id, in_scope(actor))
+        .with_for_update(of=invoices)
+    )
+    row = (await conn.execute(query)).first()
+    if row is None:
+        raise NotFound("No such invoice.", field=field)
+    if version is not None and row.version != version:
+        raise Conflict(
+            "The invoice was changed by someone else; reload it and try again.", field="version"
+        )
+    return row
+
+
+async def _update(conn: AsyncConnection, invoice_id: UUID, **values: Any) -> Any:
+    statement = (
+        invoices.update()
+        .where(invoices.c.id == invoice_id)
+        .values(**values, version=invoices.c.version + 1)
+        .returning(*invoices.c)
+    )
+    return (await conn.execute(statement)).one()
+
+
+# --------------------------------------------------------------------------- drafts
+async def create_invoice_from_order(
+    conn: AsyncConnection, actor: Actor, order_id: UUID, notes: str = ""
+) -> Any:
+    """A draft invoice with the order's lines, amounts copied as the order priced them."""
+    order_query = sa.select(sales_orders).where(sales_orders.c.id == order_id)
+    owner = actor.owner_only("SalesOrder")
+    if owner is not None:
+        order_query = order_query.where(sales_orders.c.owner_id == owner)
+    order = (await conn.execute(order_query.with_for_update())).first()
+    if order is None:
+        raise NotFound("No such order.", field="orderId")
+    if order.status not in INVOICEABLE_ORDERS:
+        raise _state_error(
+            f"Only confirmed or fulfilled orders can be invoiced; this one is {order.status}.",
+            "orderId",
+        )
+    live = sa.select(invoices.c.id).where(
+        invoices.c.order_id == order_id, invoices.c.status != "void"
+    )
+    if (await conn.execute(live)).first() is not None:
+        raise DomainError("This order has an invoice already.", field="orderId", code="DUPLICATE")
+    lines = (
+        await conn.execute(
+            sa.select(sales_order_lines, products.c.name.label("product_name"))
+            .select_from(
+                sales_order_lines.outerjoin(
+                    products,
+                    sa.and_(
+                        products.c.tenant_id == sales_order_lines.c.tenant_id,
+                        products.c.id == sales_order_lines.c.product_id,
+                    ),
+                )
+            )
+            .where(sales_order_lines.c.order_id == order_id)
+            .order_by(sales_order_lines.c.position)
+        )
+    ).all()
+    if not lines:
+        raise _state_error("The order has no lines to invoice.", "orderId")
+    subtotal = sum((line.subtotal for line in lines), Decimal(0))
+    tax_total = sum((line.tax for line in lines), Decimal(0))
+    invoice = (
+        await conn.execute(
+            invoices.insert()
+            .values(
+                tenant_id=actor.tenant_id,
+                customer_id=order.customer_id,
+                order_id=order.id,
+                status="draft",
+                currency=order.currency,
+                series="INV",
+                notes=notes,
+                subtotal=subtotal,
+                tax_total=tax_total,
+                total=subtotal + tax_total,
+                amount_paid=0,
+                amount_credited=0,
+                void_reason="",
+            )
+            .returning(*invoices.c)
+        )
+    ).one()
+    await conn.execute(
+        invoice_lines.insert(),
+        [
+            {
+                "tenant_id": actor.tenant_id,
+                "invoice_id": invoice.id,
+                "description": line.product_name or "Item",
+                "position": position,
+                "product_id": line.product_id,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "discount_percent": line.discount_percent,
+                "tax_rate": line.tax_rate,
+                "subtotal": line.subtotal,
+                "tax": line.tax,
+                "total": line.total,
+            }
+            for position, line in enumerate(lines, start=1)
+        ],
+    )
+    return invoice
+
+
+async def update_invoice(
+    conn: AsyncConnection, actor: Actor, invoice_id: UUID, version: int, notes: str
+) -> Any:
+    invoice = await _lock_invoice(conn, actor, invoice_id, version, "id")
+    if invoice.status != "draft":
+        raise _state_error(IMMUTABLE)
+    return await _update(conn, invoice_id, notes=notes)
+
+
+# --------------------------------------------------------------------------- issue, void
+async def issue_invoice(
+    conn: AsyncConnection,
+    actor: Actor,
+    invoice_id: UUID,
+    version: int | None,
+    today: date | None = None,
+) -> Any:
+    """Number the draft (next in its series and year) and date it; due after the
+    customer's payment terms. The number comes last, when nothing else can fail."""
+    invoice = await _lock_invoice(conn, actor, invoice_id, version, "id")
+    if invoice.status != "draft":
+        raise _state_error(f"The invoice is {invoice.status} already; only drafts are issued.")
+    has_lines = sa.select(invoice_lines.c.id).where(invoice_lines.c.invoice_id == invoice_id)
+    if (await conn.execute(has_lines.limit(1))).first() is None:
+        raise _state_error("An invoice needs at least one line to be issued.")
+    terms = await conn.scalar(
+        sa.select(customers.c.payment_terms_days).where(customers.c.id == invoice.customer_id)
+    )
+    issued_on = today or today_utc()
+    sequence = await next_number(conn, actor.tenant_id, invoice.series, issued_on.year)
+    return await _update(
+        conn,
+        invoice_id,
+        status="issued",
+        year=issued_on.year,
+        sequence=sequence,
+        number=format_number(invoice.series, issued_on.year, sequence),
+        issue_date=issued_on,
+        due_date=issued_on + timedelta(days=terms or 0),
+    )
+
+
+async def void_invoice(
+    conn: AsyncConnection, actor: Actor, invoice_id: UUID, version: int | None, reason: str
+) -> Any:
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Say why the invoice is void.", field="reason")
+    invoice = await _lock_invoice(conn, actor, invoice_id, version, "id")
+    if invoice.status == "draft":
+        raise _state_error("A draft has no number to void; edit it or leave it unissued.")
+    if invoice.status == "void":
+        raise _state_error("The invoice is void already.")
+    if invoice.amount_paid > 0:
+        raise _state_error("The invoice has payments; correct it with a credit note instead.")
+    return await _update(
+        conn, invoice_id, status="void", voided_at=sa.func.now(), void_reason=reason
+    )
+
+
+# --------------------------------------------------------------------------- settle
+def _settlement(
+    invoice: Any, amount: Decimal, given_currency: str, what: str
+) -> tuple[Decimal, str]:
+    """Check an amount against an open invoice; returns the amount and its currency."""
+    code = currency(given_currency)
+    amount = money_amount(amount, field="amount", allow_negative=True)  # refuses NaN, ∞
+    if amount <= 0:
+        raise DomainError(f"The {what} amount must be greater than zero.", field="amount")
+    if amount >= LARGEST:
+        raise DomainError(f"The {what} amount is too large.", field="amount")
+    if invoice.status == "void":
+        raise _state_error(f"A void invoice takes no {what}.", "invoiceId")
+    if invoice.status == "draft":
+        raise _state_error(f"Issue the invoice before recording a {what}.", "invoiceId")
+    if code != invoice.currency:
+        raise DomainError(f"The invoice is in {invoice.currency}, not {code}.", field="currency")
+    if round_money(amount, code) != amount:
+        raise DomainError(
+            f"{code} amounts have at most {CURRENCIES[code]} decimals.", field="amount"
+        )
+    left = amount_due(invoice)
+    if amount > left:
+        raise DomainError(
+            f"The {what} of {amount} exceeds the {left} {code} still due.",
+            field="amount",
+            code="EXCEEDS_AMOUNT_DUE",
+        )
+    return amount, code
+
+
+async def _insert(conn: AsyncConnection, table: sa.Table, **values: Any) -> Any:
+    return (await conn.execute(table.insert().values(**values).returning(*table.c))).one()
+
+
+async def _settle(
+    conn: AsyncConnection,
+    invoice: Any,
+    *,
+    paid: Decimal = Decimal(0),
+    credited: Decimal = Decimal(0),
+) -> Any:
+    """Add a payment or a credit to the invoice's totals and move its status on."""
+    total_paid = invoice.amount_paid + paid
+    total_credited = invoice.amount_credited + credited
+    if total_paid + total_credited >= invoice.total:
+        status = "paid"
+    else:
+        status = "partially_paid" if total_paid > 0 else "issued"
+    return await _update(
+        conn, invoice.id, amount_paid=total_paid, amount_credited=total_credited, status=status
+    )
+
+
+async def record_payment(
+    conn: AsyncConnection,
+    actor: Actor,
+    invoice_id: UUID,
+    *,
+    amount: Decimal,
+    currency_code: str,
+    paid_on: date | None = None,
+    method: str = "",
+    reference: str = "",
+) -> tuple[Any, Any]:
+    """A (partial) payment; never more than what is still due. Returns (payment, invoice)."""
+    invoice = await _lock_invoice(conn, actor, invoice_id, None, "invoiceId")
+    amount, code = _settlement(invoice, amount, currency_code, "payment")
+    payment = await _insert(
+        conn,
+        payments,
+        tenant_id=actor.tenant_id,
+        invoice_id=invoice_id,
+        amount=amount,
+        currency=code,
+        paid_on=paid_on or today_utc(),
+        method=method.strip(),
+        reference=reference.strip(),
+        recorded_by=actor.user_id,
+    )
+    return payment, await _settle(conn, invoice, paid=amount)
+
+
+async def create_credit_note(
+    conn: AsyncConnection,
+    actor: Actor,
+    invoice_id: UUID,
+    *,
+    amount: Decimal,
+    currency_code: str,
+    reason: str,
+    today: date | None = None,
+) -> tuple[Any, Any]:
+    """Credit part or all of what remains due on an issued invoice (its own gapless
+    `CN-` series). Returns (credit note, invoice)."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Say why the invoice is credited.", field="reason")
+    invoice = await _lock_invoice(conn, actor, invoice_id, None, "invoiceId")
+    if invoice.status == "paid":
+        raise _state_error("Nothing remains due on this invoice to credit.", "invoiceId")
+    amount, code = _settlement(invoice, amount, currency_code, "credit")
+    issued_on = today or today_utc()
+    sequence = await next_number(conn, actor.tenant_id, CREDIT_NOTE_SERIES, issued_on.year)
+    note = await _insert(
+        conn,
+        credit_notes,
+        tenant_id=actor.tenant_id,
+        invoice_id=invoice_id,
+        series=CREDIT_NOTE_SERIES,
+        year=issued_on.year,
+        sequence=sequence,
+        number=format_number(CREDIT_NOTE_SERIES, issued_on.year, sequence),
+        issue_date=issued_on,
+        amount=amount,
+        currency=code,
+        reason=reason,
+        created_by=actor.user_id,
+    )
+    return note, await _settle(conn, invoice, credited=amount)

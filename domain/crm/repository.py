@@ -1,0 +1,283 @@
+"""Read paths of the CRM: one keyset page per list, batch lookups for DataLoaders, a
+customer's timeline. Every read applies the caller's record scope, so a row out of
+scope is simply not there. Rows are returned as they are; the API maps them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.crm.models import (
+    activities,
+    contacts,
+    customers,
+    deal_stage_changes,
+    deals,
+    leads,
+    pipeline_stages,
+    pipelines,
+)
+from domain.pagination import Page, PageRequest, paginate
+from tenants.models import users
+from tenants.principal import Actor
+
+TABLES: dict[str, sa.Table] = {
+    "Lead": leads,
+    "Customer": customers,
+    "Contact": contacts,
+    "Deal": deals,
+    "Activity": activities,
+    "Pipeline": pipelines,
+    "PipelineStage": pipeline_stages,
+}
+# the column that makes a row "own" for a role whose record scope is `own`
+SCOPE_COLUMNS: dict[str, str] = {
+    "Lead": "owner_id",
+    "Customer": "owner_id",
+    "Contact": "owner_id",
+    "Deal": "owner_id",
+    "Activity": "assigned_to",
+}
+# sort keys per entity: catalog (GraphQL) field name -> column
+SORTS: dict[str, dict[str, str]] = {
+    "Lead": {"createdAt": "created_at", "name": "name"},
+    "Customer": {"createdAt": "created_at", "name": "name"},
+    "Contact": {"createdAt": "created_at", "name": "name"},
+    "Deal": {
+        "createdAt": "created_at",
+        "title": "title",
+        "amount": "amount",
+        "expectedCloseOn": "expected_close_on",
+    },
+    "Activity": {"createdAt": "created_at", "dueAt": "due_at"},
+    "Pipeline": {"createdAt": "created_at", "name": "name"},
+}
+# keyset paging needs a total order: a missing date sorts as the far future
+FAR_FUTURE: dict[type, Any] = {
+    datetime: datetime(9999, 12, 31, tzinfo=UTC),
+    date: date(9999, 12, 31),
+}
+
+
+@dataclass(frozen=True)
+class Sort:
+    field: str = "createdAt"
+    descending: bool = True
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Every list filter; each list uses the keys its table has."""
+
+    search: str | None = None
+    status: Sequence[str] | None = None
+    kind: Sequence[str] | None = None
+    source: str | None = None
+    owner_ids: Sequence[UUID] | None = None  # the owner, or the assignee of an activity
+    customer_id: UUID | None = None
+    pipeline_id: UUID | None = None
+    stage_ids: Sequence[UUID] | None = None
+    lead_id: UUID | None = None
+    deal_id: UUID | None = None
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    close_from: date | None = None
+    close_to: date | None = None
+    completed: bool | None = None
+    overdue: bool | None = None
+    due_before: datetime | None = None
+    is_default: bool | None = None
+
+
+def scope_condition(actor: Actor, entity: str) -> sa.ColumnElement[bool] | None:
+    owner = actor.owner_only(entity)
+    column = SCOPE_COLUMNS.get(entity)
+    if owner is None or column is None:
+        return None
+    return TABLES[entity].c[column] == owner
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _conditions(entity: str, f: Filter) -> list[sa.ColumnElement[bool]]:
+    table = TABLES[entity]
+    c = table.c
+    out: list[sa.ColumnElement[bool]] = []
+    if f.search and f.search.strip():
+        pattern = _like(f.search.strip())
+        names = ("name", "title", "subject", "company", "email")
+        out.append(sa.or_(*(c[n].ilike(pattern) for n in names if n in c)))
+    for column, values in (("status", f.status), ("kind", f.kind), ("stage_id", f.stage_ids)):
+        if values is not None and column in c:
+            out.append(c[column].in_(list(values)))
+    if f.owner_ids is not None and entity in SCOPE_COLUMNS:
+        out.append(c[SCOPE_COLUMNS[entity]].in_(list(f.owner_ids)))
+    equals = (
+        ("source", f.source),
+        ("customer_id", f.customer_id),
+        ("pipeline_id", f.pipeline_id),
+        ("lead_id", f.lead_id),
+        ("deal_id", f.deal_id),
+        ("is_default", f.is_default),
+    )
+    for column, value in equals:
+        if value is not None and column in c:
+            out.append(c[column] == value)
+    if "amount" in c:
+        if f.amount_min is not None:
+            out.append(c.amount >= f.amount_min)
+        if f.amount_max is not None:
+            out.append(c.amount <= f.amount_max)
+    if "expected_close_on" in c:
+        if f.close_from is not None:
+            out.append(c.expected_close_on >= f.close_from)
+        if f.close_to is not None:
+            out.append(c.expected_close_on <= f.close_to)
+    if "completed_at" in c:
+        if f.completed is not None:
+            out.append(c.completed_at.isnot(None) if f.completed else c.completed_at.is_(None))
+        if f.overdue is not None:
+            late = sa.and_(c.completed_at.is_(None), c.due_at < sa.func.now())
+            out.append(late if f.overdue else sa.not_(late))
+        if f.due_before is not None:
+            out.append(c.due_at < f.due_before)
+    return out
+
+
+async def list_page(
+    conn: AsyncConnection,
+    actor: Actor,
+    entity: str,
+    page: PageRequest,
+    filter: Filter | None = None,
+    sort: Sort | None = None,
+) -> Page:
+    """One page of an entity's rows: filters, record scope and keyset order, one statement."""
+    sort = sort or Sort()
+    table = TABLES[entity]
+    query = sa.select(table).where(*_conditions(entity, filter or Filter()))
+    scope = scope_condition(actor, entity)
+    if scope is not None:
+        query = query.where(scope)
+    column: Any = table.c[SORTS[entity][sort.field]]
+    if column.nullable:
+        far = sa.literal(FAR_FUTURE[column.type.python_type], column.type)
+        column = sa.func.coalesce(column, far).label("sort_key")
+        query = query.add_columns(column)
+    return await paginate(
+        conn, query, page, sort=column, id_column=table.c.id, descending=sort.descending
+    )
+
+
+async def by_ids(
+    conn: AsyncConnection, actor: Actor, entity: str, ids: Sequence[UUID]
+) -> dict[UUID, Any]:
+    """Rows by id within record scope, for node(id:) and DataLoaders: one statement."""
+    table = TABLES[entity]
+    query = sa.select(table).where(table.c.id.in_(list(set(ids))))
+    scope = scope_condition(actor, entity)
+    if scope is not None:
+        query = query.where(scope)
+    return {r.id: r for r in await conn.execute(query)}
+
+
+async def get(conn: AsyncConnection, actor: Actor, entity: str, row_id: UUID) -> Any:
+    return (await by_ids(conn, actor, entity, [row_id])).get(row_id)
+
+
+async def users_by_ids(conn: AsyncConnection, ids: Sequence[UUID]) -> dict[UUID, Any]:
+    query = sa.select(users.c.id, users.c.name, users.c.email).where(users.c.id.in_(list(set(ids))))
+    return {r.id: r for r in await conn.execute(query)}
+
+
+async def children(
+    conn: AsyncConnection,
+    actor: Actor,
+    entity: str,
+    key: str,
+    parent_ids: Sequence[UUID],
+    order: Sequence[Any] = (),
+) -> dict[UUID, list[Any]]:
+    """An entity's rows grouped by a parent key, within record scope: one statement for
+    a whole page of parents."""
+    table = TABLES[entity]
+    query = sa.select(table).where(table.c[key].in_(list(set(parent_ids))))
+    scope = scope_condition(actor, entity)
+    if scope is not None:
+        query = query.where(scope)
+    out: dict[UUID, list[Any]] = {}
+    for row in await conn.execute(query.order_by(*order, table.c.id)):
+        out.setdefault(row._mapping[key], []).append(row)
+    return out
+
+
+async def stages_of(
+    conn: AsyncConnection, actor: Actor, pipeline_ids: Sequence[UUID]
+) -> dict[UUID, list[Any]]:
+    return await children(
+        conn, actor, "PipelineStage", "pipeline_id", pipeline_ids, (pipeline_stages.c.position,)
+    )
+
+
+async def stage_history(conn: AsyncConnection, deal_ids: Sequence[UUID]) -> dict[UUID, list[Any]]:
+    """Each deal's stage changes, oldest first (the caller has read the deals already)."""
+    query = (
+        sa.select(deal_stage_changes)
+        .where(deal_stage_changes.c.deal_id.in_(list(set(deal_ids))))
+        .order_by(deal_stage_changes.c.changed_at, deal_stage_changes.c.id)
+    )
+    out: dict[UUID, list[Any]] = {}
+    for row in await conn.execute(query):
+        out.setdefault(row.deal_id, []).append(row)
+    return out
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    at: datetime
+    kind: str  # "activity", or the deal event: created, moved, won, lost, reopened
+    activity: Any = None
+    change: Any = None  # a deal_stage_changes row
+
+
+async def timeline(
+    conn: AsyncConnection,
+    actor: Actor,
+    customer_ids: Sequence[UUID],
+    *,
+    with_activities: bool,
+    with_deals: bool,
+    limit: int,
+) -> dict[UUID, list[TimelineItem]]:
+    """Activities and deal events of each customer, newest first, within record scope:
+    at most two statements for any number of customers."""
+    out: dict[UUID, list[TimelineItem]] = {cid: [] for cid in customer_ids}
+    if with_activities:
+        found = await children(conn, actor, "Activity", "customer_id", customer_ids)
+        for cid, items in found.items():
+            out[cid] += [TimelineItem(a.created_at, "activity", activity=a) for a in items]
+    if with_deals:
+        query = (
+            sa.select(deal_stage_changes, deals.c.customer_id)
+            .join(deals, deals.c.id == deal_stage_changes.c.deal_id)
+            .where(deals.c.customer_id.in_(list(set(customer_ids))))
+        )
+        scope = scope_condition(actor, "Deal")
+        if scope is not None:
+            query = query.where(scope)
+        for row in await conn.execute(query):
+            out[row.customer_id].append(TimelineItem(row.changed_at, row.event, change=row))
+    for items in out.values():
+        items.sort(key=lambda item: item.at, reverse=True)
+        del items[limit:]
+    return out

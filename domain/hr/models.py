@@ -1,0 +1,81 @@
+"""HR tables and the commands its services take."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import UUID as PGUUID
+
+from domain.base import tenant_table
+
+departments = tenant_table(
+    "departments",
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("parent_id", PGUUID(as_uuid=True)),
+    sa.Column("manager_id", PGUUID(as_uuid=True)),
+)
+
+employees = tenant_table(
+    "employees",
+    sa.Column("user_id", PGUUID(as_uuid=True)),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("title", sa.Text),
+    sa.Column("department_id", PGUUID(as_uuid=True)),
+    sa.Column("manager_id", PGUUID(as_uuid=True)),
+    sa.Column("work_email", sa.Text),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("hired_on", sa.Date),
+    sa.Column("terminated_on", sa.Date),
+    sa.Column("salary", sa.Numeric(18, 4)),
+    sa.Column("salary_currency", sa.Text),
+    sa.Column("bank_account", sa.Text),
+    sa.Column("national_id", sa.Text),
+    sa.Column("birth_date", sa.Date),
+    sa.Column("home_address", sa.Text),
+)
+
+# Columns a create or update command may set (terminate sets active/terminated_on).
+EMPLOYEE_FIELDS = frozenset(
+    {
+        "user_id",
+        "name",
+        "title",
+        "department_id",
+        "manager_id",
+        "work_email",
+        "hired_on",
+        "salary",
+        "salary_currency",
+        "bank_account",
+        "national_id",
+        "birth_date",
+        "home_address",
+    }
+)
+DEPARTMENT_FIELDS = frozenset({"name", "parent_id", "manager_id"})
+SALARY_OPERATORS = ("eq", "gt", "gte", "lt", "lte")
+
+
+@dataclass(frozen=True)
+class EmployeeQuery:
+    name: str | None = None  # case-insensitive substring
+    department_id: UUID | None = None
+    manager_id: UUID | None = None
+    active: bool | None = None
+    # comparison operator (one of SALARY_OPERATORS) -> amount; several combine with AND
+    salary: dict[str, Decimal] = field(default_factory=dict)
+    order: str = "name"  # name, hired_on, salary
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Changes:
+    """A create or update: only the columns the caller sent (None clears a column)."""
+
+    values: dict[str, Any]
+    id: UUID | None = None
+    version: int | None = None

@@ -1,0 +1,134 @@
+"""HR reads: whole pages and batches, in a fixed number of statements, under record scope.
+
+Record scope on Employee: `all` every row; `own` the actor's own record; `team` their
+own record and their direct reports. On Department: `all` every row, `own`/`team` the
+department the actor works in. A row out of scope is simply not found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.hr.models import EmployeeQuery, departments, employees
+from domain.pagination import Page, PageRequest, paginate
+from tenants.principal import Actor
+
+_SALARY_OPS: dict[str, Callable[[Any, Any], sa.ColumnElement[bool]]] = {
+    "eq": lambda c, v: c == v,
+    "gt": lambda c, v: c > v,
+    "gte": lambda c, v: c >= v,
+    "lt": lambda c, v: c < v,
+    "lte": lambda c, v: c <= v,
+}
+# not date.max: asyncpg sends that as 'infinity', which no cursor value can reach
+LAST_DATE = date(9999, 1, 1)
+# Names sort without regard to case; nullable keys sort after every value (keyset pagination needs no NULLs).
+_SORT_KEYS: dict[str, sa.ColumnElement[Any]] = {
+    "name": sa.func.lower(employees.c.name, type_=sa.Text),
+    "hired_on": sa.func.coalesce(employees.c.hired_on, sa.literal(LAST_DATE, sa.Date)),
+    "salary": sa.func.coalesce(
+        employees.c.salary, sa.cast(10**15, sa.Numeric()), type_=sa.Numeric()
+    ),
+}
+
+
+def employee_scope(actor: Actor) -> sa.ColumnElement[bool]:
+    scope = actor.policy.scope("Employee")
+    if scope == "all":
+        return sa.true()
+    own = employees.c.user_id == actor.user_id
+    if scope == "team":
+        me = employees.alias("me")
+        mine = sa.select(me.c.id).where(me.c.user_id == actor.user_id).scalar_subquery()
+        return sa.or_(own, employees.c.manager_id == mine)
+    if scope == "own":
+        return own
+    return sa.false()
+
+
+def department_scope(actor: Actor) -> sa.ColumnElement[bool]:
+    scope = actor.policy.scope("Department")
+    if scope == "all":
+        return sa.true()
+    if scope in ("own", "team"):
+        me = employees.alias("me")
+        mine = sa.select(me.c.department_id).where(me.c.user_id == actor.user_id)
+        return departments.c.id.in_(mine.scalar_subquery())
+    return sa.false()
+
+
+def _employee_conditions(q: EmployeeQuery) -> list[sa.ColumnElement[bool]]:
+    where: list[sa.ColumnElement[bool]] = []
+    if q.name:
+        escaped = q.name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where.append(employees.c.name.ilike(f"%{escaped}%", escape="\\"))
+    if q.department_id is not None:
+        where.append(employees.c.department_id == q.department_id)
+    if q.manager_id is not None:
+        where.append(employees.c.manager_id == q.manager_id)
+    if q.active is not None:
+        where.append(employees.c.active.is_(q.active))
+    for op, value in q.salary.items():
+        where.append(_SALARY_OPS[op](employees.c.salary, value))
+    return where
+
+
+async def list_employees(
+    conn: AsyncConnection, actor: Actor, q: EmployeeQuery, page: PageRequest
+) -> Page:
+    sort = _SORT_KEYS[q.order].label("sort_key")
+    query = sa.select(employees, sort).where(employee_scope(actor), *_employee_conditions(q))
+    return await paginate(
+        conn, query, page, sort=sort, id_column=employees.c.id, descending=q.descending
+    )
+
+
+async def employees_by_ids(
+    conn: AsyncConnection, actor: Actor, ids: Iterable[UUID]
+) -> dict[UUID, Any]:
+    rows = await conn.execute(
+        sa.select(employees).where(employees.c.id.in_(list(ids)), employee_scope(actor))
+    )
+    return {r.id: r for r in rows}
+
+
+async def own_employee(conn: AsyncConnection, actor: Actor) -> Any:
+    """The actor's own employee record, if they have one (and may see it)."""
+    query = sa.select(employees).where(employees.c.user_id == actor.user_id, employee_scope(actor))
+    return (await conn.execute(query)).first()
+
+
+async def list_departments(conn: AsyncConnection, actor: Actor, page: PageRequest) -> Page:
+    sort = sa.func.lower(departments.c.name, type_=sa.Text).label("sort_key")
+    query = sa.select(departments, sort).where(department_scope(actor))
+    return await paginate(conn, query, page, sort=sort, id_column=departments.c.id)
+
+
+async def departments_by_ids(
+    conn: AsyncConnection, actor: Actor, ids: Iterable[UUID]
+) -> dict[UUID, Any]:
+    rows = await conn.execute(
+        sa.select(departments).where(departments.c.id.in_(list(ids)), department_scope(actor))
+    )
+    return {r.id: r for r in rows}
+
+
+async def ancestors(
+    conn: AsyncConnection, table: sa.Table, parent_column: str, start: UUID
+) -> Sequence[UUID]:
+    """`start` and every row above it following `parent_column` (UNION stops on a cycle)."""
+    parent = table.c[parent_column]
+    chain = (
+        sa.select(table.c.id, parent.label("up"))
+        .where(table.c.id == start)
+        .cte("chain", recursive=True)
+    )
+    step = sa.select(table.c.id, parent.label("up")).join(chain, table.c.id == chain.c.up)
+    chain = chain.union(step)
+    return list((await conn.scalars(sa.select(chain.c.id))).all())

@@ -1,0 +1,252 @@
+"""HR use cases: employees and departments.
+
+Every write checks its references inside the tenant and the actor's record scope (RLS
+hides other tenants' rows, so their ids are simply NOT_FOUND). Hierarchy edits take a
+per-tenant advisory lock, so two concurrent edits cannot close a cycle between them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any, TypeVar
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.errors import Conflict, DomainError, NotFound
+from domain.hr.models import DEPARTMENT_FIELDS, EMPLOYEE_FIELDS, Changes, departments, employees
+from domain.hr.repository import ancestors, department_scope, employee_scope
+from domain.money import amount, currency, round_money
+from tenants.models import users
+from tenants.principal import Actor
+
+T = TypeVar("T")
+MAX_SALARY = Decimal(10) ** 12
+# unique constraint -> (input field, message) for a clash with another row
+_UNIQUE = {
+    "ux_employees_user": ("userId", "That user is linked to another employee."),
+    "ux_departments_name": ("name", "A department with that name exists."),
+}
+# column -> input field, for the messages of plain text columns
+_TEXT_FIELDS = {
+    "name": "name",
+    "title": "title",
+    "work_email": "workEmail",
+    "bank_account": "bankAccount",
+    "national_id": "nationalId",
+    "home_address": "homeAddress",
+}
+
+
+def _clean_text(values: dict[str, Any], column: str, *, required: bool = False) -> None:
+    if column not in values:
+        return
+    value = values[column]
+    value = value.strip() if isinstance(value, str) else value
+    if required and not value:
+        raise DomainError(f"{_TEXT_FIELDS[column]} must not be empty.", field=_TEXT_FIELDS[column])
+    if value and len(value) > 500:
+        raise DomainError("Too long (500 characters at most).", field=_TEXT_FIELDS[column])
+    values[column] = value or None
+
+
+async def _lock_hierarchy(conn: AsyncConnection, table: sa.Table) -> None:
+    tenant = sa.func.current_setting("app.tenant_id")
+    lock = sa.func.pg_advisory_xact_lock(sa.func.hashtext(table.name), sa.func.hashtext(tenant))
+    await conn.execute(sa.select(lock))
+
+
+async def _exists(conn: AsyncConnection, table: sa.Table, id: UUID, *where: Any) -> bool:
+    return bool(await conn.scalar(sa.select(sa.exists().where(table.c.id == id, *where))))
+
+
+async def _unique(write: Callable[[], Awaitable[T]]) -> T:
+    """Run a write; a clash on a per-tenant unique key becomes a DUPLICATE userError."""
+    try:
+        return await write()
+    except sa.exc.IntegrityError as error:
+        for constraint, (field, message) in _UNIQUE.items():
+            if constraint in str(error.orig):
+                raise DomainError(message, field=field, code="DUPLICATE") from None
+        raise
+
+
+async def _insert(conn: AsyncConnection, table: sa.Table, actor: Actor, values: Any) -> Any:
+    insert = table.insert().values(tenant_id=actor.tenant_id, **values).returning(*table.c)
+    return await _unique(lambda: _one(conn, insert))
+
+
+async def _one(conn: AsyncConnection, statement: Any) -> Any:
+    return (await conn.execute(statement)).one()
+
+
+async def _update(
+    conn: AsyncConnection, table: sa.Table, scope: Any, command: Changes, values: dict[str, Any]
+) -> Any:
+    """Versioned update within scope: a version changed since `_current` is a CONFLICT."""
+    assert command.id is not None
+    row = (
+        await conn.execute(
+            table.update()
+            .where(table.c.id == command.id, table.c.version == command.version, scope)
+            .values(**values, version=table.c.version + 1)
+            .returning(*table.c)
+        )
+    ).first()
+    if row is None:
+        raise Conflict("The record was changed by someone else; reload it.", field="version")
+    return row
+
+
+async def _current(
+    conn: AsyncConnection, table: sa.Table, scope: Any, command: Changes, noun: str
+) -> Any:
+    """The row to update, in scope and at the version the caller last read."""
+    assert command.id is not None
+    row = (await conn.execute(sa.select(table).where(table.c.id == command.id, scope))).first()
+    if row is None:
+        raise NotFound(f"No such {noun}.", field="id")
+    if row.version != command.version:
+        raise Conflict(f"The {noun} was changed by someone else; reload it.", field="version")
+    return row
+
+
+# --------------------------------------------------------------------------- employees
+def _check_salary(values: dict[str, Any], current: Any) -> None:
+    """Salary and currency together: an amount always has a valid currency."""
+    if "salary_currency" in values and values["salary_currency"] is not None:
+        values["salary_currency"] = currency(values["salary_currency"], field="salaryCurrency")
+    salary = values.get("salary", getattr(current, "salary", None))
+    code = values.get("salary_currency", getattr(current, "salary_currency", None))
+    if salary is None:
+        return
+    if code is None:
+        raise DomainError("A salary needs its currency.", field="salaryCurrency")
+    value = amount(salary, field="salary")
+    if value >= MAX_SALARY or round_money(value, code) != value:
+        raise DomainError(
+            f"salary must be below {MAX_SALARY:,} with at most the minor units of {code}.",
+            field="salary",
+        )
+    if "salary" in values:
+        values["salary"] = value
+
+
+async def _check_employee_values(
+    conn: AsyncConnection, actor: Actor, values: dict[str, Any], current: Any
+) -> None:
+    for column in _TEXT_FIELDS:
+        _clean_text(values, column, required=column == "name")
+    email = values.get("work_email")
+    if email is not None and (email.count("@") != 1 or " " in email):
+        raise DomainError("workEmail is not an email address.", field="workEmail")
+    birth = values.get("birth_date")
+    if birth is not None and birth >= date.today():
+        raise DomainError("birthDate must be in the past.", field="birthDate")
+    _check_salary(values, current)
+    department_id = values.get("department_id")
+    if department_id is not None and not await _exists(
+        conn, departments, department_id, department_scope(actor)
+    ):
+        raise NotFound("No such department.", field="departmentId")
+    user_id = values.get("user_id")
+    if user_id is not None and not await _exists(conn, users, user_id):
+        raise NotFound("No such user.", field="userId")
+    if values.get("manager_id") is not None:
+        await _check_manager(conn, actor, values["manager_id"], current)
+
+
+async def _check_manager(
+    conn: AsyncConnection, actor: Actor, manager_id: UUID, current: Any
+) -> None:
+    active = await conn.scalar(
+        sa.select(employees.c.active).where(employees.c.id == manager_id, employee_scope(actor))
+    )
+    if active is None:
+        raise NotFound("No such manager.", field="managerId")
+    if not active:
+        raise DomainError("The manager has left the company.", field="managerId")
+    if current is None:
+        return  # a new employee has no reports yet: no cycle possible
+    await _lock_hierarchy(conn, employees)
+    if current.id in await ancestors(conn, employees, "manager_id", manager_id):
+        raise DomainError(
+            "An employee cannot report to themselves or to someone who reports to them.",
+            field="managerId",
+            code="MANAGER_CYCLE",
+        )
+
+
+async def create_employee(conn: AsyncConnection, actor: Actor, command: Changes) -> Any:
+    values = {k: v for k, v in command.values.items() if k in EMPLOYEE_FIELDS}
+    await _check_employee_values(conn, actor, values, None)
+    return await _insert(conn, employees, actor, values)
+
+
+async def update_employee(conn: AsyncConnection, actor: Actor, command: Changes) -> Any:
+    scope = employee_scope(actor)
+    current = await _current(conn, employees, scope, command, "employee")
+    values = {k: v for k, v in command.values.items() if k in EMPLOYEE_FIELDS}
+    if "salary" in values and values["salary"] is None:
+        values.setdefault("salary_currency", None)
+    await _check_employee_values(conn, actor, values, current)
+    hired, left = values.get("hired_on"), current.terminated_on
+    if hired is not None and left is not None and hired > left:
+        raise DomainError("hiredOn cannot follow terminatedOn.", field="hiredOn")
+    return await _unique(lambda: _update(conn, employees, scope, command, values))
+
+
+async def terminate_employee(
+    conn: AsyncConnection, actor: Actor, command: Changes, today: date | None = None
+) -> Any:
+    scope = employee_scope(actor)
+    current = await _current(conn, employees, scope, command, "employee")
+    if not current.active:
+        raise DomainError("The employee has already left.", field="id", code="ALREADY_TERMINATED")
+    on = command.values.get("terminated_on") or today or date.today()
+    if current.hired_on is not None and on < current.hired_on:
+        raise DomainError("terminatedOn cannot precede hiredOn.", field="terminatedOn")
+    values = {"active": False, "terminated_on": on}
+    return await _update(conn, employees, scope, command, values)
+
+
+# --------------------------------------------------------------------------- departments
+async def _check_department_values(
+    conn: AsyncConnection, actor: Actor, values: dict[str, Any], current: Any
+) -> None:
+    _clean_text(values, "name", required=True)
+    manager_id = values.get("manager_id")
+    if manager_id is not None and not await _exists(
+        conn, employees, manager_id, employee_scope(actor)
+    ):
+        raise NotFound("No such manager.", field="managerId")
+    parent_id = values.get("parent_id")
+    if parent_id is None:
+        return
+    if not await _exists(conn, departments, parent_id, department_scope(actor)):
+        raise NotFound("No such parent department.", field="parentId")
+    if current is not None:
+        await _lock_hierarchy(conn, departments)
+        if current.id in await ancestors(conn, departments, "parent_id", parent_id):
+            raise DomainError(
+                "A department cannot sit inside itself or inside one of its sub-departments.",
+                field="parentId",
+                code="DEPARTMENT_CYCLE",
+            )
+
+
+async def create_department(conn: AsyncConnection, actor: Actor, command: Changes) -> Any:
+    values = {k: v for k, v in command.values.items() if k in DEPARTMENT_FIELDS}
+    await _check_department_values(conn, actor, values, None)
+    return await _insert(conn, departments, actor, values)
+
+
+async def update_department(conn: AsyncConnection, actor: Actor, command: Changes) -> Any:
+    scope = department_scope(actor)
+    current = await _current(conn, departments, scope, command, "department")
+    values = {k: v for k, v in command.values.items() if k in DEPARTMENT_FIELDS}
+    await _check_department_values(conn, actor, values, current)
+    return await _unique(lambda: _update(conn, departments, scope, command, values))

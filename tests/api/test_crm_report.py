@@ -1,0 +1,131 @@
+"""The pipeline report: totals equal the deals it covers, within record scope and filters."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from domain.crm.models import deals
+from tests.api.crm_support import create_customer, create_deal, ok, stages
+
+REPORT = """query($filter: PipelineReportFilter) { pipelineReport(filter: $filter) {
+    pipeline { name }
+    stages { stage { name } count amounts { currency count amount weightedAmount } }
+    totals { currency count amount weightedAmount } } }"""
+
+
+async def report(gql, token, **filter):
+    return (await gql(REPORT, {"filter": filter or None}, token=token)).ok()["pipelineReport"]
+
+
+async def expected_totals(tenant, *where):
+    """What the report should say, computed from the deal rows themselves."""
+    async with tenant.session() as conn:
+        rows = (await conn.execute(sa.select(deals).where(*where))).all()
+    out = {}
+    for d in rows:
+        n, amount, weighted = out.get(d.currency, (0, Decimal(0), Decimal(0)))
+        out[d.currency] = (n + 1, amount + d.amount, weighted + d.amount * d.probability / 100)
+    return {
+        code: (n, f"{amount:.2f}", f"{weighted.quantize(Decimal('0.01')):.2f}")
+        for code, (n, amount, weighted) in out.items()
+    }
+
+
+def totals(found):
+    return {t["currency"]: (t["count"], t["amount"], t["weightedAmount"]) for t in found["totals"]}
+
+
+async def arrange(gql, tenant):
+    rep_id = await tenant.user("sales_rep")
+    rep = tenant.token(rep_id)
+    manager = await tenant.token_for("sales_manager")
+    names = await stages(gql, rep)
+    customer = (await create_customer(gql, rep))["id"]
+    mine = [
+        await create_deal(gql, rep, customer, amount="1000.00", expectedCloseOn="2030-01-15"),
+        await create_deal(
+            gql,
+            rep,
+            customer,
+            amount="333.33",
+            stage=names["Proposal"],
+            expectedCloseOn="2030-02-10",
+        ),
+        await create_deal(
+            gql, rep, customer, amount="50", currency="USD", stage=names["Negotiation"]
+        ),
+    ]
+    await create_deal(
+        gql, manager, customer, amount="7777", stage=names["Proposal"], expectedCloseOn="2030-01-20"
+    )
+    return rep_id, rep, manager, mine
+
+
+async def test_totals_equal_the_sum_of_the_deals(gql, tenant):
+    _, _, manager, _ = await arrange(gql, tenant)
+    found = await report(gql, manager)
+    assert found["pipeline"]["name"] == "Sales"
+    assert totals(found) == await expected_totals(tenant)
+    assert sum(s["count"] for s in found["stages"]) == 4
+    proposal = next(s for s in found["stages"] if s["stage"]["name"] == "Proposal")
+    assert proposal["count"] == 2
+    assert proposal["amounts"] == [
+        {
+            "currency": "EUR",
+            "count": 2,
+            "amount": "8110.33",
+            "weightedAmount": "4055.16",
+        }  # 4055.165, to even
+    ]
+
+
+async def test_sales_rep_report_covers_own_deals_only(gql, tenant):
+    rep_id, rep, manager, _ = await arrange(gql, tenant)
+    assert totals(await report(gql, rep)) == await expected_totals(
+        tenant, deals.c.owner_id == rep_id
+    )
+    rep_gid = (await gql("{ viewer { user { id } } }", token=rep)).ok()["viewer"]["user"]["id"]
+    by_owner = await report(gql, manager, owner=[rep_gid])
+    assert totals(by_owner) == totals(await report(gql, rep))
+
+
+async def test_expected_close_period_filter(gql, tenant):
+    _, _, manager, _ = await arrange(gql, tenant)
+    found = await report(gql, manager, expectedCloseOn={"from": "2030-01-01", "to": "2030-01-31"})
+    period = (
+        deals.c.expected_close_on >= date(2030, 1, 1),
+        deals.c.expected_close_on <= date(2030, 1, 31),
+    )
+    assert totals(found) == await expected_totals(tenant, *period)
+    assert totals(found)["EUR"][0] == 2
+
+
+async def test_report_follows_the_pipeline(gql, tenant):
+    _, rep, manager, mine = await arrange(gql, tenant)
+    await ok(gql, "winDeal", {"id": mine[0]["id"]}, rep, "deal { id }")
+    found = await report(gql, manager)
+    won = next(s for s in found["stages"] if s["stage"]["name"] == "Won")
+    assert won["amounts"] == [
+        {"currency": "EUR", "count": 1, "amount": "1000.00", "weightedAmount": "1000.00"}
+    ]
+    assert totals(found) == await expected_totals(tenant)
+
+
+@pytest.mark.parametrize(
+    ("role", "code"),
+    [("warehouse", "FORBIDDEN"), ("hr_manager", "FORBIDDEN"), (None, "UNAUTHENTICATED")],
+)
+async def test_report_refused_without_access(gql, tenant, role, code):
+    token = await tenant.token_for(role) if role else None
+    result = await gql(REPORT, token=token)
+    assert result.codes == [code] and result.data is None
+
+
+async def test_accountant_reads_the_report(gql, tenant):
+    await arrange(gql, tenant)
+    found = await report(gql, await tenant.token_for("accountant"))
+    assert totals(found) == await expected_totals(tenant)

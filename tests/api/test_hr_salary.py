@@ -1,0 +1,156 @@
+"""Salary (and the other personal fields) reach nobody but HR and the employee
+themselves, whatever route the query takes."""
+
+from __future__ import annotations
+
+from domain.hr.models import departments
+from tenants.access.areas.hr import PERSONAL
+from tests.api.hr_org import SALARY, add_department, add_employee, did, eid
+
+NODE = "query($id: ID!) { node(id: $id) { ... on Employee { name salary } } }"
+
+
+async def _org(tenant, rep_user=None):
+    dept = await add_department(tenant, "Sales")
+    boss = await add_employee(tenant, "Ada Boss", department_id=dept, salary=9000)
+    rep = await add_employee(
+        tenant,
+        "Bo Rep",
+        department_id=dept,
+        manager_id=boss,
+        salary=SALARY,
+        user_id=rep_user,
+        national_id="NI-42",
+    )
+    async with tenant.session() as conn:
+        await conn.execute(departments.update().values(manager_id=boss))
+    return dept, boss, rep
+
+
+async def test_salary_filter_is_forbidden_without_salary_read(gql, tenant):
+    await _org(tenant)
+    query = '{ employees(filter: {salary: {gt: "5000"}}) { edges { node { name } } } }'
+    result = await gql(query, token=await tenant.token_for("sales_rep"))
+    assert result.codes == ["FORBIDDEN"] and result.data is None
+    allowed = await gql(query, token=await tenant.token_for("hr_manager"))
+    assert [e["node"]["name"] for e in allowed.ok()["employees"]["edges"]] == ["Ada Boss", "Bo Rep"]
+    narrow = query.replace("gt", "lt")
+    assert (await gql(narrow, token=tenant.admin_token)).ok()["employees"]["edges"] == []
+
+
+async def test_salary_sort_is_forbidden_without_salary_read(gql, tenant):
+    await _org(tenant)
+    query = "{ employees(orderBy: {field: SALARY, direction: DESC}) { edges { node { name } } } }"
+    result = await gql(query, token=await tenant.token_for("accountant"))
+    assert result.codes == ["FORBIDDEN"] and result.data is None
+    names = [
+        e["node"]["name"]
+        for e in (await gql(query, token=tenant.admin_token)).ok()["employees"]["edges"]
+    ]
+    assert names == ["Ada Boss", "Bo Rep"]
+
+
+async def test_no_alias_fragment_or_inline_fragment_reaches_salary(gql, tenant):
+    _, boss, _ = await _org(tenant)
+    token = await tenant.token_for("sales_rep")
+    query = """query($id: ID!) {
+      employees { edges { node { pay: salary ...F ... on Employee { s2: salary } } } }
+      node(id: $id) { ...F ... on Employee { s3: salary name } }
+    }
+    fragment F on Employee { s1: salary }"""
+    result = await gql(query, {"id": eid(boss)}, token=token)
+    assert set(result.codes) == {"FORBIDDEN"}
+    for edge in result.data["employees"]["edges"]:
+        assert edge["node"] == {"pay": None, "s1": None, "s2": None}
+    assert result.data["node"] == {"s1": None, "s3": None, "name": "Ada Boss"}
+    assert len(result.errors) == 2 * 3 + 2
+
+
+async def test_node_and_nested_relations_do_not_reveal_salary(gql, tenant):
+    dept, boss, rep = await _org(tenant)
+    token = await tenant.token_for("warehouse")
+    result = await gql(NODE, {"id": eid(boss)}, token=token)
+    assert result.data["node"] == {"name": "Ada Boss", "salary": None}
+    assert result.error_paths("FORBIDDEN") == [["node", "salary"]]
+    nested = await gql(
+        """query($d: ID!, $e: ID!) {
+          a: node(id: $d) { ... on Department { manager { salary } } }
+          b: node(id: $e) { ... on Employee { manager { salary } department { manager { salary } } } }
+        }""",
+        {"d": did(dept), "e": eid(rep)},
+        token=token,
+    )
+    assert nested.data == {
+        "a": {"manager": {"salary": None}},
+        "b": {"manager": {"salary": None}, "department": {"manager": {"salary": None}}},
+    }
+    assert len(nested.errors) == 3 and set(nested.codes) == {"FORBIDDEN"}
+
+
+async def test_an_employee_reads_their_own_record_in_full(gql, tenant):
+    user = await tenant.user("sales_rep")
+    _, _, rep = await _org(tenant, rep_user=user)
+    token = tenant.token(user)
+    listed = await gql("{ employees { edges { node { name salary nationalId } } } }", token=token)
+    nodes = [e["node"] for e in listed.data["employees"]["edges"]]
+    assert nodes == [
+        {"name": "Ada Boss", "salary": None, "nationalId": None},
+        {"name": "Bo Rep", "salary": "5200.0000", "nationalId": "NI-42"},
+    ]
+    assert {tuple(p[2:]) for p in listed.error_paths()} == {
+        (0, "node", "salary"),
+        (0, "node", "nationalId"),
+    }
+    own = await gql(NODE, {"id": eid(rep)}, token=token)
+    assert own.ok()["node"] == {"name": "Bo Rep", "salary": "5200.0000"}
+
+
+async def test_viewer_employee_is_own_record_only(gql, tenant):
+    user = await tenant.user("sales_rep")
+    await _org(tenant, rep_user=user)
+    result = await gql(
+        "{ viewer { employee { name salary nationalId manager { name salary } } } }",
+        token=tenant.token(user),
+    )
+    assert result.data["viewer"]["employee"] == {
+        "name": "Bo Rep",
+        "salary": "5200.0000",
+        "nationalId": "NI-42",
+        "manager": {"name": "Ada Boss", "salary": None},
+    }
+    assert result.error_paths() == [["viewer", "employee", "manager", "salary"]]
+    # and what the frontend is told matches
+    permissions = await gql(
+        "{ viewer { permissions { entity readableFields ownRecordFields } } }",
+        token=tenant.token(user),
+    )
+    employee = next(
+        p for p in permissions.ok()["viewer"]["permissions"] if p["entity"] == "Employee"
+    )
+    assert set(employee["ownRecordFields"]) == set(PERSONAL)
+    assert not set(employee["readableFields"]) & set(PERSONAL)
+    # a user without an employee record has none
+    none = await gql("{ viewer { employee { name } } }", token=await tenant.token_for("sales_rep"))
+    assert none.ok()["viewer"]["employee"] is None
+
+
+async def test_a_manager_reads_directory_fields_of_reports_not_their_salary(gql, tenant):
+    user = await tenant.user("sales_manager")
+    dept = await add_department(tenant, "Sales")
+    boss = await add_employee(tenant, "Ada Boss", department_id=dept, salary=9000, user_id=user)
+    report = await add_employee(tenant, "Bo Rep", manager_id=boss, salary=SALARY, title="AE")
+    result = await gql(
+        "query($m: ID!) { employees(filter: {manager: $m}) { edges { node { id name title workEmail salary } } } }",
+        {"m": eid(boss)},
+        token=tenant.token(user),
+    )
+    node = result.data["employees"]["edges"][0]["node"]
+    assert node == {
+        "id": eid(report),
+        "name": "Bo Rep",
+        "title": "AE",
+        "workEmail": node["workEmail"],
+        "salary": None,
+    }
+    assert node["workEmail"].startswith("bo@")
+    assert result.error_paths() == [["employees", "edges", 0, "node", "salary"]]

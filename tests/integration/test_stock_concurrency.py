@@ -1,0 +1,113 @@
+"""Real parallel transactions on the stock ledger (DESIGN.md business invariants).
+
+Each confirmation runs in its own connection and transaction, as concurrent requests
+would. Fifty orders race for the last five units: exactly five win, the others get
+INSUFFICIENT_STOCK, stock never goes negative and the movements sum to the levels.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import sqlalchemy as sa
+
+from api.database import create_engine
+from domain.errors import DomainError
+from domain.inventory.models import stock_levels
+from domain.sales import services
+from domain.sales.models import sales_orders
+from domain.sales.pricing import LineInput
+from tenants.session import tenant_transaction
+from tests.backoffice import actor_for, arrange_customer, arrange_stock, ledger_matches_levels
+
+RACERS = 50
+
+
+@pytest.fixture
+async def racing_engine(database, settings):
+    """An engine of its own, with a connection for every racer."""
+    engine = create_engine(
+        database.app_url, settings.model_copy(update={"db_pool_size": RACERS, "db_max_overflow": 0})
+    )
+    yield engine
+    await engine.dispose()
+
+
+async def _drafts(tenant, stock, customer, per_order):
+    """One draft per racer; orders of two products alternate their line order, so
+    lock ordering (not luck) is what prevents deadlocks."""
+    products = list(stock.products.values())
+    ids = []
+    async with tenant.session(tenant.admin_id) as conn:
+        actor = await actor_for(conn, tenant)
+        for i in range(RACERS):
+            ordered = products if i % 2 else list(reversed(products))
+            lines = [LineInput(p, per_order) for p in ordered]
+            draft = services.OrderDraft(customer_id=customer, lines=lines)
+            ids.append((await services.create_order(conn, actor, draft)).id)
+    return ids
+
+
+async def _race(engine, tenant, ids, step):
+    start = asyncio.Event()
+
+    async def one(order_id):
+        await start.wait()
+        try:
+            async with tenant_transaction(engine, tenant.id, tenant.admin_id) as conn:
+                actor = await actor_for(conn, tenant)
+                await step(conn, actor, order_id)
+        except DomainError as error:
+            problems = getattr(error, "problems", [error])
+            return "/".join(sorted({p.code for p in problems}))
+        return "OK"
+
+    tasks = [asyncio.create_task(one(i)) for i in ids]
+    await asyncio.sleep(0)
+    start.set()
+    return await asyncio.gather(*tasks)
+
+
+async def _levels(tenant):
+    async with tenant.session() as conn:
+        rows = await conn.execute(sa.select(stock_levels.c.on_hand, stock_levels.c.reserved))
+        assert await ledger_matches_levels(conn)
+        return sorted((r.on_hand, r.reserved) for r in rows)
+
+
+async def test_fifty_confirmations_for_the_last_five_units(racing_engine, make_tenant):
+    tenant = await make_tenant()
+    stock = await arrange_stock(tenant, on_hand={("WID-1", "MAIN"): 5})
+    ids = await _drafts(tenant, stock, await arrange_customer(tenant), 1)
+
+    outcomes = await _race(racing_engine, tenant, ids, services.confirm_order)
+
+    assert outcomes.count("OK") == 5
+    assert outcomes.count("INSUFFICIENT_STOCK") == RACERS - 5
+    assert await _levels(tenant) == [(5, 5)]
+    async with tenant.session() as conn:
+        statuses = await conn.scalars(sa.select(sales_orders.c.status))
+        assert sorted(statuses) == ["confirmed"] * 5 + ["draft"] * (RACERS - 5)
+
+
+async def test_two_product_orders_never_deadlock_or_oversell(racing_engine, make_tenant):
+    tenant = await make_tenant()
+    stock = await arrange_stock(
+        tenant,
+        {"A": ("1", None, 0), "B": ("1", None, 0)},
+        on_hand={("A", "MAIN"): 14, ("B", "MAIN"): 9},
+    )
+    ids = await _drafts(tenant, stock, await arrange_customer(tenant), 2)
+
+    outcomes = await _race(racing_engine, tenant, ids, services.confirm_order)
+    assert outcomes.count("OK") == 4  # B runs out after four orders of two
+    assert set(outcomes) == {"OK", "INSUFFICIENT_STOCK"}
+    assert await _levels(tenant) == [(9, 8), (14, 8)]
+
+    # the winners ship and cancel in parallel too: nothing negative, ledger in step
+    winners = [i for i, outcome in zip(ids, outcomes, strict=True) if outcome == "OK"]
+    shipped = await _race(racing_engine, tenant, winners[:2], services.fulfill_order)
+    released = await _race(racing_engine, tenant, winners[2:], services.cancel_order)
+    assert shipped == ["OK", "OK"] and released == ["OK", "OK"]
+    assert await _levels(tenant) == [(5, 0), (10, 0)]
