@@ -39,8 +39,14 @@ schema: $(VENV)/.installed
 permissions: $(VENV)/.installed
 	$(BIN)/python -m tenants.access.snapshot
 
-bench: $(VENV)/.installed
-	$(BIN)/python -m bench.run
+$(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+## make bench: seed, start PostgreSQL + server + floor, drive every workload with wrk (see README)
+##   make bench BENCH_QUICK=1    1 s warm-up, 2 s measured, 1 repetition
+bench: $(VENV)/.bench-installed
+	BENCH_QUICK=$(BENCH_QUICK) $(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) .atrium *.egg-info
