@@ -175,7 +175,10 @@ def upgrade() -> None:
     tenant_index("sales_orders", "created_at")
     # one live order per deal
     tenant_index(
-        "sales_orders", "deal_id", unique=True, where="deal_id IS NOT NULL AND status <> 'cancelled'"
+        "sales_orders",
+        "deal_id",
+        unique=True,
+        where="deal_id IS NOT NULL AND status <> 'cancelled'",
     )
 
     create_tenant_table(
@@ -273,7 +276,9 @@ def upgrade() -> None:
         entity="Invoice",
     )
     tenant_index("invoices", "number", unique=True, where="number IS NOT NULL")
-    tenant_index("invoices", "series", "year", "sequence", unique=True, where="sequence IS NOT NULL")
+    tenant_index(
+        "invoices", "series", "year", "sequence", unique=True, where="sequence IS NOT NULL"
+    )
     tenant_index("invoices", "customer_id", "created_at")
     tenant_index("invoices", "order_id", where="order_id IS NOT NULL")
     tenant_index("invoices", "created_at")
