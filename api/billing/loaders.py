@@ -32,6 +32,10 @@ async def invoice_row(info: Any, invoice_id: UUID) -> Any:
     return await keyed_loader(info, "billing.invoices", _invoices).load(invoice_id)
 
 
+async def _invoices_by_order(context: Any, keys: list[UUID]) -> Any:
+    return await repository.invoices_by_order(context.db, context.require_actor(), keys)
+
+
 async def _invoices_by_customer(context: Any, keys: list[UUID]) -> Any:
     return await customers.invoices_by_customer(context.db, context.require_actor(), keys)
 
@@ -70,3 +74,8 @@ async def customer_orders(info: Any, customer_id: UUID) -> list[Any]:
 async def customer_receivables(info: Any, customer_id: UUID) -> Receivables:
     loader = keyed_loader(info, "billing.receivables", _receivables, NO_RECEIVABLES)
     return await loader.load(customer_id)  # type: ignore[no-any-return]
+
+
+async def order_invoices(info: Any, order_id: UUID) -> list[Any]:
+    loader = keyed_loader(info, "billing.invoices_by_order", _invoices_by_order, [])
+    return await loader.load(order_id)  # type: ignore[no-any-return]

@@ -171,6 +171,11 @@ async def invoice_by_id(info: Any, uuid: UUID) -> Invoice | None:
     return Invoice.from_row(row) if row is not None else None
 
 
+async def order_invoices(info: Any, order_id: UUID) -> list[Invoice]:
+    """SalesOrder.invoices: the order's invoices, newest first."""
+    return [Invoice.from_row(r) for r in await loaders.order_invoices(info, order_id)]
+
+
 @node_resolver("Invoice", entity="Invoice")
 async def _invoice_node(context: Any, uuid: UUID) -> Invoice | None:
     row = await repository.get_invoice(context.db, context.require_actor(), uuid)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import strawberry
@@ -19,6 +19,11 @@ from api.relay import Node, node_resolver, to_global_id
 from api.sales.loaders import lines_of, order_row
 from api.sales.loaders import order_of_deal as load_order_of_deal
 from domain.money import round_money
+
+if TYPE_CHECKING:
+    from api.billing.types import Invoice
+
+INVOICES = "api.billing.types"
 
 
 @strawberry.enum
@@ -137,6 +142,14 @@ class SalesOrder(Node):
     @strawberry.field(description="The won deal the order was made from (in your scope).")
     async def deal(self, info: strawberry.Info) -> Deal | None:
         return maybe(Deal, await crm_loaders.row(info, "Deal", self.deal_id))
+
+    @strawberry.field(description="The invoices made from the order (void ones too), newest first.")
+    async def invoices(
+        self, info: strawberry.Info
+    ) -> list[Annotated[Invoice, strawberry.lazy(INVOICES)]] | None:
+        from api.billing.types import order_invoices
+
+        return await order_invoices(info, self.uuid)
 
     @strawberry.field(description="The user who owns the order.")
     async def owner(self, info: strawberry.Info) -> UserRef | None:

@@ -135,3 +135,23 @@ async def invoices_by_id(
 ) -> dict[UUID, Any]:
     query = sa.select(invoices).where(invoices.c.id.in_(list(ids)), in_scope(actor))
     return {row.id: row for row in (await conn.execute(query)).all()}
+
+
+async def invoices_by_order(
+    conn: AsyncConnection, actor: Actor, order_ids: Iterable[UUID]
+) -> dict[UUID, list[Any]]:
+    """Each order's invoices (void ones too), newest first, within the caller's scope."""
+    out: dict[UUID, list[Any]] = defaultdict(list)
+    query = (
+        sa.select(invoices)
+        .where(invoices.c.order_id.in_(list(order_ids)), in_scope(actor))
+        .order_by(
+            invoices.c.order_id,
+            invoices.c.created_at.desc(),
+            invoices.c.number.desc().nulls_first(),  # made in one transaction: by number
+            invoices.c.id,
+        )
+    )
+    for row in (await conn.execute(query)).all():
+        out[row.order_id].append(row)
+    return out

@@ -121,7 +121,9 @@ async def seed(demo: DemoSeed) -> None:
                 }
             )
     stages = await _default_stages(conn)
-    deal_rows, changes = _deals(draw, base, customer_rows, contact_rows, stages, owners, now)
+    deal_rows, changes = _deals(
+        draw, base, customer_rows, contact_rows, stages, owners, now, demo.currencies
+    )
     lead_rows = _leads(draw, base, customer_rows, owners)
     activity_rows = _activities(draw, base, lead_rows, deal_rows, now)
     for table, rows in (
@@ -154,7 +156,9 @@ def _deals(
     stages: list[Any],
     owners: list[UUID],
     now: datetime,
+    currencies: tuple[str, str],
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Deals in every stage; one in five in the export currency (currencies[1])."""
     contacts_of: dict[UUID, UUID] = {}
     for contact in contact_rows:
         contacts_of.setdefault(contact["customer_id"], contact["id"])
@@ -177,7 +181,7 @@ def _deals(
                 "pipeline_id": stage.pipeline_id,
                 "stage_id": stage.id,
                 "amount": draw.amount(),
-                "currency": "EUR" if i % 5 else "USD",
+                "currency": currencies[0] if i % 5 else currencies[1],
                 "probability": stage.probability,
                 "expected_close_on": date.today() + timedelta(days=draw.days(-60, 180)),
                 "status": status,

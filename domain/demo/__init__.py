@@ -19,6 +19,7 @@ from tenants.provisioning import create_user, tenant_id_by_slug, user_id_by_emai
 from tenants.session import bind_tenant
 
 DEMO_TENANTS = (("acme", "Acme Corporation"), ("globex", "Globex Industries"))
+HOME_CURRENCY = {"acme": "EUR", "globex": "USD"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,13 @@ class DemoSeed:
     tenant_id: UUID
     slug: str
     users: dict[str, UUID]  # role key -> user id ("tenant_admin" is the admin)
+
+    @property
+    def currencies(self) -> tuple[str, str]:
+        """The tenant's home currency (most deals, salaries, the full catalogue), then the
+        one its export deals use (a smaller export catalogue)."""
+        home = HOME_CURRENCY.get(self.slug, "EUR")
+        return home, "USD" if home == "EUR" else "EUR"
 
 
 def demo_email(role_key: str, slug: str) -> str:

@@ -53,7 +53,6 @@ HEADS = {
     "People": "hrd",
     "Engineering": "cto",
 }
-CURRENCY = {"acme": "EUR", "globex": "USD"}
 
 
 def _employee(demo: DemoSeed, index: int, member: tuple[Any, ...], ids: dict[str, Any]) -> Any:
@@ -72,7 +71,7 @@ def _employee(demo: DemoSeed, index: int, member: tuple[Any, ...], ids: dict[str
         "work_email": demo_email(role, demo.slug) if user_id else f"{local}@{demo.slug}.example",
         "hired_on": date(2016, 3, 1) + timedelta(days=97 * index),
         "salary": Decimal(salary),
-        "salary_currency": CURRENCY.get(demo.slug, "EUR"),
+        "salary_currency": demo.currencies[0],
         "bank_account": f"DE89 3704 0044 0532 {index:04d} 00",
         "national_id": f"{demo.slug[:2].upper()}-{7310 + index * 37:06d}",
         "birth_date": date(1970, 1, 15) + timedelta(days=613 * index),

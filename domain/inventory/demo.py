@@ -13,16 +13,24 @@ if TYPE_CHECKING:
     from domain.demo import DemoSeed
 
 WAREHOUSES = (("MAIN", "Main warehouse"), ("EAST", "East depot"))
-# sku, name, unit price, unit cost, reorder point, units in MAIN, units in EAST
+# sku, name, unit price, unit cost, reorder point, units in MAIN, units in EAST; in the
+# tenant's home currency. Lamps, docks and headsets start at or under their reorder
+# point, so `products(filter: {lowStock: true})` has something to show.
 PRODUCTS = (
-    ("DESK-OAK", "Oak desk", "420.00", "250.00", 5, 12, 4),
-    ("CHAIR-ERG", "Ergonomic chair", "289.00", "160.00", 10, 30, 8),
+    ("DESK-OAK", "Oak desk", "420.00", "250.00", 5, 40, 20),
+    ("CHAIR-ERG", "Ergonomic chair", "289.00", "160.00", 10, 60, 25),
     ("LAMP-LED", "LED desk lamp", "39.90", "14.50", 20, 15, 0),
-    ("MON-27", "27-inch monitor", "249.00", "185.00", 8, 6, 6),
+    ("MON-27", "27-inch monitor", "249.00", "185.00", 8, 40, 20),
     ("CABLE-USB", "USB-C cable", "9.99", "1.80", 50, 400, 120),
     ("DOCK-USB", "USB-C dock", "129.00", "70.00", 5, 3, 0),
+    ("KEYB-MEC", "Mechanical keyboard", "89.00", "38.00", 10, 50, 25),
+    ("HEADSET", "Wireless headset", "149.00", "72.00", 6, 4, 2),
+    ("CAM-4K", "4K webcam", "119.00", "55.00", 6, 30, 20),
+    ("SHELF-MET", "Metal shelving unit", "210.00", "120.00", 3, 20, 10),
 )
-CURRENCY = "USD"
+# what is also sold in the export currency (SKU suffixed with it), stocked in MAIN
+EXPORT = ("DESK-OAK", "CHAIR-ERG", "MON-27", "CABLE-USB", "KEYB-MEC")
+LOW_STOCK = frozenset(p[0] for p in PRODUCTS if p[5] + p[6] <= p[4])
 
 
 async def demo_actor(demo: DemoSeed, role_key: str) -> Actor:
@@ -38,16 +46,19 @@ async def seed(demo: DemoSeed) -> None:
     conn = demo.conn
     sites = [await services.create_warehouse(conn, actor, code, name) for code, name in WAREHOUSES]
     admin = await demo_actor(demo, "tenant_admin")  # the warehouse role may not set costs
-    for sku, name, price, cost, reorder, *units in PRODUCTS:
+    home, export = demo.currencies
+    items = [(home, "", p) for p in PRODUCTS]
+    items += [(export, f"-{export}", (*p[:6], 0)) for p in PRODUCTS if p[0] in EXPORT]
+    for currency, suffix, (sku, name, price, cost, reorder, *units) in items:
         product = await services.create_product(
             conn,
             admin,
             {
-                "sku": sku,
+                "sku": sku + suffix,
                 "name": name,
                 "unit_price": Decimal(price),
                 "unit_cost": Decimal(cost),
-                "currency": CURRENCY,
+                "currency": currency,
                 "reorder_point": reorder,
             },
         )

@@ -1,8 +1,15 @@
-"""Demo sales orders in every state, for the CRM demo's customers when it made some
-(and a few of our own otherwise), plus an order for a won deal that has none yet."""
+"""Demo sales orders: two dozen in every state (draft, confirmed, fulfilled, cancelled)
+for several of the CRM demo's customers (a few of our own when it made none), owned by
+the demo sales rep and sales manager, shipped from both warehouses, plus orders made
+from won deals in the deal's currency.
+
+Written through the services (stock reserved and shipped through the ledger) and
+seeded by the tenant slug, so the same tenant gets the same orders every time. Each
+order's notes number it ("Demo order 07"), which the billing demo sorts by."""
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -10,25 +17,30 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from domain.crm.models import customers, deals
-from domain.inventory.demo import demo_actor
+from domain.inventory.demo import LOW_STOCK, demo_actor
 from domain.inventory.models import products, warehouses
 from domain.sales import services
 from domain.sales.models import sales_orders
 from domain.sales.pricing import LineInput
+from tenants.principal import Actor
 
 if TYPE_CHECKING:
     from domain.demo import DemoSeed
 
 FALLBACK_CUSTOMERS = ("Initech", "Umbrella Retail", "Hooli Labs")
-# (customer index, [(sku, quantity, discount %)], final state)
-ORDERS = (
-    (0, [("DESK-OAK", 2, "0"), ("CHAIR-ERG", 2, "5")], "fulfilled"),
-    (1, [("MON-27", 3, "0"), ("CABLE-USB", 6, "0")], "confirmed"),
-    (2, [("LAMP-LED", 4, "10")], "draft"),
-    (0, [("DOCK-USB", 1, "0")], "cancelled"),
-    (1, [("CHAIR-ERG", 1, "0"), ("CABLE-USB", 2, "0")], "draft"),
-)
-TAX_RATE = "8.25"
+CUSTOMERS = 8  # the first customers by name get the orders
+# the final state of each order; the owner alternates rep, manager
+ROUND = ("fulfilled", "confirmed", "draft", "fulfilled", "cancelled", "confirmed", "fulfilled")
+STATES = ROUND * 3  # an odd round, so both owners get orders in every state
+DEAL_STATES = ("fulfilled", "confirmed", "draft", "fulfilled")  # orders from won deals
+TAX_RATE = Decimal("8.25")
+DISCOUNTS = ("0", "0", "0", "5", "10")
+
+
+class Actors:
+    def __init__(self, rep: Actor, manager: Actor, warehouse: Actor) -> None:
+        self.owners = (rep, manager)
+        self.manager, self.warehouse = manager, warehouse
 
 
 async def _customers(demo: DemoSeed) -> list[UUID]:
@@ -36,11 +48,9 @@ async def _customers(demo: DemoSeed) -> list[UUID]:
     conn = demo.conn
     found = list(
         await conn.scalars(
-            sa.select(customers.c.id).order_by(customers.c.name, customers.c.id).limit(3)
+            sa.select(customers.c.id).order_by(customers.c.name, customers.c.id).limit(CUSTOMERS)
         )
     )
-    if len(found) >= len(FALLBACK_CUSTOMERS):
-        return found
     for name in FALLBACK_CUSTOMERS[len(found) :]:
         found.append(
             await conn.scalar(
@@ -52,61 +62,95 @@ async def _customers(demo: DemoSeed) -> list[UUID]:
     return found
 
 
-async def _lines(conn: Any, items: list[tuple[str, int, str]]) -> list[LineInput]:
-    ids = {sku: id for sku, id in await conn.execute(sa.select(products.c.sku, products.c.id))}
+async def _catalogue(conn: Any) -> dict[str, list[UUID]]:
+    """currency -> the products orders draw from (not the low-stock ones), by SKU."""
+    out: dict[str, list[UUID]] = {}
+    query = sa.select(products.c.sku, products.c.id, products.c.currency).where(products.c.active)
+    for sku, product_id, currency in await conn.execute(query.order_by(products.c.sku)):
+        if sku not in LOW_STOCK:
+            out.setdefault(currency, []).append(product_id)
+    return out
+
+
+def _lines(rng: random.Random, choices: list[UUID]) -> list[LineInput]:
+    picked = rng.sample(choices, k=min(len(choices), rng.randint(1, 3)))
     return [
         LineInput(
-            ids[sku], quantity, discount_percent=Decimal(discount), tax_rate=Decimal(TAX_RATE)
+            product_id,
+            rng.randint(1, 3),
+            discount_percent=Decimal(rng.choice(DISCOUNTS)),
+            tax_rate=TAX_RATE,
         )
-        for sku, quantity, discount in items
+        for product_id in picked
     ]
+
+
+async def _advance(
+    conn: Any, actors: Actors, owner: Actor, order_id: UUID, state: str, n: int
+) -> None:
+    """Take draft number `n` to `state`; every other cancelled one was confirmed first."""
+    if state in ("confirmed", "fulfilled") or (state == "cancelled" and n % 2):
+        await services.confirm_order(conn, owner, order_id)
+    if state == "fulfilled":
+        await services.fulfill_order(conn, actors.warehouse, order_id)
+    if state == "cancelled":
+        await services.cancel_order(conn, actors.manager, order_id)
 
 
 async def seed(demo: DemoSeed) -> None:
     conn = demo.conn
-    rep = await demo_actor(demo, "sales_rep")
-    warehouse = await demo_actor(demo, "warehouse")
-    manager = await demo_actor(demo, "sales_manager")
-    who = await _customers(demo)
-    main = await conn.scalar(sa.select(warehouses.c.id).where(warehouses.c.code == "MAIN"))
-    for customer, items, state in ORDERS:
-        lines = await _lines(conn, items)
-        draft = services.OrderDraft(customer_id=who[customer], warehouse_id=main, lines=lines)
-        order = await services.create_order(conn, rep, draft)
-        if state in ("confirmed", "fulfilled", "cancelled"):
-            await services.confirm_order(conn, rep, order.id)
-        if state == "fulfilled":
-            await services.fulfill_order(conn, warehouse, order.id)
-        if state == "cancelled":
-            await services.cancel_order(conn, manager, order.id)
-    await _order_for_won_deal(demo)
-
-
-async def _order_for_won_deal(demo: DemoSeed) -> None:
-    """A draft for the first won deal of the CRM demo (if any) in the deal's currency."""
-    conn = demo.conn
-    deal = (
-        await conn.execute(
-            sa.select(deals.c.id, deals.c.currency)
-            .where(
-                deals.c.status == "won",
-                ~sa.exists().where(sales_orders.c.deal_id == deals.c.id),
-            )
-            .order_by(deals.c.title, deals.c.id)
-            .limit(1)
-        )
-    ).first()
-    if deal is None:
-        return
-    product = await conn.scalar(
-        sa.select(products.c.id)
-        .where(products.c.currency == deal.currency, products.c.active)
-        .order_by(products.c.sku)
-        .limit(1)
+    rng = random.Random(f"sales:{demo.slug}")
+    actors = Actors(
+        await demo_actor(demo, "sales_rep"),
+        await demo_actor(demo, "sales_manager"),
+        await demo_actor(demo, "warehouse"),
     )
-    if product is None:
+    who = await _customers(demo)
+    main_first = (warehouses.c.code != "MAIN", warehouses.c.code)
+    sites = list(await conn.scalars(sa.select(warehouses.c.id).order_by(*main_first)))
+    catalogue = await _catalogue(conn)
+    home = catalogue.get(demo.currencies[0]) or next(iter(catalogue.values()), [])
+    if not home or not sites:
         return
-    admin = await demo_actor(demo, "tenant_admin")
-    main = await conn.scalar(sa.select(warehouses.c.id).where(warehouses.c.code == "MAIN"))
-    draft = services.OrderDraft(warehouse_id=main, lines=[LineInput(product, 1)])
-    await services.create_order_from_deal(conn, admin, deal.id, draft)
+    for i, state in enumerate(STATES):
+        owner = actors.owners[i % 2]
+        draft = services.OrderDraft(
+            customer_id=who[i % len(who)],
+            warehouse_id=sites[-1] if i % 3 == 2 else sites[0],  # a third from the depot
+            notes=f"Demo order {i + 1:02d}",
+            lines=_lines(rng, home),
+        )
+        order = await services.create_order(conn, owner, draft)
+        await _advance(conn, actors, owner, order.id, state, i)
+    await _orders_for_won_deals(demo, rng, actors, catalogue, sites[0])
+
+
+async def _orders_for_won_deals(
+    demo: DemoSeed, rng: random.Random, actors: Actors, catalogue: dict[str, list[UUID]], site: UUID
+) -> None:
+    """Orders for the first won deals of each owner (CRM demo), in the deal's currency."""
+    conn = demo.conn
+    for n, state in enumerate(DEAL_STATES):
+        owner = actors.owners[n % 2]
+        deal = (
+            await conn.execute(
+                sa.select(deals.c.id, deals.c.currency)
+                .where(
+                    deals.c.status == "won",
+                    deals.c.owner_id == owner.user_id,
+                    deals.c.currency.in_(list(catalogue)),
+                    ~sa.exists().where(sales_orders.c.deal_id == deals.c.id),
+                )
+                .order_by(deals.c.title, deals.c.id)
+                .limit(1)
+            )
+        ).first()
+        if deal is None:
+            continue
+        draft = services.OrderDraft(
+            warehouse_id=site,
+            notes=f"Demo order {len(STATES) + n + 1:02d}, from a won deal",
+            lines=_lines(rng, catalogue[deal.currency]),
+        )
+        order = await services.create_order_from_deal(conn, owner, deal.id, draft)
+        await _advance(conn, actors, owner, order.id, state, n)
