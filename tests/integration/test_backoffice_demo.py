@@ -100,3 +100,25 @@ async def test_demo_invoices_in_every_state(engine, slug):
     void = [r for r in rows if r.status == "void"]
     rebilled = [r for r in rows if r.order_id == void[0].order_id and r.status != "void"]
     assert rebilled and rebilled[0].status == "paid"
+
+
+DEMO_QUERY = """{
+  products(filter: {lowStock: true}) { nodes { sku } }
+  orders(first: 50) { nodes { status deal { id } invoices { number status amountDue } } }
+  invoices(filter: {overdue: true}) { nodes { number } }
+}"""
+
+
+async def test_what_the_demo_sales_rep_sees(engine, state, gql):
+    async with await _demo(engine, "acme") as conn:
+        rep = (await _users(conn, "acme"))["sales_rep"]
+        tenant_id = await conn.scalar(sa.select(sa.func.current_setting("app.tenant_id")))
+    token = state.keys.issue(state.settings, tenant_id=tenant_id, user_id=rep)
+    found = (await gql(DEMO_QUERY, token=token)).ok()
+    assert found["products"]["nodes"]
+    orders = found["orders"]["nodes"]
+    assert {o["status"] for o in orders} == {"DRAFT", "CONFIRMED", "FULFILLED", "CANCELLED"}
+    assert any(o["deal"] for o in orders)
+    billed = [i for o in orders for i in o["invoices"]]
+    assert billed and all(i["number"] or i["status"] == "DRAFT" for i in billed)
+    assert found["invoices"]["nodes"]  # the rep's own overdue invoices
