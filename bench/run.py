@@ -126,6 +126,18 @@ def _start_services(db: BenchDatabase, need_floor: bool) -> dict[str, Service]:
     return services
 
 
+def _commit() -> str:
+    """What was measured: the commit, marked when the worktree has changes."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return done.stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
 def _machine() -> dict[str, Any]:
     cpu = platform.processor() or platform.machine()
     try:
@@ -250,6 +262,7 @@ def main() -> None:
         )
         report = {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "commit": _commit(),
             "plan": asdict(plan),
             "machine": {**_machine(), "load_average_at_start": round(load, 2)},
             "database": {
