@@ -104,7 +104,8 @@ def print_report(report: dict[str, Any]) -> None:
     plan = report["plan"]
     mode = "quick" if plan["quick"] else "full"
     print(
-        f"\nAtrium bench ({mode}: {plan['warmup']:g} s warm-up, {plan['seconds']:g} s measured,"
+        f"\nAtrium bench at {report.get('commit')}, {report['when']}"
+        f" ({mode}: {plan['warmup']:g} s warm-up, {plan['seconds']:g} s measured,"
         f" {plan['repetitions']} repetition(s), medians), scale {plan['scale']:g},"
         f" {report['database']['rows']} rows; {report['machine']['cpu']},"
         f" {report['machine']['cores']} cores, load average"

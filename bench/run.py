@@ -16,7 +16,6 @@ import json
 import os
 import platform
 import signal
-import statistics
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -29,8 +28,9 @@ import psutil
 
 from api.database import asyncpg_dsn
 from bench import m1, wrk
-from bench.database import DATA_DIR, PG_DIR, ROOT, BenchDatabase, prepare
-from bench.procs import PeakMemory, Service
+from bench.database import DATA_DIR, ROOT, BenchDatabase, prepare
+from bench.measure import Measured, measure
+from bench.procs import Service
 from bench.report import print_report
 from bench.workloads import WORKLOADS, Workload
 
@@ -61,20 +61,6 @@ class Plan:
             scale=float(os.environ.get("BENCH_SCALE", 1)),
             only=tuple(w for w in os.environ.get("BENCH_ONLY", "").split(",") if w),
         )
-
-
-@dataclass
-class Measured:
-    workload: str
-    concurrency: int
-    rps: float
-    p50_ms: float | None  # None: no request completed in the window
-    p99_ms: float | None
-    cpu_ms_per_request: float | None
-    db_cpu_ms_per_request: float | None
-    peak_rss_mb: float
-    errors: int
-    runs: list[dict[str, Any]]
 
 
 def _settings(db: BenchDatabase) -> Any:
@@ -140,91 +126,16 @@ def _start_services(db: BenchDatabase, need_floor: bool) -> dict[str, Service]:
     return services
 
 
-class DatabaseCpu:
-    """CPU seconds of the embedded PostgreSQL's processes (None with DATABASE_URL)."""
+def _commit() -> str:
+    """What was measured: the commit, marked when the worktree has changes."""
+    import subprocess
 
-    def __init__(self) -> None:
-        self.postmaster: psutil.Process | None = None
-        pid_file = PG_DIR / "postmaster.pid"
-        if "DATABASE_URL" not in os.environ and pid_file.exists():
-            try:
-                self.postmaster = psutil.Process(int(pid_file.read_text().split()[0]))
-            except (ValueError, psutil.Error):
-                self.postmaster = None
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return done.stdout.strip()
 
-    def snapshot(self) -> dict[int, float]:
-        if self.postmaster is None:
-            return {}
-        out = {}
-        for p in [self.postmaster, *self.postmaster.children(recursive=True)]:
-            try:
-                t = p.cpu_times()
-                out[p.pid] = t.user + t.system
-            except psutil.Error:
-                pass
-        return out
-
-    @staticmethod
-    def spent(before: dict[int, float], after: dict[int, float]) -> float:
-        return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
-
-
-def _median(values: Any) -> Any:
-    known = [v for v in values if v is not None]
-    return statistics.median(known) if known else None
-
-
-def _measure(
-    plan: Plan,
-    wrk_bin: str,
-    service: Service,
-    lua: Path,
-    workload: str,
-    connections: int,
-    per_unit: int = 1,
-) -> Measured:
-    """Warm up, then `repetitions` timed runs; medians. `per_unit`: HTTP requests per
-    unit of work (M1: 2, create and confirm), so req/s counts units."""
-    wrk.run(wrk_bin, service.url, lua, connections, plan.warmup)
-    runs = []
-    peak = 0.0
-    database = DatabaseCpu()
-    for _ in range(plan.repetitions):
-        service.settle()
-        cpu_before, db_before = service.cpu_seconds(), database.snapshot()
-        with PeakMemory(service) as memory:
-            r = wrk.run(wrk_bin, service.url, lua, connections, plan.seconds)
-        cpu = service.cpu_seconds() - cpu_before  # steady state: CPU in the window / requests
-        db_cpu = DatabaseCpu.spent(db_before, database.snapshot())
-        peak = max(peak, memory.peak)
-        units = r.requests / per_unit
-        done = r.requests > 0  # none completed: the window was shorter than one request
-        runs.append(
-            {
-                "rps": r.rps / per_unit,
-                "p50_ms": r.p50_ms if done else None,
-                "p99_ms": r.p99_ms if done else None,
-                "requests": r.requests,
-                "errors": r.errors + r.non_2xx,
-                "cpu_ms_per_request": 1000 * cpu / units if done else None,
-                "db_cpu_ms_per_request": (
-                    1000 * db_cpu / units if done and database.postmaster else None
-                ),
-                "created": r.created,
-                "confirmed": r.followed,
-                "refused": r.refused,
-            }
-        )
-    keys = ("rps", "p50_ms", "p99_ms", "cpu_ms_per_request", "db_cpu_ms_per_request")
-    med = {k: _median(run[k] for run in runs) for k in keys}
-    return Measured(
-        workload=workload,
-        concurrency=connections,
-        peak_rss_mb=peak,
-        errors=sum(run["errors"] for run in runs),
-        runs=runs,
-        **med,
-    )
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
 
 
 def _machine() -> dict[str, Any]:
@@ -282,11 +193,11 @@ def _m1_scarce(
 ) -> dict[str, Any]:
     """M1 at concurrency 16 on three products with little stock: more orders are
     attempted than can be confirmed; afterwards nothing may be oversold or lost."""
-    from bench.workloads import _m1_orders
+    from bench.workloads import m1_orders
 
     owner = asyncpg_dsn(db.owner_url)
     asyncio.run(m1.reset(owner, db.dataset))
-    lua = _lua(w, db, token, _m1_orders("scarce"))
+    lua = _lua(w, db, token, m1_orders("scarce"))
     connections = max(plan.concurrency)
     r = wrk.run(wrk_bin, service.url, lua, connections, max(plan.seconds, 5))
     time.sleep(1)  # requests in flight when wrk stopped finish (and are audited)
@@ -341,7 +252,7 @@ def main() -> None:
                 print(f"bench: {w.id} at concurrency {c} …", flush=True)
                 if w.then:
                     asyncio.run(m1.reset(owner, db.dataset))
-                measured.append(_measure(plan, wrk_bin, service, lua, w.id, c, 2 if w.then else 1))
+                measured.append(measure(plan, wrk_bin, service, lua, w.id, c, 2 if w.then else 1))
             if w.then:
                 print(f"bench: {w.id} on scarce stock …", flush=True)
                 scarce = _m1_scarce(plan, wrk_bin, service, w, db, tokens[w.id])
@@ -351,6 +262,7 @@ def main() -> None:
         )
         report = {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "commit": _commit(),
             "plan": asdict(plan),
             "machine": {**_machine(), "load_average_at_start": round(load, 2)},
             "database": {

@@ -115,7 +115,7 @@ def _busy_customers(tenant: Tenant) -> list[dict[str, Any]]:
     return [{"id": to_global_id("Customer", c)} for c in busiest]
 
 
-def _m1_orders(kind: str) -> Variables:
+def m1_orders(kind: str) -> Variables:
     def variables(tenant: Tenant) -> list[dict[str, Any]]:
         m1 = tenant.refs["m1"]
         customers = tenant.refs["customers"]
@@ -275,7 +275,7 @@ WORKLOADS: tuple[Workload, ...] = (
         "create an order with 3 lines, then confirm it (2 requests; stock never runs out)",
         "sales_rep",
         M1_CREATE,
-        _m1_orders("plenty"),
+        m1_orders("plenty"),
         then=M1_CONFIRM,
         tags=("m1",),
     ),
