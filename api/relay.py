@@ -9,8 +9,10 @@ from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 import strawberry
+from strawberry.types.nodes import SelectedField
 
 from api.errors import AppError, Code, bad_input
+from api.loaders import prefetch
 from domain.pagination import Page, PageRequest
 
 T = TypeVar("T")
@@ -100,8 +102,11 @@ def page_request(
     return PageRequest(first=first, after=after, last=last, before=before)
 
 
-def connection(page: Page, to_node: Callable[[Any], T]) -> Connection[T]:
+async def connection(info: Any, page: Page, to_node: Callable[[Any], T]) -> Connection[T]:
+    """The page as a connection, with the relations the client selected on its nodes
+    loaded for all rows at once (api.loaders.prefetch)."""
     edges = [Edge(cursor=c, node=to_node(r)) for r, c in zip(page.rows, page.cursors, strict=True)]
+    await prefetch(info, [e.node for e in edges], node_fields(info))
     return Connection(
         edges=edges,
         page_info=PageInfo(
@@ -111,6 +116,25 @@ def connection(page: Page, to_node: Callable[[Any], T]) -> Connection[T]:
             end_cursor=page.cursors[-1] if page.cursors else None,
         ),
     )
+
+
+def node_fields(info: Any) -> set[str]:
+    """Names of the fields selected on a connection's nodes (`edges { node }` or
+    `nodes`), through fragments."""
+    selections = [s for f in info.selected_fields for s in f.selections]
+    return _names(selections, ("edges", "node")) | _names(selections, ("nodes",))
+
+
+def _names(selections: list[Any], path: tuple[str, ...]) -> set[str]:
+    out: set[str] = set()
+    for selection in selections:
+        if not isinstance(selection, SelectedField):  # a fragment spread or inline fragment
+            out |= _names(selection.selections, path)
+        elif not path:
+            out.add(selection.name)
+        elif selection.name == path[0]:
+            out |= _names(selection.selections, path[1:])
+    return out
 
 
 def local_id(global_id: str, expected: str, field: str) -> UUID:

@@ -78,7 +78,7 @@ class Query:
             sort=order_by.field.value if order_by else "email",
             descending=_descending(order_by),
         )
-        return connection(page, to_user)
+        return await connection(info, page, to_user)
 
     @strawberry.field(description="The tenant's roles, built-in and custom.")
     async def roles(
@@ -103,7 +103,7 @@ class Query:
             sort=order_by.field.value if order_by else "key",
             descending=_descending(order_by),
         )
-        return connection(page, to_role)
+        return await connection(info, page, to_role)
 
     @strawberry.field(
         description="Who changed what, newest first. Values of fields your role may not "
@@ -128,4 +128,4 @@ class Query:
             entities=visible,
             actor_only=actor.owner_only("AuditEvent"),
         )
-        return connection(page, to_audit_event)
+        return await connection(info, page, to_audit_event)

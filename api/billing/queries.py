@@ -46,4 +46,4 @@ class Query:
             sort_key=order.field.value,
             descending=order.direction is OrderDirection.DESC,
         )
-        return connection(page, Invoice.from_row)
+        return await connection(info, page, Invoice.from_row)

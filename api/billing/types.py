@@ -16,7 +16,7 @@ import strawberry
 
 from api.billing import loaders
 from api.crm import loaders as crm_loaders
-from api.crm.types import Customer, maybe
+from api.crm.types import Customer
 from api.inventory.types import Product, product_by_id
 from api.relay import Node, node_resolver, to_global_id
 from api.sales.types import SalesOrder, order_by_id
@@ -109,6 +109,10 @@ class CreditNote:
 @strawberry.type(description="A customer invoice. Issued invoices are immutable.")
 class Invoice(Node):
     __entity__ = "Invoice"
+    # relations a page of Invoices loads at once when selected (api.loaders.prefetch)
+    __prefetch__ = {
+        "customer": (crm_loaders.ROWS["Customer"], "customer_id"),
+    }
     uuid: strawberry.Private[UUID]
     customer_id: strawberry.Private[UUID]
     order_id: strawberry.Private[UUID | None]
@@ -145,8 +149,8 @@ class Invoice(Node):
         )
 
     @strawberry.field
-    async def customer(self, info: strawberry.Info) -> Customer | None:
-        return maybe(Customer, await crm_loaders.row(info, "Customer", self.customer_id))
+    def customer(self, info: strawberry.Info) -> Customer | None:
+        return crm_loaders.row(info, "Customer", self.customer_id, Customer.from_row)
 
     @strawberry.field(description="The order billed (null when out of your record scope).")
     async def order(self, info: strawberry.Info) -> SalesOrder | None:

@@ -18,7 +18,6 @@ from api.crm.types import (
     Lead,
     UserRef,
     columns,
-    maybe,
     register_nodes,
     user_ref,
 )
@@ -110,25 +109,34 @@ class DealStageChange:
         )
 
     @strawberry.field
-    async def by(self, info: strawberry.Info) -> UserRef | None:
-        return await user_ref(info, self.by_id)
+    def by(self, info: strawberry.Info) -> UserRef | None:
+        return user_ref(info, self.by_id)
 
     @strawberry.field(description="Null for the event that created the deal.")
-    async def from_stage(self, info: strawberry.Info) -> PipelineStage | None:
-        return maybe(PipelineStage, await loaders.row(info, "PipelineStage", self.from_id))
+    def from_stage(self, info: strawberry.Info) -> PipelineStage | None:
+        return loaders.row(info, "PipelineStage", self.from_id, PipelineStage.from_row)
 
     @strawberry.field
-    async def to_stage(self, info: strawberry.Info) -> PipelineStage | None:
-        return maybe(PipelineStage, await loaders.row(info, "PipelineStage", self.to_id))
+    def to_stage(self, info: strawberry.Info) -> PipelineStage | None:
+        return loaders.row(info, "PipelineStage", self.to_id, PipelineStage.from_row)
 
     @strawberry.field(description="The deal, when it is in your record scope.")
-    async def deal(self, info: strawberry.Info) -> Deal | None:
-        return maybe(Deal, await loaders.row(info, "Deal", self.deal_id))
+    def deal(self, info: strawberry.Info) -> Deal | None:
+        return loaders.row(info, "Deal", self.deal_id, Deal.from_row)
 
 
 @strawberry.type(description="An opportunity to sell to a customer, moving through a pipeline.")
 class Deal(Node):
     __entity__ = "Deal"
+    # relations a page of Deals loads at once when selected (api.loaders.prefetch)
+    __prefetch__ = {
+        "customer": (loaders.ROWS["Customer"], "customer_id"),
+        "contact": (loaders.ROWS["Contact"], "contact_id"),
+        "owner": (loaders.USERS, "owner_id"),
+        "pipeline": (loaders.ROWS["Pipeline"], "pipeline_id"),
+        "stage": (loaders.ROWS["PipelineStage"], "stage_id"),
+        "lead": (loaders.ROWS["Lead"], "lead_id"),
+    }
 
     uuid: strawberry.Private[UUID]
     customer_id: strawberry.Private[UUID]
@@ -163,28 +171,28 @@ class Deal(Node):
         )
 
     @strawberry.field
-    async def customer(self, info: strawberry.Info) -> Customer | None:
-        return maybe(Customer, await loaders.row(info, "Customer", self.customer_id))
+    def customer(self, info: strawberry.Info) -> Customer | None:
+        return loaders.row(info, "Customer", self.customer_id, Customer.from_row)
 
     @strawberry.field
-    async def contact(self, info: strawberry.Info) -> Contact | None:
-        return maybe(Contact, await loaders.row(info, "Contact", self.contact_id))
+    def contact(self, info: strawberry.Info) -> Contact | None:
+        return loaders.row(info, "Contact", self.contact_id, Contact.from_row)
 
     @strawberry.field
-    async def owner(self, info: strawberry.Info) -> UserRef | None:
-        return await user_ref(info, self.owner_id)
+    def owner(self, info: strawberry.Info) -> UserRef | None:
+        return user_ref(info, self.owner_id)
 
     @strawberry.field
-    async def pipeline(self, info: strawberry.Info) -> Pipeline | None:
-        return maybe(Pipeline, await loaders.row(info, "Pipeline", self.pipeline_id))
+    def pipeline(self, info: strawberry.Info) -> Pipeline | None:
+        return loaders.row(info, "Pipeline", self.pipeline_id, Pipeline.from_row)
 
     @strawberry.field
-    async def stage(self, info: strawberry.Info) -> PipelineStage | None:
-        return maybe(PipelineStage, await loaders.row(info, "PipelineStage", self.stage_id))
+    def stage(self, info: strawberry.Info) -> PipelineStage | None:
+        return loaders.row(info, "PipelineStage", self.stage_id, PipelineStage.from_row)
 
     @strawberry.field(description="The lead this deal was converted from, if any.")
-    async def lead(self, info: strawberry.Info) -> Lead | None:
-        return maybe(Lead, await loaders.row(info, "Lead", self.lead_id))
+    def lead(self, info: strawberry.Info) -> Lead | None:
+        return loaders.row(info, "Lead", self.lead_id, Lead.from_row)
 
     @strawberry.field(description="Every stage change, oldest first.")
     async def history(self, info: strawberry.Info) -> list[DealStageChange] | None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from api.loaders import keyed_loader
+from api.loaders import Relation, keyed_loader
 from domain.crm import repository
 
 
@@ -19,23 +19,20 @@ def _rows_of(entity: str) -> Callable[[Any, list[UUID]], Any]:
 
 
 FETCH = {entity: _rows_of(entity) for entity in repository.TABLES}
+ROWS = {e: Relation(f"crm.{e}", FETCH[e], entity=e) for e in repository.TABLES}
 
 
-async def row(info: Any, entity: str, id: UUID | None) -> Any:
-    """One row of `entity` by id (None when missing or out of scope)."""
-    if id is None:
-        return None
-    return await keyed_loader(info, f"crm.{entity}", FETCH[entity]).load(id)
+def row(info: Any, entity: str, id: UUID | None, convert: Callable[[Any], Any]) -> Any:
+    """`convert` of the row of `entity` by id, None when missing or out of scope (at
+    once when prefetched, else awaitable: api.loaders.Relation.resolve)."""
+    return ROWS[entity].resolve(info, id, convert)
 
 
 async def _users(context: Any, ids: list[UUID]) -> dict[UUID, Any]:
     return await repository.users_by_ids(context.db, ids)
 
 
-async def user(info: Any, id: UUID | None) -> Any:
-    if id is None:
-        return None
-    return await keyed_loader(info, "crm.user", _users).load(id)
+USERS = Relation("crm.user", _users)
 
 
 def _children_of(entity: str, key: str, order: tuple[str, ...] = ()) -> Callable[..., Any]:

@@ -44,7 +44,7 @@ async def _page(
         filter.to_domain(actor.user_id) if filter is not None else None,
         sort(order_by),
     )
-    return connection(found, kind.from_row)
+    return await connection(info, found, kind.from_row)
 
 
 @strawberry.type

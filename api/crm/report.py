@@ -12,7 +12,6 @@ import strawberry
 from api.crm import loaders
 from api.crm.deal_types import Pipeline, PipelineStage
 from api.crm.filters import PipelineReportFilter
-from api.crm.types import maybe
 from api.errors import forbidden
 from domain.crm import report
 
@@ -54,8 +53,8 @@ class PipelineReport:
     totals: list[CurrencyAmount] | None
 
     @strawberry.field
-    async def pipeline(self, info: strawberry.Info) -> Pipeline | None:
-        return maybe(Pipeline, await loaders.row(info, "Pipeline", self.pipeline_id))
+    def pipeline(self, info: strawberry.Info) -> Pipeline | None:
+        return loaders.row(info, "Pipeline", self.pipeline_id, Pipeline.from_row)
 
 
 # what the report adds up: a role that may not read these on a deal may not see their sums

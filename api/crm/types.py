@@ -72,9 +72,13 @@ class UserRef:
         return to_global_id("User", self.uuid)
 
 
-async def user_ref(info: Any, id: UUID | None) -> UserRef | None:
-    found = await loaders.user(info, id)
-    return None if found is None else UserRef(uuid=found.id, name=found.name)
+def user_ref(info: Any, id: UUID | None) -> UserRef | None:
+    """At once when the user is loaded already, else awaitable (Relation.resolve)."""
+    return loaders.USERS.resolve(info, id, _to_user_ref)
+
+
+def _to_user_ref(found: Any) -> UserRef:
+    return UserRef(uuid=found.id, name=found.name)
 
 
 @strawberry.type
@@ -103,6 +107,12 @@ class Address:
 @strawberry.type(description="A prospect not yet a customer. `convertLead` makes it one.")
 class Lead(Node):
     __entity__ = "Lead"
+    # relations a page of Leads loads at once when selected (api.loaders.prefetch)
+    __prefetch__ = {
+        "owner": (loaders.USERS, "owner_id"),
+        "converted_customer": (loaders.ROWS["Customer"], "customer_id"),
+        "converted_deal": (loaders.ROWS["Deal"], "deal_id"),
+    }
 
     uuid: strawberry.Private[UUID]
     owner_id: strawberry.Private[UUID]
@@ -133,25 +143,29 @@ class Lead(Node):
         )
 
     @strawberry.field
-    async def owner(self, info: strawberry.Info) -> UserRef | None:
-        return await user_ref(info, self.owner_id)
+    def owner(self, info: strawberry.Info) -> UserRef | None:
+        return user_ref(info, self.owner_id)
 
     @strawberry.field(description="The customer this lead became.")
-    async def converted_customer(self, info: strawberry.Info) -> Customer | None:
-        return maybe(Customer, await loaders.row(info, "Customer", self.customer_id))
+    def converted_customer(self, info: strawberry.Info) -> Customer | None:
+        return loaders.row(info, "Customer", self.customer_id, Customer.from_row)
 
     @strawberry.field(description="The deal opened when the lead was converted, if any.")
-    async def converted_deal(
+    def converted_deal(
         self, info: strawberry.Info
     ) -> Annotated[Deal, strawberry.lazy(DEALS)] | None:
         from api.crm.deal_types import Deal
 
-        return maybe(Deal, await loaders.row(info, "Deal", self.deal_id))
+        return loaders.row(info, "Deal", self.deal_id, Deal.from_row)
 
 
 @strawberry.type(description="A company or a person the tenant sells to.")
 class Customer(Node):
     __entity__ = "Customer"
+    # relations a page of Customers loads at once when selected (api.loaders.prefetch)
+    __prefetch__ = {
+        "owner": (loaders.USERS, "owner_id"),
+    }
 
     uuid: strawberry.Private[UUID]
     owner_id: strawberry.Private[UUID | None]
@@ -185,8 +199,8 @@ class Customer(Node):
         )
 
     @strawberry.field
-    async def owner(self, info: strawberry.Info) -> UserRef | None:
-        return await user_ref(info, self.owner_id)
+    def owner(self, info: strawberry.Info) -> UserRef | None:
+        return user_ref(info, self.owner_id)
 
     @strawberry.field(description="The customer's contacts, by name.")
     async def contacts(self, info: strawberry.Info) -> list[Contact] | None:
@@ -244,6 +258,11 @@ class Customer(Node):
 @strawberry.type(description="A person at a customer.")
 class Contact(Node):
     __entity__ = "Contact"
+    # relations a page of Contacts loads at once when selected (api.loaders.prefetch)
+    __prefetch__ = {
+        "customer": (loaders.ROWS["Customer"], "customer_id"),
+        "owner": (loaders.USERS, "owner_id"),
+    }
 
     uuid: strawberry.Private[UUID]
     customer_id: strawberry.Private[UUID]
@@ -265,12 +284,12 @@ class Contact(Node):
         )
 
     @strawberry.field
-    async def customer(self, info: strawberry.Info) -> Customer | None:
-        return maybe(Customer, await loaders.row(info, "Customer", self.customer_id))
+    def customer(self, info: strawberry.Info) -> Customer | None:
+        return loaders.row(info, "Customer", self.customer_id, Customer.from_row)
 
     @strawberry.field
-    async def owner(self, info: strawberry.Info) -> UserRef | None:
-        return await user_ref(info, self.owner_id)
+    def owner(self, info: strawberry.Info) -> UserRef | None:
+        return user_ref(info, self.owner_id)
 
 
 @strawberry.type(
@@ -278,6 +297,14 @@ class Contact(Node):
 )
 class Activity(Node):
     __entity__ = "Activity"
+    # relations a page of Activitys loads at once when selected (api.loaders.prefetch)
+    __prefetch__ = {
+        "assigned_to": (loaders.USERS, "assigned_id"),
+        "created_by": (loaders.USERS, "creator_id"),
+        "lead": (loaders.ROWS["Lead"], "lead_id"),
+        "deal": (loaders.ROWS["Deal"], "deal_id"),
+        "customer": (loaders.ROWS["Customer"], "customer_id"),
+    }
 
     uuid: strawberry.Private[UUID]
     assigned_id: strawberry.Private[UUID]
@@ -310,26 +337,26 @@ class Activity(Node):
         )
 
     @strawberry.field
-    async def assigned_to(self, info: strawberry.Info) -> UserRef | None:
-        return await user_ref(info, self.assigned_id)
+    def assigned_to(self, info: strawberry.Info) -> UserRef | None:
+        return user_ref(info, self.assigned_id)
 
     @strawberry.field
-    async def created_by(self, info: strawberry.Info) -> UserRef | None:
-        return await user_ref(info, self.creator_id)
+    def created_by(self, info: strawberry.Info) -> UserRef | None:
+        return user_ref(info, self.creator_id)
 
     @strawberry.field
-    async def lead(self, info: strawberry.Info) -> Lead | None:
-        return maybe(Lead, await loaders.row(info, "Lead", self.lead_id))
+    def lead(self, info: strawberry.Info) -> Lead | None:
+        return loaders.row(info, "Lead", self.lead_id, Lead.from_row)
 
     @strawberry.field
-    async def deal(self, info: strawberry.Info) -> Annotated[Deal, strawberry.lazy(DEALS)] | None:
+    def deal(self, info: strawberry.Info) -> Annotated[Deal, strawberry.lazy(DEALS)] | None:
         from api.crm.deal_types import Deal
 
-        return maybe(Deal, await loaders.row(info, "Deal", self.deal_id))
+        return loaders.row(info, "Deal", self.deal_id, Deal.from_row)
 
     @strawberry.field
-    async def customer(self, info: strawberry.Info) -> Customer | None:
-        return maybe(Customer, await loaders.row(info, "Customer", self.customer_id))
+    def customer(self, info: strawberry.Info) -> Customer | None:
+        return loaders.row(info, "Customer", self.customer_id, Customer.from_row)
 
 
 @strawberry.type(description="One entry of a customer's timeline: an activity or a deal event.")

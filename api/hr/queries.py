@@ -27,7 +27,7 @@ class Query:
         query = employee_query(filter, order_by)
         context = info.context
         found = await repository.list_employees(context.db, context.require_actor(), query, page)
-        return connection(found, Employee.from_row)
+        return await connection(info, found, Employee.from_row)
 
     @strawberry.field(description="Departments, by name.")
     async def departments(
@@ -41,4 +41,4 @@ class Query:
         page = page_request(info, first, after, last, before)
         context = info.context
         found = await repository.list_departments(context.db, context.require_actor(), page)
-        return connection(found, Department.from_row)
+        return await connection(info, found, Department.from_row)

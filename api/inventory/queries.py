@@ -40,7 +40,7 @@ class Query:
         result = await repository.product_page(
             info.context.db, page, conditions, order.field.value, order.direction.value == "desc"
         )
-        return connection(result, Product.from_row)
+        return await connection(info, result, Product.from_row)
 
     @strawberry.field
     async def product(self, info: strawberry.Info, id: strawberry.ID) -> Product:
@@ -72,7 +72,7 @@ class Query:
             optional_id(f.product_id, "Product"),
             optional_id(f.warehouse_id, "Warehouse"),
         )
-        return connection(result, StockLevel.from_row)
+        return await connection(info, result, StockLevel.from_row)
 
     @strawberry.field(description="The append-only stock ledger, newest first.")
     async def stock_movements(
@@ -93,4 +93,4 @@ class Query:
             kind=f.kind.value if f.kind else None,
         )
         result = await repository.movement_page(info.context.db, page, conditions)
-        return connection(result, StockMovement.from_row)
+        return await connection(info, result, StockMovement.from_row)

@@ -38,7 +38,7 @@ class Query:
         result = await repository.order_page(
             info.context.db, page, conditions, order.field.value, order.direction.value == "desc"
         )
-        return connection(result, SalesOrder.from_row)
+        return await connection(info, result, SalesOrder.from_row)
 
     @strawberry.field
     async def order(self, info: strawberry.Info, id: strawberry.ID) -> SalesOrder:

@@ -13,7 +13,7 @@ import strawberry
 
 from api.crm import loaders as crm_loaders
 from api.crm.deal_types import Deal
-from api.crm.types import Customer, UserRef, maybe, user_ref
+from api.crm.types import Customer, UserRef, user_ref
 from api.inventory.types import Product, Warehouse, columns, product_by_id, warehouse_by_id
 from api.relay import Node, node_resolver, to_global_id
 from api.sales.loaders import lines_of, order_row
@@ -97,6 +97,12 @@ class SalesOrderLine:
 )
 class SalesOrder(Node):
     __entity__ = "SalesOrder"
+    # relations a page of SalesOrders loads at once when selected (api.loaders.prefetch)
+    __prefetch__ = {
+        "customer": (crm_loaders.ROWS["Customer"], "customer_id"),
+        "deal": (crm_loaders.ROWS["Deal"], "deal_id"),
+        "owner": (crm_loaders.USERS, "owner_id"),
+    }
     uuid: strawberry.Private[UUID]
     customer_id: strawberry.Private[UUID]
     deal_id: strawberry.Private[UUID | None]
@@ -136,12 +142,12 @@ class SalesOrder(Node):
         return [SalesOrderLine.from_row(r) for r in await lines_of(info, self.uuid)]
 
     @strawberry.field
-    async def customer(self, info: strawberry.Info) -> Customer | None:
-        return maybe(Customer, await crm_loaders.row(info, "Customer", self.customer_id))
+    def customer(self, info: strawberry.Info) -> Customer | None:
+        return crm_loaders.row(info, "Customer", self.customer_id, Customer.from_row)
 
     @strawberry.field(description="The won deal the order was made from (in your scope).")
-    async def deal(self, info: strawberry.Info) -> Deal | None:
-        return maybe(Deal, await crm_loaders.row(info, "Deal", self.deal_id))
+    def deal(self, info: strawberry.Info) -> Deal | None:
+        return crm_loaders.row(info, "Deal", self.deal_id, Deal.from_row)
 
     @strawberry.field(description="The invoices made from the order (void ones too), newest first.")
     async def invoices(
@@ -152,8 +158,8 @@ class SalesOrder(Node):
         return await order_invoices(info, self.uuid)
 
     @strawberry.field(description="The user who owns the order.")
-    async def owner(self, info: strawberry.Info) -> UserRef | None:
-        return await user_ref(info, self.owner_id)
+    def owner(self, info: strawberry.Info) -> UserRef | None:
+        return user_ref(info, self.owner_id)
 
     @strawberry.field(description="Where the order's stock is reserved and shipped from.")
     async def warehouse(self, info: strawberry.Info) -> Warehouse | None:

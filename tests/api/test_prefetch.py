@@ -1,0 +1,73 @@
+"""A page loads the relations its client selected once for all rows (api.loaders.prefetch):
+however they are selected, only those, and never for a role that may not read them."""
+
+from __future__ import annotations
+
+from tests.api.admin_support import custom_role, grant, holder_of
+from tests.api.crm_support import seed_deals
+
+PLAIN = """query($n: Int!) { deals(first: $n) {
+  nodes { title customer { name } owner { name } stage { name } } } }"""
+# The same selection through a named fragment, an inline fragment and an alias.
+INDIRECT = """query($n: Int!) { deals(first: $n) { edges { node { ...D } } } }
+fragment D on Deal { title customer { name } ... on Deal { owner { name } } s: stage { name } }"""
+TITLES = "query($n: Int!) { deals(first: $n) { nodes { title } } }"
+
+
+async def _run(gql, count_statements, query, n, token):
+    with count_statements() as counter:
+        data = (await gql(query, {"n": n}, token=token)).ok()["deals"]
+    return data, counter.count
+
+
+async def test_fragments_and_aliases_are_prefetched_like_a_plain_selection(
+    gql, tenant, count_statements
+):
+    manager = await tenant.user("sales_manager")
+    await seed_deals(tenant, manager, 30)
+    token = tenant.token(manager)
+    for n in (5, 30):
+        plain, plain_count = await _run(gql, count_statements, PLAIN, n, token)
+        indirect, indirect_count = await _run(gql, count_statements, INDIRECT, n, token)
+        assert indirect_count == plain_count
+        flattened = [
+            {
+                "title": e["node"]["title"],
+                "customer": e["node"]["customer"],
+                "owner": e["node"]["owner"],
+                "stage": e["node"]["s"],
+            }
+            for e in indirect["edges"]
+        ]
+        assert flattened == plain["nodes"] and len(flattened) == n
+        assert all(d["customer"]["name"] and d["owner"]["name"] for d in flattened)
+
+
+async def test_only_selected_relations_are_loaded(gql, tenant, count_statements):
+    manager = await tenant.user("sales_manager")
+    await seed_deals(tenant, manager, 10)
+    token = tenant.token(manager)
+    _, titles = await _run(gql, count_statements, TITLES, 10, token)
+    _, related = await _run(gql, count_statements, PLAIN, 10, token)
+    assert related == titles + 3  # customers, users, stages: one statement each
+
+
+async def test_a_relation_the_role_may_not_read_is_forbidden_and_not_loaded(
+    gql, tenant, count_statements
+):
+    await seed_deals(tenant, await tenant.user("sales_manager"), 5)
+    role = await custom_role(
+        gql, tenant, "deals_only", grant("Deal", ["read"], ["title", "customer", "stage"])
+    )
+    _, token = await holder_of(gql, tenant, role)
+    titles = "{ deals(first: 5) { nodes { title } } }"
+    (await gql(titles, token=token)).ok()  # the role's policy is now cached
+    query = "{ deals(first: 5) { nodes { title customer { name } } } }"
+    with count_statements() as with_customer:
+        result = await gql(query, token=token)
+    nodes = result.data["deals"]["nodes"]
+    assert [n["customer"] for n in nodes] == [None] * 5 and all(n["title"] for n in nodes)
+    assert set(result.codes) == {"FORBIDDEN"} and len(result.codes) == 5
+    with count_statements() as titles_only:
+        (await gql(titles, token=token)).ok()
+    assert with_customer.count == titles_only.count, with_customer.statements
