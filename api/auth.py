@@ -13,6 +13,8 @@ import json
 import logging
 import os
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -80,12 +82,23 @@ class KeyStore:
 
 
 class TokenVerifier:
-    def __init__(self, settings: Settings, keys: KeyStore) -> None:
+    """Verifies bearer tokens. A token whose signature checked out is remembered (a
+    bounded LRU): the next request with it re-validates only its claims — expiry
+    included — and skips the signature check, which is most of a small request's
+    authentication cost. Fetching new identity-provider keys forgets every token."""
+
+    REMEMBERED = 4096
+
+    def __init__(
+        self, settings: Settings, keys: KeyStore, clock: Callable[[], float] = time.time
+    ) -> None:
         self.settings = settings
         self._local = KeySet([keys.key])
         self._remote: KeySet | None = None
         self._remote_fetched = 0.0
+        self._verified: OrderedDict[str, tuple[dict[str, Any], Principal]] = OrderedDict()
         self._claims = jwt.JWTClaimsRegistry(
+            now=lambda: int(clock()),
             leeway=settings.jwt_leeway_seconds,
             iss={"essential": True, "value": settings.jwt_issuer},
             aud={"essential": True, "value": settings.jwt_audience},
@@ -103,9 +116,27 @@ class TokenVerifier:
                 response.raise_for_status()
             self._remote = KeySet.import_key_set(response.json())
             self._remote_fetched = time.monotonic()
+            self._verified.clear()  # a key may have been withdrawn
         return KeySet([*self._local.keys, *self._remote.keys])
 
     async def verify(self, token: str) -> Principal:
+        remembered = self._verified.get(token)
+        if remembered is not None:
+            claims, principal = remembered
+            try:
+                self._claims.validate(claims)
+            except JoseError as exc:
+                del self._verified[token]
+                raise AuthError(_describe(exc)) from None
+            self._verified.move_to_end(token)
+            return principal
+        principal, claims = await self._verify_signed(token)
+        self._verified[token] = (claims, principal)
+        if len(self._verified) > self.REMEMBERED:
+            self._verified.popitem(last=False)
+        return principal
+
+    async def _verify_signed(self, token: str) -> tuple[Principal, dict[str, Any]]:
         try:
             decoded = jwt.decode(token, await self._keys(), algorithms=ALGORITHMS)
             self._claims.validate(decoded.claims)
@@ -118,12 +149,13 @@ class TokenVerifier:
             raise AuthError("Token keys are unavailable; try again.") from None
         claims = decoded.claims
         try:
-            return Principal(
+            principal = Principal(
                 tenant_id=UUID(str(claims[self.settings.tenant_claim])),
                 user_id=UUID(str(claims["sub"])),
             )
         except ValueError:
             raise AuthError("Token subject or tenant is not an id.") from None
+        return principal, claims
 
 
 def _describe(exc: JoseError) -> str:

@@ -72,9 +72,8 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         length = dict(scope["headers"]).get(b"content-length")
-        too_large = error_response(413, f"Request body over {self.max_bytes} bytes.")
         if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
-            await too_large(scope, receive, send)
+            await self._too_large(scope, receive, send)
             return
         seen = 0
 
@@ -89,7 +88,11 @@ class BodyLimit:
         try:
             await self.app(scope, limited, send)
         except _TooLarge:
-            await too_large(scope, receive, send)
+            await self._too_large(scope, receive, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = error_response(413, f"Request body over {self.max_bytes} bytes.")
+        await response(scope, receive, send)
 
 
 class _TooLarge(Exception):
