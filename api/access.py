@@ -143,23 +143,27 @@ def _rule_for(
 
 class AccessCache:
     """Analyses by (document, role, role version). The parsed document is kept in the
-    entry and compared by identity, so a re-parsed document never reuses node marks."""
+    entry and compared by identity, so a re-parsed document never reuses node marks.
+
+    Marks are keyed by `id(node)`: graphql-core hashes an AST node by its whole
+    subtree, which made every guarded field's lookup cost the size of its selection.
+    The entry keeps the document, and so its nodes and their ids, alive."""
 
     def __init__(self, schema: GraphQLSchema, size: int = 2048) -> None:
         self.schema = schema
-        self._items: OrderedDict[
-            tuple[int, Any, int], tuple[DocumentNode, dict[FieldNode, Rule]]
-        ] = OrderedDict()
+        self._items: OrderedDict[tuple[int, Any, int], tuple[DocumentNode, dict[int, Rule]]] = (
+            OrderedDict()
+        )
         self._size = size
 
     def denied(
         self, document: DocumentNode, role_key: Any, version: int, policy: Policy
-    ) -> dict[FieldNode, Rule]:
+    ) -> dict[int, Rule]:
         key = (id(document), role_key, version)
         hit = self._items.get(key)
         if hit is not None and hit[0] is document:
             return hit[1]
-        result = analyse(self.schema, document, policy)
+        result = {id(node): rule for node, rule in analyse(self.schema, document, policy).items()}
         self._items[key] = (document, result)
         if len(self._items) > self._size:
             self._items.popitem(last=False)
@@ -188,7 +192,7 @@ def _guard(resolve: Callable[..., Any], checks: list[tuple[str, ArgCheck]]) -> C
         context = info.context
         if context.denied:
             for node in info.field_nodes:
-                rule = context.denied.get(node)
+                rule = context.denied.get(id(node))
                 if rule is not None and not (rule.self_only and _is_own(root, context)):
                     raise forbidden(rule.message)
         if checks:

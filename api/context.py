@@ -37,7 +37,7 @@ class Context:
     # The operation's transaction, opened by the transaction extension.
     conn: AsyncConnection | None = None
     # Field nodes this document may not read under this role (see api.access).
-    denied: dict[Any, Rule] = field(default_factory=dict)
+    denied: dict[int, Rule] = field(default_factory=dict)
     # Per-request DataLoaders, by name.
     loaders: dict[str, Any] = field(default_factory=dict)
 
