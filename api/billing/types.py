@@ -60,8 +60,8 @@ class InvoiceLine:
         return copied(cls, r, product_id=r.product_id)
 
     @strawberry.field(description="The product billed, when the line bills one.")
-    async def product(self, info: strawberry.Info) -> Product | None:
-        return await product_by_id(info, self.product_id)
+    def product(self, info: strawberry.Info) -> Product | None:
+        return product_by_id(info, self.product_id)
 
 
 @strawberry.type(description="Money received against an invoice. Append-only.")
@@ -153,8 +153,8 @@ class Invoice(Node):
         return crm_loaders.row(info, "Customer", self.customer_id, Customer.from_row)
 
     @strawberry.field(description="The order billed (null when out of your record scope).")
-    async def order(self, info: strawberry.Info) -> SalesOrder | None:
-        return await order_by_id(info, self.order_id)
+    def order(self, info: strawberry.Info) -> SalesOrder | None:
+        return order_by_id(info, self.order_id)
 
     @strawberry.field
     async def lines(self, info: strawberry.Info) -> list[InvoiceLine] | None:
