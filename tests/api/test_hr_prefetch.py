@@ -3,9 +3,9 @@ department and manager, departments' parent and manager (api.loaders.prefetch)."
 
 from __future__ import annotations
 
-from tests.api.admin_support import custom_role, grant, holder_of
+from tests.api.admin_support import grant
 from tests.api.hr_org import add_department, add_employee
-from tests.api.prefetch_support import Probe, nodes
+from tests.api.prefetch_support import nodes
 
 EMPLOYEES = """query($n: Int) { employees(first: $n) {
   nodes { name department { name } manager { name } } } }"""
@@ -25,11 +25,9 @@ async def _org(tenant, size=20):
         await add_employee(tenant, f"Staff {i:02d}", department_id=unit, manager_id=boss)
 
 
-async def test_employee_and_department_pages_prefetch_their_relations(
-    gql, tenant, count_statements, late_relations
-):
+async def test_employee_and_department_pages_prefetch_their_relations(gql, tenant, probe_with):
     await _org(tenant)
-    probe = Probe(gql, count_statements, late_relations, await tenant.token_for("sales_rep"))
+    probe = probe_with(await tenant.token_for("sales_rep"))
     queries = [EMPLOYEES, EMPLOYEES_BY_FRAGMENT]
     plain, _, by_fragment, _ = await probe.prefetched(queries, (3, 20), nodes("employees"))
     staff = [e for e in plain["employees"]["nodes"] if e["name"].startswith("Staff")]
@@ -47,15 +45,14 @@ async def test_employee_and_department_pages_prefetch_their_relations(
 
 
 async def test_a_relation_the_role_may_not_read_is_forbidden_and_not_loaded(
-    gql, tenant, count_statements, late_relations
+    gql, tenant, custom_probe
 ):
     await _org(tenant, 5)
     # Department is not readable at all; Employee.manager is not readable on employees
-    role = await custom_role(
-        gql, tenant, "directory", grant("Employee", ["read"], ["name", "department"])
+    probe = await custom_probe(
+        "directory",
+        grant("Employee", ["read"], ["name", "department"]),
     )
-    _, token = await holder_of(gql, tenant, role)
-    probe = Probe(gql, count_statements, late_relations, token)
     data = await probe.forbidden_and_not_loaded(
         "{ employees(first: 6) { nodes { name } } }",
         "{ employees(first: 6) { nodes { name department { name } manager { name } } } }",

@@ -5,8 +5,8 @@ stock levels of every product of a page (api.loaders.prefetch, relay.with_relati
 from __future__ import annotations
 
 from api.relay import to_global_id
-from tests.api.admin_support import custom_role, grant, holder_of
-from tests.api.prefetch_support import Probe, nodes
+from tests.api.admin_support import grant
+from tests.api.prefetch_support import nodes
 from tests.backoffice import arrange_customer, arrange_stock
 
 LEVELS = """query($n: Int) { stockLevels(first: $n) {
@@ -41,11 +41,9 @@ async def _stock(gql, tenant):
         (await gql(CONFIRM, {"input": {"id": id}}, token=tenant.admin_token)).ok()
 
 
-async def test_levels_movements_and_products_prefetch_their_relations(
-    gql, tenant, count_statements, late_relations
-):
+async def test_levels_movements_and_products_prefetch_their_relations(gql, tenant, probe_with):
     await _stock(gql, tenant)
-    probe = Probe(gql, count_statements, late_relations, await tenant.token_for("warehouse"))
+    probe = probe_with(await tenant.token_for("warehouse"))
     levels, _, by_fragment, _ = await probe.prefetched(
         [LEVELS, LEVELS_BY_FRAGMENT], (3, 20), nodes("stockLevels")
     )
@@ -72,19 +70,15 @@ async def test_levels_movements_and_products_prefetch_their_relations(
 
 
 async def test_a_relation_the_role_may_not_read_is_forbidden_and_not_loaded(
-    gql, tenant, count_statements, late_relations
+    gql, tenant, custom_probe
 ):
     await _stock(gql, tenant)
-    role = await custom_role(
-        gql,
-        tenant,
+    probe = await custom_probe(
         "ledger_clerk",  # no Product, no SalesOrder; StockLevel.warehouse not granted
         grant("StockLevel", ["read"], ["onHand", "product"]),
         grant("Warehouse", ["read"], ["code"]),
         grant("StockMovement", ["read"], ["kind", "order", "warehouse"]),
     )
-    _, token = await holder_of(gql, tenant, role)
-    probe = Probe(gql, count_statements, late_relations, token)
     await probe.forbidden_and_not_loaded(
         "{ stockLevels(first: 10) { nodes { onHand } } }",
         "{ stockLevels(first: 10) { nodes { onHand product { sku } warehouse { code } } } }",

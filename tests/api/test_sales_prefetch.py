@@ -4,8 +4,8 @@ products of every order's lines; so do the reports that point at orders and stoc
 
 from __future__ import annotations
 
-from tests.api.admin_support import custom_role, grant, holder_of
-from tests.api.prefetch_support import Probe, nodes
+from tests.api.admin_support import grant
+from tests.api.prefetch_support import nodes
 from tests.arrange_orders import arrange_order
 
 ORDERS = """query($n: Int) { orders(first: $n) { nodes {
@@ -25,10 +25,10 @@ async def _orders(tenant, n=20):
 
 
 async def test_an_orders_page_prefetches_its_warehouses_and_its_lines_products(
-    gql, tenant, count_statements, late_relations
+    gql, tenant, probe_with
 ):
     await _orders(tenant)
-    probe = Probe(gql, count_statements, late_relations, tenant.admin_token)
+    probe = probe_with(tenant.admin_token)
     plain, _, by_fragment, _ = await probe.prefetched(
         [ORDERS, ORDERS_BY_FRAGMENT], (3, 20), nodes("orders")
     )
@@ -41,10 +41,10 @@ async def test_an_orders_page_prefetches_its_warehouses_and_its_lines_products(
 
 
 async def test_reports_prefetch_their_orders_products_and_warehouses(
-    gql, tenant, count_statements, late_relations
+    gql, tenant, probe_with, late_relations
 ):
     await _orders(tenant)
-    probe = Probe(gql, count_statements, late_relations, await tenant.token_for("accountant"))
+    probe = probe_with(await tenant.token_for("accountant"))
     margins, _ = await probe.prefetched([MARGINS], (3, 20), lambda d: d["orderMarginReport"])
     assert all(m["order"]["total"] for m in margins["orderMarginReport"])
     valuation = (await gql(VALUATION, token=probe.token)).ok()["stockValuationReport"]
@@ -53,18 +53,14 @@ async def test_reports_prefetch_their_orders_products_and_warehouses(
 
 
 async def test_a_relation_the_role_may_not_read_is_forbidden_and_not_loaded(
-    gql, tenant, count_statements, late_relations
+    gql, tenant, custom_probe
 ):
     await _orders(tenant, 4)
-    role = await custom_role(
-        gql,
-        tenant,
+    probe = await custom_probe(
         "order_desk",  # no Product, no Warehouse
         grant("SalesOrder", ["read"], ["total", "lines", "warehouse"]),
         grant("SalesOrderLine", ["read"], ["quantity", "product"]),
     )
-    _, token = await holder_of(gql, tenant, role)
-    probe = Probe(gql, count_statements, late_relations, token)
     data = await probe.forbidden_and_not_loaded(
         "{ orders(first: 4) { nodes { total lines { quantity } } } }",
         "{ orders(first: 4) { nodes { total warehouse { code } lines { quantity product { sku } } } } }",
