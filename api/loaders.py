@@ -16,6 +16,8 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from tenants.access.policy import Read
+
 # (context, keys) -> {key: value}; keys with no value load as `default`
 Fetch = Callable[[Any, list[Any]], Awaitable[Mapping[Any, Any]]]
 
@@ -76,22 +78,34 @@ async def _later(pending: Awaitable[Any], convert: Callable[[Any], Any]) -> Any:
     return _convert(convert, await pending)
 
 
-# field name -> (relation, the attribute of the parent object holding the key)
+# GraphQL field name (as selected and as the catalog names it: `convertedCustomer`)
+# -> (relation, the attribute of the parent object holding the key)
 Prefetch = Mapping[str, tuple[Relation, str]]
 
 
 async def prefetch(info: Any, objects: list[Any], fields: Iterable[str]) -> None:
     """Load, for all `objects` at once, the relations among `fields` that their type
     declares in `__prefetch__` (one statement per relation). Entities the role may not
-    read are left alone: their fields answer FORBIDDEN without loading anything."""
+    read, and fields the role may not read on these objects, are left alone: the access
+    guard answers FORBIDDEN for them without resolving anything."""
     if not objects:
         return
-    declared: Prefetch = getattr(type(objects[0]), "__prefetch__", {})
+    kind = type(objects[0])
+    declared: Prefetch = getattr(kind, "__prefetch__", {})
+    entity = getattr(kind, "__entity__", None)
     policy = info.context.policy
     primes = [
         relation.prime(info, [getattr(o, attribute) for o in objects])
         for name, (relation, attribute) in declared.items()
-        if name in fields and (relation.entity is None or policy.can(relation.entity, "read"))
+        if name in fields and _may_read(policy, entity, name, relation)
     ]
     # Loaders of one tick dispatch together; their statements share the connection.
     await asyncio.gather(*primes)
+
+
+def _may_read(policy: Any, entity: str | None, field: str, relation: Relation) -> bool:
+    """What the access guard lets through (api.access._rule_for): the field on its
+    entity (on some rows at least), and the entity the relation loads."""
+    if relation.entity is not None and not policy.can(relation.entity, "read"):
+        return False
+    return entity is None or policy.read(entity, field) is not Read.DENY

@@ -121,8 +121,25 @@ async def connection(info: Any, page: Page, to_node: Callable[[Any], T]) -> Conn
 def node_fields(info: Any) -> set[str]:
     """Names of the fields selected on a connection's nodes (`edges { node }` or
     `nodes`), through fragments."""
-    selections = [s for f in info.selected_fields for s in f.selections]
+    selections = _selections(info)
     return _names(selections, ("edges", "node")) | _names(selections, ("nodes",))
+
+
+def item_fields(info: Any) -> set[str]:
+    """Names of the fields selected on a list field's items, through fragments."""
+    return _names(_selections(info), ())
+
+
+async def with_relations(info: Any, items: list[T]) -> list[T]:
+    """A list field's items, with the relations the client selected on them loaded for
+    all of them at once (api.loaders.prefetch). Called by each parent of a page, the
+    loads of one tick still make one statement per relation."""
+    await prefetch(info, items, item_fields(info))
+    return items
+
+
+def _selections(info: Any) -> list[Any]:
+    return [s for f in info.selected_fields for s in f.selections]
 
 
 def _names(selections: list[Any], path: tuple[str, ...]) -> set[str]:

@@ -243,6 +243,27 @@ async def make_client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[
         yield make
 
 
+@pytest.fixture
+def late_relations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the relations that resolved through their loader (an awaitable) rather
+    than at once from a prefetch (api.loaders.Relation.resolve), in this test."""
+    import inspect
+
+    from api.loaders import Relation
+
+    late: list[str] = []
+    resolve = Relation.resolve
+
+    def recording(self: Relation, info: Any, key: Any, convert: Any) -> Any:
+        value = resolve(self, info, key, convert)
+        if inspect.isawaitable(value):
+            late.append(self.name)
+        return value
+
+    monkeypatch.setattr(Relation, "resolve", recording)
+    return late
+
+
 class StatementCounter:
     def __init__(self) -> None:
         self.count = 0

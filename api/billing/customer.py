@@ -17,6 +17,7 @@ import strawberry
 
 from api.billing import loaders
 from api.billing.types import Invoice
+from api.relay import with_relations
 from api.sales.types import SalesOrder
 
 
@@ -30,12 +31,14 @@ class PaymentStatus(Enum):
 
 async def orders(info: Any, customer_id: UUID) -> list[SalesOrder]:
     """The customer's latest orders (newest first), within the caller's order scope."""
-    return [SalesOrder.from_row(r) for r in await loaders.customer_orders(info, customer_id)]
+    rows = await loaders.customer_orders(info, customer_id)
+    return await with_relations(info, [SalesOrder.from_row(r) for r in rows])
 
 
 async def invoices(info: Any, customer_id: UUID) -> list[Invoice]:
     """The customer's latest invoices, newest first."""
-    return [Invoice.from_row(r) for r in await loaders.customer_invoices(info, customer_id)]
+    rows = await loaders.customer_invoices(info, customer_id)
+    return await with_relations(info, [Invoice.from_row(r) for r in rows])
 
 
 async def payment_status(info: Any, customer_id: UUID) -> PaymentStatus:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from api.loaders import keyed_loader
+from api.loaders import Relation, keyed_loader
 from domain.billing import customers, repository
 from domain.billing.customers import NO_RECEIVABLES, Receivables
 
@@ -27,9 +27,8 @@ async def _invoices(context: Any, keys: list[UUID]) -> Any:
     return await repository.invoices_by_id(context.db, context.require_actor(), keys)
 
 
-async def invoice_row(info: Any, invoice_id: UUID) -> Any:
-    """The invoice (None when missing or out of the caller's record scope)."""
-    return await keyed_loader(info, "billing.invoices", _invoices).load(invoice_id)
+# an invoice by id (None when missing or out of the caller's record scope)
+INVOICES = Relation("billing.invoices", _invoices, entity="Invoice")
 
 
 async def _invoices_by_order(context: Any, keys: list[UUID]) -> Any:

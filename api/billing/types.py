@@ -17,8 +17,10 @@ import strawberry
 from api.billing import loaders
 from api.crm import loaders as crm_loaders
 from api.crm.types import Customer
+from api.inventory.loaders import PRODUCTS
 from api.inventory.types import Product, product_by_id
-from api.relay import Node, node_resolver, to_global_id
+from api.relay import Node, node_resolver, to_global_id, with_relations
+from api.sales.loaders import ORDERS
 from api.sales.types import SalesOrder, order_by_id
 from domain.billing import repository
 
@@ -45,6 +47,8 @@ class InvoiceStatus(Enum):
 @strawberry.type(description="One line of an invoice, copied from the order it bills.")
 class InvoiceLine:
     __entity__ = "InvoiceLine"
+    # relations an invoice's lines load at once when selected (Invoice.lines)
+    __prefetch__ = {"product": (PRODUCTS, "product_id")}
     product_id: strawberry.Private[UUID | None]
     description: str | None
     quantity: int | None
@@ -60,13 +64,14 @@ class InvoiceLine:
         return copied(cls, r, product_id=r.product_id)
 
     @strawberry.field(description="The product billed, when the line bills one.")
-    async def product(self, info: strawberry.Info) -> Product | None:
-        return await product_by_id(info, self.product_id)
+    def product(self, info: strawberry.Info) -> Product | None:
+        return product_by_id(info, self.product_id)
 
 
 @strawberry.type(description="Money received against an invoice. Append-only.")
 class Payment:
     __entity__ = "Payment"
+    __prefetch__ = {"invoice": (loaders.INVOICES, "invoice_id")}
     invoice_id: strawberry.Private[UUID]
     id: strawberry.ID
     amount: Decimal | None
@@ -81,13 +86,14 @@ class Payment:
         return copied(cls, r, invoice_id=r.invoice_id, id=to_global_id("Payment", r.id))
 
     @strawberry.field
-    async def invoice(self, info: strawberry.Info) -> Invoice | None:
-        return await invoice_by_id(info, self.invoice_id)
+    def invoice(self, info: strawberry.Info) -> Invoice | None:
+        return invoice_by_id(info, self.invoice_id)
 
 
 @strawberry.type(description="A credit against an issued invoice; its own gapless CN- series.")
 class CreditNote:
     __entity__ = "CreditNote"
+    __prefetch__ = {"invoice": (loaders.INVOICES, "invoice_id")}
     invoice_id: strawberry.Private[UUID]
     id: strawberry.ID
     number: str | None
@@ -102,8 +108,8 @@ class CreditNote:
         return copied(cls, r, invoice_id=r.invoice_id, id=to_global_id("CreditNote", r.id))
 
     @strawberry.field
-    async def invoice(self, info: strawberry.Info) -> Invoice | None:
-        return await invoice_by_id(info, self.invoice_id)
+    def invoice(self, info: strawberry.Info) -> Invoice | None:
+        return invoice_by_id(info, self.invoice_id)
 
 
 @strawberry.type(description="A customer invoice. Issued invoices are immutable.")
@@ -112,6 +118,7 @@ class Invoice(Node):
     # relations a page of Invoices loads at once when selected (api.loaders.prefetch)
     __prefetch__ = {
         "customer": (crm_loaders.ROWS["Customer"], "customer_id"),
+        "order": (ORDERS, "order_id"),
     }
     uuid: strawberry.Private[UUID]
     customer_id: strawberry.Private[UUID]
@@ -153,31 +160,35 @@ class Invoice(Node):
         return crm_loaders.row(info, "Customer", self.customer_id, Customer.from_row)
 
     @strawberry.field(description="The order billed (null when out of your record scope).")
-    async def order(self, info: strawberry.Info) -> SalesOrder | None:
-        return await order_by_id(info, self.order_id)
+    def order(self, info: strawberry.Info) -> SalesOrder | None:
+        return order_by_id(info, self.order_id)
 
     @strawberry.field
     async def lines(self, info: strawberry.Info) -> list[InvoiceLine] | None:
-        return [InvoiceLine.from_row(r) for r in await loaders.invoice_lines(info, self.uuid)]
+        rows = await loaders.invoice_lines(info, self.uuid)
+        return await with_relations(info, [InvoiceLine.from_row(r) for r in rows])
 
     @strawberry.field
     async def payments(self, info: strawberry.Info) -> list[Payment] | None:
-        return [Payment.from_row(r) for r in await loaders.invoice_payments(info, self.uuid)]
+        rows = await loaders.invoice_payments(info, self.uuid)
+        return await with_relations(info, [Payment.from_row(r) for r in rows])
 
     @strawberry.field
     async def credit_notes(self, info: strawberry.Info) -> list[CreditNote] | None:
         rows = await loaders.invoice_credit_notes(info, self.uuid)
-        return [CreditNote.from_row(r) for r in rows]
+        return await with_relations(info, [CreditNote.from_row(r) for r in rows])
 
 
-async def invoice_by_id(info: Any, uuid: UUID) -> Invoice | None:
-    row = await loaders.invoice_row(info, uuid)
-    return Invoice.from_row(row) if row is not None else None
+def invoice_by_id(info: Any, uuid: UUID) -> Any:
+    """The Invoice: at once when prefetched (`INVOICES` in `__prefetch__`), else
+    awaitable (api.loaders.Relation.resolve)."""
+    return loaders.INVOICES.resolve(info, uuid, Invoice.from_row)
 
 
 async def order_invoices(info: Any, order_id: UUID) -> list[Invoice]:
     """SalesOrder.invoices: the order's invoices, newest first."""
-    return [Invoice.from_row(r) for r in await loaders.order_invoices(info, order_id)]
+    rows = await loaders.order_invoices(info, order_id)
+    return await with_relations(info, [Invoice.from_row(r) for r in rows])
 
 
 @node_resolver("Invoice", entity="Invoice")

@@ -110,8 +110,8 @@ class Lead(Node):
     # relations a page of Leads loads at once when selected (api.loaders.prefetch)
     __prefetch__ = {
         "owner": (loaders.USERS, "owner_id"),
-        "converted_customer": (loaders.ROWS["Customer"], "customer_id"),
-        "converted_deal": (loaders.ROWS["Deal"], "deal_id"),
+        "convertedCustomer": (loaders.ROWS["Customer"], "customer_id"),
+        "convertedDeal": (loaders.ROWS["Deal"], "deal_id"),
     }
 
     uuid: strawberry.Private[UUID]
@@ -299,8 +299,8 @@ class Activity(Node):
     __entity__ = "Activity"
     # relations a page of Activitys loads at once when selected (api.loaders.prefetch)
     __prefetch__ = {
-        "assigned_to": (loaders.USERS, "assigned_id"),
-        "created_by": (loaders.USERS, "creator_id"),
+        "assignedTo": (loaders.USERS, "assigned_id"),
+        "createdBy": (loaders.USERS, "creator_id"),
         "lead": (loaders.ROWS["Lead"], "lead_id"),
         "deal": (loaders.ROWS["Deal"], "deal_id"),
         "customer": (loaders.ROWS["Customer"], "customer_id"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from api.loaders import keyed_loader
+from api.loaders import Relation
 from domain.hr import repository
 
 
@@ -17,16 +17,8 @@ async def fetch_departments(context: Any, ids: list[UUID]) -> dict[UUID, Any]:
     return await repository.departments_by_ids(context.db, context.require_actor(), ids)
 
 
-async def employee_row(info: Any, id: UUID | None) -> Any:
-    if id is None:
-        return None
-    return await keyed_loader(info, "hr.employee", fetch_employees).load(id)
-
-
-async def department_row(info: Any, id: UUID | None) -> Any:
-    if id is None:
-        return None
-    return await keyed_loader(info, "hr.department", fetch_departments).load(id)
+EMPLOYEES = Relation("hr.employee", fetch_employees, entity="Employee")
+DEPARTMENTS = Relation("hr.department", fetch_departments, entity="Department")
 
 
 async def own_employee_row(info: Any) -> Any:

@@ -45,6 +45,11 @@ def columns(row: Any, *names: str) -> dict[str, Any]:
 )
 class Employee(Node):
     __entity__ = "Employee"
+    # relations a page of Employees loads at once when selected (api.loaders.prefetch)
+    __prefetch__ = {
+        "department": (loaders.DEPARTMENTS, "department_id"),
+        "manager": (loaders.EMPLOYEES, "manager_id"),
+    }
 
     uuid: strawberry.Private[UUID]
     user_uuid: strawberry.Private[UUID | None]
@@ -81,17 +86,22 @@ class Employee(Node):
         return self.user_uuid is not None and self.user_uuid == user_id
 
     @strawberry.field
-    async def department(self, info: strawberry.Info) -> Department | None:
-        return maybe(Department, await loaders.department_row(info, self.department_id))
+    def department(self, info: strawberry.Info) -> Department | None:
+        return loaders.DEPARTMENTS.resolve(info, self.department_id, Department.from_row)
 
     @strawberry.field(description="Whom the employee reports to.")
-    async def manager(self, info: strawberry.Info) -> Employee | None:
-        return maybe(Employee, await loaders.employee_row(info, self.manager_id))
+    def manager(self, info: strawberry.Info) -> Employee | None:
+        return loaders.EMPLOYEES.resolve(info, self.manager_id, Employee.from_row)
 
 
 @strawberry.type(description="A unit of the organisation; departments nest through `parent`.")
 class Department(Node):
     __entity__ = "Department"
+    # relations a page of Departments loads at once when selected (api.loaders.prefetch)
+    __prefetch__ = {
+        "parent": (loaders.DEPARTMENTS, "parent_id"),
+        "manager": (loaders.EMPLOYEES, "manager_id"),
+    }
 
     uuid: strawberry.Private[UUID]
     parent_id: strawberry.Private[UUID | None]
@@ -108,12 +118,12 @@ class Department(Node):
         )
 
     @strawberry.field
-    async def parent(self, info: strawberry.Info) -> Department | None:
-        return maybe(Department, await loaders.department_row(info, self.parent_id))
+    def parent(self, info: strawberry.Info) -> Department | None:
+        return loaders.DEPARTMENTS.resolve(info, self.parent_id, Department.from_row)
 
     @strawberry.field(description="Who heads the department.")
-    async def manager(self, info: strawberry.Info) -> Employee | None:
-        return maybe(Employee, await loaders.employee_row(info, self.manager_id))
+    def manager(self, info: strawberry.Info) -> Employee | None:
+        return loaders.EMPLOYEES.resolve(info, self.manager_id, Employee.from_row)
 
 
 def maybe(kind: Any, row: Any) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from api.loaders import keyed_loader
+from api.loaders import Relation, keyed_loader
 from domain.inventory import repository
 
 
@@ -25,12 +25,8 @@ async def _levels_by_warehouse(context: Any, ids: list[UUID]) -> dict[UUID, list
     return await repository.levels_by(context.db, "warehouse_id", ids)
 
 
-async def product_row(info: Any, uuid: UUID) -> Any:
-    return await keyed_loader(info, "inventory.product", _products).load(uuid)
-
-
-async def warehouse_row(info: Any, uuid: UUID) -> Any:
-    return await keyed_loader(info, "inventory.warehouse", _warehouses).load(uuid)
+PRODUCTS = Relation("inventory.product", _products, entity="Product")
+WAREHOUSES = Relation("inventory.warehouse", _warehouses, entity="Warehouse")
 
 
 async def levels_of_product(info: Any, uuid: UUID) -> list[Any]:

@@ -10,13 +10,9 @@ from uuid import UUID
 
 import strawberry
 
-from api.inventory.loaders import (
-    levels_of_product,
-    levels_of_warehouse,
-    product_row,
-    warehouse_row,
-)
-from api.relay import Node, node_resolver, to_global_id
+from api.inventory.loaders import PRODUCTS, WAREHOUSES, levels_of_product, levels_of_warehouse
+from api.relay import Node, node_resolver, to_global_id, with_relations
+from api.sales.loaders import ORDERS
 from domain.inventory import repository
 
 if TYPE_CHECKING:
@@ -75,7 +71,7 @@ class Product(Node):
     @strawberry.field(description="Stock per warehouse.")
     async def stock_levels(self, info: strawberry.Info) -> list[StockLevel] | None:
         rows = await levels_of_product(info, self.uuid)
-        return [StockLevel.from_row(r) for r in rows]
+        return await with_relations(info, [StockLevel.from_row(r) for r in rows])
 
 
 @strawberry.type
@@ -94,26 +90,31 @@ class Warehouse(Node):
     @strawberry.field
     async def stock_levels(self, info: strawberry.Info) -> list[StockLevel] | None:
         rows = await levels_of_warehouse(info, self.uuid)
-        return [StockLevel.from_row(r) for r in rows]
+        return await with_relations(info, [StockLevel.from_row(r) for r in rows])
 
 
-async def product_by_id(info: Any, uuid: UUID | None) -> Product | None:
-    if uuid is None:
-        return None
-    row = await product_row(info, uuid)
-    return Product.from_row(row) if row is not None else None
+def product_by_id(info: Any, uuid: UUID | None) -> Any:
+    """The Product (None when missing): at once when prefetched (declare
+    `PRODUCTS` in `__prefetch__`), else awaitable (api.loaders.Relation.resolve)."""
+    return PRODUCTS.resolve(info, uuid, Product.from_row)
 
 
-async def warehouse_by_id(info: Any, uuid: UUID | None) -> Warehouse | None:
-    if uuid is None:
-        return None
-    row = await warehouse_row(info, uuid)
-    return Warehouse.from_row(row) if row is not None else None
+def warehouse_by_id(info: Any, uuid: UUID | None) -> Any:
+    """The Warehouse (None when missing): at once or awaitable, as product_by_id."""
+    return WAREHOUSES.resolve(info, uuid, Warehouse.from_row)
+
+
+# relations of an object with `product_id` and `warehouse_id` (api.loaders.prefetch)
+STOCK_RELATIONS = {
+    "product": (PRODUCTS, "product_id"),
+    "warehouse": (WAREHOUSES, "warehouse_id"),
+}
 
 
 @strawberry.type(description="Stock of one product in one warehouse.")
 class StockLevel:
     __entity__ = "StockLevel"
+    __prefetch__ = STOCK_RELATIONS
     product_id: strawberry.Private[UUID]
     warehouse_id: strawberry.Private[UUID]
     on_hand: int | None
@@ -125,12 +126,12 @@ class StockLevel:
         return cls(**columns(r, LEVEL_COLUMNS))
 
     @strawberry.field
-    async def product(self, info: strawberry.Info) -> Product | None:
-        return await product_by_id(info, self.product_id)
+    def product(self, info: strawberry.Info) -> Product | None:
+        return product_by_id(info, self.product_id)
 
     @strawberry.field
-    async def warehouse(self, info: strawberry.Info) -> Warehouse | None:
-        return await warehouse_by_id(info, self.warehouse_id)
+    def warehouse(self, info: strawberry.Info) -> Warehouse | None:
+        return warehouse_by_id(info, self.warehouse_id)
 
 
 @strawberry.enum
@@ -147,6 +148,8 @@ class StockMovementKind(Enum):
 @strawberry.type(description="One entry of the append-only stock ledger.")
 class StockMovement(Node):
     __entity__ = "StockMovement"
+    # relations a page of StockMovements loads at once when selected (api.loaders.prefetch)
+    __prefetch__ = {**STOCK_RELATIONS, "order": (ORDERS, "order_id")}
     uuid: strawberry.Private[UUID]
     id: strawberry.ID
     product_id: strawberry.Private[UUID]
@@ -176,18 +179,18 @@ class StockMovement(Node):
         )
 
     @strawberry.field
-    async def product(self, info: strawberry.Info) -> Product | None:
-        return await product_by_id(info, self.product_id)
+    def product(self, info: strawberry.Info) -> Product | None:
+        return product_by_id(info, self.product_id)
 
     @strawberry.field
-    async def warehouse(self, info: strawberry.Info) -> Warehouse | None:
-        return await warehouse_by_id(info, self.warehouse_id)
+    def warehouse(self, info: strawberry.Info) -> Warehouse | None:
+        return warehouse_by_id(info, self.warehouse_id)
 
     @strawberry.field(description="The sales order that reserved, released or shipped it.")
-    async def order(self, info: strawberry.Info) -> SalesOrderRef | None:
+    def order(self, info: strawberry.Info) -> SalesOrderRef | None:
         from api.sales.types import order_by_id
 
-        return await order_by_id(info, self.order_id)
+        return order_by_id(info, self.order_id)
 
 
 @node_resolver("Product", entity="Product")

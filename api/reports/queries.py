@@ -8,6 +8,7 @@ import strawberry
 
 from api.billing.types import copied
 from api.errors import bad_input
+from api.relay import with_relations
 from api.reports import types as t
 from domain.billing.repository import today_utc
 from domain.reports import repository as reports
@@ -50,7 +51,7 @@ class Query:
     )
     async def stock_valuation_report(self, info: strawberry.Info) -> list[t.StockValuationReport]:
         rows = await reports.stock_valuation(info.context.db)
-        return [
+        valuation = [
             t.StockValuationReport(
                 product_id=r.product_id,
                 warehouse_id=r.warehouse_id,
@@ -61,6 +62,7 @@ class Query:
             )
             for r in rows
         ]
+        return await with_relations(info, valuation)
 
     @strawberry.field(
         description="Margins of confirmed and fulfilled orders created in a period.",
@@ -79,7 +81,7 @@ class Query:
                 argument="first",
             )
         rows = await reports.order_margins(info.context.db, *_range(since, until), first)
-        return [
+        margins = [
             t.OrderMarginReport(
                 order_id=r.id,
                 currency=r.currency,
@@ -90,3 +92,4 @@ class Query:
             )
             for r in rows
         ]
+        return await with_relations(info, margins)

@@ -10,7 +10,14 @@ from uuid import UUID
 
 import strawberry
 
-from api.inventory.types import Product, Warehouse, product_by_id, warehouse_by_id
+from api.inventory.types import (
+    STOCK_RELATIONS,
+    Product,
+    Warehouse,
+    product_by_id,
+    warehouse_by_id,
+)
+from api.sales.loaders import ORDERS
 from api.sales.types import SalesOrder, order_by_id
 
 
@@ -38,6 +45,7 @@ class ArAgingReport:
 @strawberry.type(description="Stock on hand at one warehouse, valued at unit cost.")
 class StockValuationReport:
     __entity__ = "StockValuationReport"
+    __prefetch__ = STOCK_RELATIONS
     product_id: strawberry.Private[UUID]
     warehouse_id: strawberry.Private[UUID]
     on_hand: int | None
@@ -46,17 +54,18 @@ class StockValuationReport:
     currency: str | None
 
     @strawberry.field
-    async def product(self, info: strawberry.Info) -> Product | None:
-        return await product_by_id(info, self.product_id)
+    def product(self, info: strawberry.Info) -> Product | None:
+        return product_by_id(info, self.product_id)
 
     @strawberry.field
-    async def warehouse(self, info: strawberry.Info) -> Warehouse | None:
-        return await warehouse_by_id(info, self.warehouse_id)
+    def warehouse(self, info: strawberry.Info) -> Warehouse | None:
+        return warehouse_by_id(info, self.warehouse_id)
 
 
 @strawberry.type(description="Revenue (before tax), cost and margin of one order.")
 class OrderMarginReport:
     __entity__ = "OrderMarginReport"
+    __prefetch__ = {"order": (ORDERS, "order_id")}
     order_id: strawberry.Private[UUID]
     currency: str | None
     revenue: Decimal | None
@@ -65,5 +74,5 @@ class OrderMarginReport:
     margin_percent: Decimal | None
 
     @strawberry.field
-    async def order(self, info: strawberry.Info) -> SalesOrder | None:
-        return await order_by_id(info, self.order_id)
+    def order(self, info: strawberry.Info) -> SalesOrder | None:
+        return order_by_id(info, self.order_id)

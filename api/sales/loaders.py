@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from api.loaders import keyed_loader
+from api.loaders import Relation, keyed_loader
 from domain.sales import repository
 
 
@@ -25,9 +25,8 @@ async def _lines(context: Any, ids: list[UUID]) -> dict[UUID, list[Any]]:
     return await repository.lines_by_order(context.db, ids)
 
 
-async def order_row(info: Any, uuid: UUID) -> Any:
-    """The order (None when missing or out of the caller's record scope)."""
-    return await keyed_loader(info, "sales.order", _orders).load(uuid)
+# an order by id (None when missing or out of the caller's record scope)
+ORDERS = Relation("sales.order", _orders, entity="SalesOrder")
 
 
 async def order_of_deal(info: Any, deal_id: UUID) -> Any:

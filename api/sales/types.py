@@ -14,9 +14,10 @@ import strawberry
 from api.crm import loaders as crm_loaders
 from api.crm.deal_types import Deal
 from api.crm.types import Customer, UserRef, user_ref
+from api.inventory.loaders import PRODUCTS, WAREHOUSES
 from api.inventory.types import Product, Warehouse, columns, product_by_id, warehouse_by_id
-from api.relay import Node, node_resolver, to_global_id
-from api.sales.loaders import lines_of, order_row
+from api.relay import Node, node_resolver, to_global_id, with_relations
+from api.sales.loaders import ORDERS, lines_of
 from api.sales.loaders import order_of_deal as load_order_of_deal
 from domain.money import round_money
 
@@ -62,6 +63,8 @@ LINE_COLUMNS = (
 @strawberry.type(description="One line of a sales order.")
 class SalesOrderLine:
     __entity__ = "SalesOrderLine"
+    # relations an order's lines load at once when selected (SalesOrder.lines)
+    __prefetch__ = {"product": (PRODUCTS, "product_id")}
     product_id: strawberry.Private[UUID]
     currency: strawberry.Private[str]
     quantity: int | None
@@ -87,8 +90,8 @@ class SalesOrderLine:
         )
 
     @strawberry.field
-    async def product(self, info: strawberry.Info) -> Product | None:
-        return await product_by_id(info, self.product_id)
+    def product(self, info: strawberry.Info) -> Product | None:
+        return product_by_id(info, self.product_id)
 
 
 @strawberry.type(
@@ -102,6 +105,7 @@ class SalesOrder(Node):
         "customer": (crm_loaders.ROWS["Customer"], "customer_id"),
         "deal": (crm_loaders.ROWS["Deal"], "deal_id"),
         "owner": (crm_loaders.USERS, "owner_id"),
+        "warehouse": (WAREHOUSES, "warehouse_id"),
     }
     uuid: strawberry.Private[UUID]
     customer_id: strawberry.Private[UUID]
@@ -139,7 +143,8 @@ class SalesOrder(Node):
 
     @strawberry.field
     async def lines(self, info: strawberry.Info) -> list[SalesOrderLine] | None:
-        return [SalesOrderLine.from_row(r) for r in await lines_of(info, self.uuid)]
+        lines = [SalesOrderLine.from_row(r) for r in await lines_of(info, self.uuid)]
+        return await with_relations(info, lines)
 
     @strawberry.field
     def customer(self, info: strawberry.Info) -> Customer | None:
@@ -162,16 +167,14 @@ class SalesOrder(Node):
         return user_ref(info, self.owner_id)
 
     @strawberry.field(description="Where the order's stock is reserved and shipped from.")
-    async def warehouse(self, info: strawberry.Info) -> Warehouse | None:
-        return await warehouse_by_id(info, self.warehouse_id)
+    def warehouse(self, info: strawberry.Info) -> Warehouse | None:
+        return warehouse_by_id(info, self.warehouse_id)
 
 
-async def order_by_id(info: Any, uuid: UUID | None) -> SalesOrder | None:
-    """For relations from other types (a movement's order, a deal's order)."""
-    if uuid is None:
-        return None
-    row = await order_row(info, uuid)
-    return SalesOrder.from_row(row) if row is not None else None
+def order_by_id(info: Any, uuid: UUID | None) -> Any:
+    """The SalesOrder, for relations from other types (a movement's order, an invoice's
+    order): at once when prefetched (`ORDERS` in `__prefetch__`), else awaitable."""
+    return ORDERS.resolve(info, uuid, SalesOrder.from_row)
 
 
 async def order_of_deal(info: Any, deal_id: UUID) -> SalesOrder | None:

@@ -4,7 +4,7 @@ however they are selected, only those, and never for a role that may not read th
 from __future__ import annotations
 
 from tests.api.admin_support import custom_role, grant, holder_of
-from tests.api.crm_support import seed_deals
+from tests.api.crm_support import create_lead, ok, seed_deals
 
 PLAIN = """query($n: Int!) { deals(first: $n) {
   nodes { title customer { name } owner { name } stage { name } } } }"""
@@ -71,3 +71,22 @@ async def test_a_relation_the_role_may_not_read_is_forbidden_and_not_loaded(
     with count_statements() as titles_only:
         (await gql(titles, token=token)).ok()
     assert with_customer.count == titles_only.count, with_customer.statements
+
+
+async def test_relations_are_keyed_by_their_graphql_name(gql, tenant, late_relations):
+    """`convertedCustomer` is prefetched as such: not as the Python name of its resolver."""
+    rep = await tenant.token_for("sales_rep")
+    for i in range(3):
+        lead = await create_lead(gql, rep, name=f"Lead {i}", company=f"Company {i}")
+        input = {"id": lead["id"], "deal": {"amount": "10", "currency": "EUR"}}
+        await ok(gql, "convertLead", input, rep, "lead { id }")
+    query = """{ leads(first: 10) { nodes {
+      name convertedCustomer { name } convertedDeal { amount } owner { name } } } }"""
+    leads = (await gql(query, token=rep)).ok()["leads"]["nodes"]
+    assert sorted(lead["convertedCustomer"]["name"] for lead in leads) == [
+        "Company 0",
+        "Company 1",
+        "Company 2",
+    ]
+    assert all(lead["convertedDeal"] and lead["owner"] for lead in leads)
+    assert late_relations == []

@@ -1,0 +1,28 @@
+"""Fixtures of the prefetch tests (tests/api/prefetch_support.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.api.admin_support import custom_role, holder_of
+from tests.api.prefetch_support import Probe
+
+
+@pytest.fixture
+def probe_with(gql: Any, count_statements: Any, late_relations: list[str]) -> Any:
+    """`probe_with(token)`: a Probe acting with `token`."""
+    return lambda token: Probe(gql, count_statements, late_relations, token)
+
+
+@pytest.fixture
+def custom_probe(gql: Any, tenant: Any, probe_with: Any) -> Any:
+    """`await custom_probe(key, *grants)`: a Probe acting as a new holder of a custom
+    role made of `grants`."""
+
+    async def make(key: str, *grants: Any) -> Probe:
+        _, token = await holder_of(gql, tenant, await custom_role(gql, tenant, key, *grants))
+        return probe_with(token)  # type: ignore[no-any-return]
+
+    return make
