@@ -21,7 +21,7 @@ from api.crm.types import (
     register_nodes,
     user_ref,
 )
-from api.relay import Node, to_global_id
+from api.relay import Node, to_global_id, with_relations
 
 if TYPE_CHECKING:
     from api.sales.types import SalesOrder
@@ -90,6 +90,14 @@ class Pipeline(Node):
 
 @strawberry.type(description="A stage change of a deal: who moved it, when, from where to where.")
 class DealStageChange:
+    # relations a deal's history loads at once when selected (api.loaders.prefetch)
+    __prefetch__ = {
+        "by": (loaders.USERS, "by_id"),
+        "fromStage": (loaders.ROWS["PipelineStage"], "from_id"),
+        "toStage": (loaders.ROWS["PipelineStage"], "to_id"),
+        "deal": (loaders.ROWS["Deal"], "deal_id"),
+    }
+
     event: DealEvent
     at: datetime
     by_id: strawberry.Private[UUID | None]
@@ -196,7 +204,8 @@ class Deal(Node):
 
     @strawberry.field(description="Every stage change, oldest first.")
     async def history(self, info: strawberry.Info) -> list[DealStageChange] | None:
-        return [DealStageChange.from_row(r) for r in await loaders.history(info, self.uuid)]
+        rows = await loaders.history(info, self.uuid)
+        return await with_relations(info, [DealStageChange.from_row(r) for r in rows])
 
     @strawberry.field(description="The sales order made from this deal (in your scope), if any.")
     async def order(

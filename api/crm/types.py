@@ -14,7 +14,7 @@ from uuid import UUID
 import strawberry
 
 from api.crm import loaders
-from api.relay import Node, node_resolver, to_global_id
+from api.relay import Node, node_resolver, to_global_id, with_relations
 from domain.crm import repository
 
 if TYPE_CHECKING:
@@ -204,7 +204,8 @@ class Customer(Node):
 
     @strawberry.field(description="The customer's contacts, by name.")
     async def contacts(self, info: strawberry.Info) -> list[Contact] | None:
-        return [Contact.from_row(r) for r in await loaders.children(info, "contacts", self.uuid)]
+        rows = await loaders.children(info, "contacts", self.uuid)
+        return await with_relations(info, [Contact.from_row(r) for r in rows])
 
     @strawberry.field(description="The customer's deals in your record scope, oldest first.")
     async def deals(
@@ -212,7 +213,8 @@ class Customer(Node):
     ) -> list[Annotated[Deal, strawberry.lazy(DEALS)]] | None:
         from api.crm.deal_types import Deal
 
-        return [Deal.from_row(r) for r in await loaders.children(info, "deals", self.uuid)]
+        rows = await loaders.children(info, "deals", self.uuid)
+        return await with_relations(info, [Deal.from_row(r) for r in rows])
 
     @strawberry.field(
         description="Activities and deal events of this customer, newest first (those your "

@@ -3,8 +3,12 @@ however they are selected, only those, and never for a role that may not read th
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
+from domain.crm.models import deal_stage_changes, deals, pipeline_stages
 from tests.api.admin_support import custom_role, grant, holder_of
 from tests.api.crm_support import create_lead, ok, seed_deals
+from tests.api.prefetch_support import nodes
 
 PLAIN = """query($n: Int!) { deals(first: $n) {
   nodes { title customer { name } owner { name } stage { name } } } }"""
@@ -90,3 +94,41 @@ async def test_relations_are_keyed_by_their_graphql_name(gql, tenant, late_relat
     ]
     assert all(lead["convertedDeal"] and lead["owner"] for lead in leads)
     assert late_relations == []
+
+
+CUSTOMERS = """query($n: Int!) { customers(first: $n) { nodes { name
+  contacts { name customer { name } }
+  deals { title owner { name } stage { name } history { event by { name } toStage { name } } }
+} } }"""
+
+
+async def test_a_customer_pages_lists_answer_their_relations_at_once(tenant, probe_with):
+    """customers → deals → history: each list loads its items' selected relations for
+    all parents of the page at once, so no relation waits on a loader."""
+    manager, rep = await tenant.user("sales_manager"), await tenant.user("sales_rep")
+    await seed_deals(tenant, manager, 20)  # in the first four stages of the pipeline
+    async with tenant.session() as conn:
+        found = (await conn.execute(sa.select(deals.c.id, deals.c.pipeline_id))).all()
+        last = await conn.scalar(
+            sa.select(pipeline_stages.c.id)
+            .where(pipeline_stages.c.pipeline_id == found[0].pipeline_id)
+            .order_by(pipeline_stages.c.position.desc())
+            .limit(1)
+        )
+        # moved by someone else, to a stage no deal is in: nothing the deals loaded
+        rows = [
+            {
+                "tenant_id": tenant.id,
+                "deal_id": d.id,
+                "to_stage_id": last,
+                "changed_by": rep,
+                "event": "moved",
+            }
+            for d in found
+        ]
+        await conn.execute(sa.insert(deal_stage_changes), rows)
+    probe = probe_with(tenant.token(manager))
+    _, page = await probe.prefetched([CUSTOMERS], (4, 20), nodes("customers"))
+    history = [h for c in page["customers"]["nodes"] for d in c["deals"] for h in d["history"]]
+    assert len(history) == 20
+    assert all(h["by"]["name"] and h["toStage"]["name"] for h in history)
