@@ -19,6 +19,7 @@ from api.context import AppState
 from api.database import create_engine, resolve_urls
 from api.graphql_app import GraphQLApp
 from api.middleware import Authenticate, BodyLimit, Metrics, RequestContext
+from api.ratelimit import RateLimit
 from api.schema import access_cache, build_schema
 from api.settings import Settings
 
@@ -77,13 +78,16 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
         graphql_ide="graphiql" if settings.introspection else None,
         allow_queries_via_get=True,
     )
+    # outermost first: who is calling, how often, how much they send
+    endpoint = BodyLimit(graphql, settings.max_body_bytes)
+    endpoint = RateLimit(endpoint, settings.rate_limit, settings.rate_limit_storage)
     app = Starlette(
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/.well-known/jwks.json", jwks),
             Route("/metrics", metrics),
-            Route("/graphql", Authenticate(BodyLimit(graphql, settings.max_body_bytes))),
+            Route("/graphql", Authenticate(endpoint)),
         ],
         middleware=[Middleware(Metrics, registry=registry), Middleware(RequestContext)],
         lifespan=lifespan,

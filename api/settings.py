@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     max_query_cost: int = 50_000  # see api/cost.py
     default_page_size: int = 50
     max_page_size: int = 200
+    # Requests per caller (token user, else client address) to /graphql; every limit
+    # must hold ("" turns limiting off). See api/ratelimit.py.
+    rate_limit: str = "50/second;1500/minute"
+    rate_limit_storage: str = "async+memory://"
 
     log_level: str = "INFO"
 

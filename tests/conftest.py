@@ -86,7 +86,11 @@ async def database() -> AsyncIterator[TestDatabase]:
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(env="development", data_dir=tmp_path_factory.mktemp("atrium-data"))
+    # Tests fire requests as fast as they can: rate limits are tested on their own app
+    # (tests/api/test_rate_limit.py).
+    return Settings(
+        env="development", data_dir=tmp_path_factory.mktemp("atrium-data"), rate_limit=""
+    )
 
 
 @pytest.fixture(scope="session")
