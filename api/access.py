@@ -82,10 +82,13 @@ def returned_entity(gtype: Any) -> str | None:
     return entity
 
 
-def field_access(field: GraphQLField) -> tuple[str, str] | None:
+def _metadata(field: GraphQLField) -> Mapping[str, Any]:
     definition = (field.extensions or {}).get(DEFINITION)
-    metadata = getattr(definition, "metadata", None) or {}
-    return metadata.get("access")
+    return getattr(definition, "metadata", None) or {}
+
+
+def field_access(field: GraphQLField) -> tuple[str, str] | None:
+    return _metadata(field).get("access")
 
 
 # --------------------------------------------------------------------------- analyse
@@ -126,6 +129,7 @@ def _rule_for(
             return Rule(f"Your role may not {action} {entity}.")
     elif parent is mutation_type:
         return Rule(f"Mutation {name} declares no access rule.")  # fail closed
+    decision = Read.ALLOW
     parent_entity = entity_of(parent)
     if parent_entity is not None:
         if parent_entity not in catalog():
@@ -133,11 +137,14 @@ def _rule_for(
         decision = policy.read(parent_entity, name)
         if decision is Read.DENY:
             return Rule(f"Your role may not read {parent_entity}.{name}.")
-        if decision is Read.SELF:
-            return Rule(f"Your role may read {parent_entity}.{name} on your own record only.", True)
     target_entity = returned_entity(get_named_type(field.type))
-    if target_entity is not None and not policy.can(target_entity, "read"):
+    # A field marked `own_record` returns only the viewer's own row, whose fields are
+    # then checked one by one (Read.SELF): readable even without the entity's read.
+    own_record = _metadata(field).get("own_record", False)
+    if target_entity is not None and not own_record and not policy.can(target_entity, "read"):
         return Rule(f"Your role may not read {target_entity}.")
+    if decision is Read.SELF:
+        return Rule(f"Your role may read {parent_entity}.{name} on your own record only.", True)
     return None
 
 

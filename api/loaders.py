@@ -104,8 +104,9 @@ async def prefetch(info: Any, objects: list[Any], fields: Iterable[str]) -> None
 
 
 def _may_read(policy: Any, entity: str | None, field: str, relation: Relation) -> bool:
-    """What the access guard lets through (api.access._rule_for): the field on its
-    entity (on some rows at least), and the entity the relation loads."""
+    """What the access guard lets through on every row (api.access._rule_for): the field
+    on its entity, and the entity the relation loads. A field readable on the viewer's
+    own record only is left to its loader: it shows on one row at most."""
     if relation.entity is not None and not policy.can(relation.entity, "read"):
         return False
-    return entity is None or policy.read(entity, field) is not Read.DENY
+    return entity is None or policy.read(entity, field) is Read.ALLOW

@@ -74,7 +74,9 @@ class Viewer:
     permissions: list[EntityPermission]
 
     @strawberry.field(
-        description="The viewer's own employee record, read in full; null without one."
+        description="The viewer's own employee record, read in full; null without one.",
+        # readable whatever the role: it only ever returns the viewer's row (api.access)
+        metadata={"own_record": True},
     )
     async def employee(self, info: strawberry.Info) -> Employee | None:
         return maybe(Employee, await own_employee_row(info))

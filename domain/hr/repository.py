@@ -99,8 +99,9 @@ async def employees_by_ids(
 
 
 async def own_employee(conn: AsyncConnection, actor: Actor) -> Any:
-    """The actor's own employee record, if they have one (and may see it)."""
-    query = sa.select(employees).where(employees.c.user_id == actor.user_id, employee_scope(actor))
+    """The actor's own employee record, if they have one: always theirs to read, whatever
+    their role's record scope (ACCESS.md)."""
+    query = sa.select(employees).where(employees.c.user_id == actor.user_id)
     return (await conn.execute(query)).first()
 
 

@@ -59,15 +59,15 @@ class Policy:
 
     def read(self, entity: str, field: str) -> Read:
         grant = self.grants.get(entity)
+        spec = self._catalog.entities.get(entity)
+        own = spec is not None and (field in spec.self_readable or field == "id")
         if grant is None or "read" not in grant.actions:
-            # no route reaches a row of an entity the role cannot read, its own included
-            return Read.DENY
+            # Only a field marked as the viewer's own record (viewer.employee) reaches a
+            # row of an entity the role cannot read; there, self-readable fields show.
+            return Read.SELF if own and spec is not None and spec.self_readable else Read.DENY
         if field == "id" or field in grant.read:
             return Read.ALLOW
-        spec = self._catalog.entities.get(entity)
-        if spec is not None and field in spec.self_readable:
-            return Read.SELF
-        return Read.DENY
+        return Read.SELF if own else Read.DENY
 
     def can_read(self, entity: str, field: str) -> bool:
         return self.read(entity, field) is Read.ALLOW

@@ -3,8 +3,10 @@ themselves, whatever route the query takes."""
 
 from __future__ import annotations
 
+from api.relay import from_global_id
 from domain.hr.models import departments
 from tenants.access.areas.hr import PERSONAL
+from tests.api.admin_support import custom_role, grant, holder_of
 from tests.api.hr_org import SALARY, add_department, add_employee, did, eid
 
 NODE = "query($id: ID!) { node(id: $id) { ... on Employee { name salary } } }"
@@ -154,3 +156,44 @@ async def test_a_manager_reads_directory_fields_of_reports_not_their_salary(gql,
     }
     assert node["workEmail"].startswith("bo@")
     assert result.error_paths() == [["employees", "edges", 0, "node", "salary"]]
+
+
+async def test_a_role_without_any_employee_grant_still_reads_its_own_record(gql, tenant):
+    """ACCESS.md: an employee always reads their own record in full, whatever the role."""
+    role = await custom_role(gql, tenant, "crm_only", grant("Customer", ["read"], ["name"]))
+    user, token = await holder_of(gql, tenant, role)
+    _, boss, rep = await _org(tenant, rep_user=from_global_id(user["id"])[1])
+    own = await gql(
+        "{ viewer { employee { id name title salary nationalId department { name } "
+        "manager { name } } } }",
+        token=token,
+    )
+    assert own.data["viewer"]["employee"] == {
+        "id": eid(rep),
+        "name": "Bo Rep",
+        "title": "Engineer",
+        "salary": "5200.0000",
+        "nationalId": "NI-42",
+        "department": None,
+        "manager": None,
+    }
+    assert sorted(own.error_paths()) == [
+        ["viewer", "employee", "department"],
+        ["viewer", "employee", "manager"],
+    ]
+    assert set(own.codes) == {"FORBIDDEN"}
+    # every other route to an employee stays closed, the own record's included
+    listed = await gql("{ employees { nodes { name } } }", token=token)
+    assert listed.codes == ["FORBIDDEN"] and listed.data is None
+    for id in (eid(rep), eid(boss)):
+        node = await gql(NODE, {"id": id}, token=token)
+        assert node.data == {"node": None} and node.codes in (["NOT_FOUND"], ["FORBIDDEN"])
+    permissions = await gql(
+        "{ viewer { permissions { entity readableFields ownRecordFields } } }", token=token
+    )
+    employee = next(
+        p for p in permissions.ok()["viewer"]["permissions"] if p["entity"] == "Employee"
+    )
+    assert employee["readableFields"] == [] and {"name", "salary"} <= set(
+        employee["ownRecordFields"]
+    )

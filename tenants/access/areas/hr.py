@@ -1,7 +1,8 @@
 """HR: employees (directory and personal data) and departments.
 
-Personal fields are `self_readable`: every employee reads their own record in full,
-whatever their role (ACCESS.md). `active` and `terminatedOn` change only through the
+Every field is `self_readable`: every employee reads their own record in full,
+whatever their role, even one without any Employee grant (ACCESS.md); the personal
+fields are readable on nobody else's record unless granted. `active` and `terminatedOn` change only through the
 `terminate` action.
 """
 
@@ -27,7 +28,7 @@ AREA = Area(
             "Employee",
             {"directory": DIRECTORY, "personal": PERSONAL},
             actions=("read", "create", "update", "terminate"),
-            self_readable=PERSONAL,
+            self_readable=DIRECTORY + PERSONAL,
             readonly=("active", "terminatedOn", "version"),
             description="A person employed by the tenant, optionally linked to a user.",
         ),
