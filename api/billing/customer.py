@@ -45,5 +45,13 @@ async def payment_status(info: Any, customer_id: UUID) -> PaymentStatus:
     return PaymentStatus((await loaders.customer_receivables(info, customer_id)).payment_status)
 
 
-async def overdue_amount(info: Any, customer_id: UUID) -> Decimal:
-    return (await loaders.customer_receivables(info, customer_id)).overdue_amount
+@strawberry.type(description="An amount in one currency.")
+class Money:
+    amount: Decimal
+    currency: str
+
+
+async def overdue_amount(info: Any, customer_id: UUID) -> list[Money]:
+    """Per currency, by currency code: amounts in different currencies never add up."""
+    overdue = (await loaders.customer_receivables(info, customer_id)).overdue_amounts
+    return [Money(amount=overdue[c], currency=c) for c in sorted(overdue)]

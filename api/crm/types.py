@@ -18,7 +18,7 @@ from api.relay import Node, node_resolver, to_global_id, with_relations
 from domain.crm import repository
 
 if TYPE_CHECKING:
-    from api.billing.customer import PaymentStatus
+    from api.billing.customer import Money, PaymentStatus
     from api.billing.types import Invoice
     from api.crm.deal_types import Deal, DealStageChange
     from api.sales.types import SalesOrder
@@ -250,8 +250,12 @@ class Customer(Node):
 
         return await back_office.payment_status(info, self.uuid)
 
-    @strawberry.field(description="What is past due on open invoices.")
-    async def overdue_amount(self, info: strawberry.Info) -> Decimal | None:
+    @strawberry.field(
+        description="What is past due on open invoices, per currency; empty when nothing is."
+    )
+    async def overdue_amount(
+        self, info: strawberry.Info
+    ) -> list[Annotated[Money, strawberry.lazy(RECEIVABLES)]] | None:
         from api.billing import customer as back_office
 
         return await back_office.overdue_amount(info, self.uuid)

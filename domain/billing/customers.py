@@ -5,8 +5,8 @@ whole page of customers."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -62,22 +62,23 @@ async def orders_by_customer(
 
 @dataclass(frozen=True)
 class Receivables:
-    """A customer's open balance, for `Customer.paymentStatus` and `overdueAmount`."""
+    """A customer's open balance, for `Customer.paymentStatus` and `overdueAmount`.
+    Amounts are per currency: invoices in different currencies never add up."""
 
-    invoiced: int  # issued invoices, void ones left out
-    open_amount: Decimal
-    overdue_amount: Decimal
+    invoiced: int = 0  # issued invoices, void ones left out
+    open_amounts: Mapping[str, Decimal] = field(default_factory=dict)  # > 0 only
+    overdue_amounts: Mapping[str, Decimal] = field(default_factory=dict)  # > 0 only
 
     @property
     def payment_status(self) -> str:
         if self.invoiced == 0:
             return "no_invoices"
-        if self.overdue_amount > 0:
+        if self.overdue_amounts:
             return "overdue"
-        return "open" if self.open_amount > 0 else "paid"
+        return "open" if self.open_amounts else "paid"
 
 
-NO_RECEIVABLES = Receivables(0, Decimal("0.0000"), Decimal("0.0000"))
+NO_RECEIVABLES = Receivables()
 
 
 async def receivables_by_customer(
@@ -90,6 +91,7 @@ async def receivables_by_customer(
     query = (
         sa.select(
             invoices.c.customer_id,
+            invoices.c.currency,
             sa.func.count().label("invoiced"),
             sa.func.coalesce(sa.func.sum(due).filter(is_open), ZERO).label("open_amount"),
             sa.func.coalesce(
@@ -100,9 +102,19 @@ async def receivables_by_customer(
             invoices.c.customer_id.in_(list(customer_ids)),
             invoices.c.status.not_in(("draft", "void")),
         )
-        .group_by(invoices.c.customer_id)
+        .group_by(invoices.c.customer_id, invoices.c.currency)
+        .order_by(invoices.c.customer_id, invoices.c.currency)
     )
-    return {
-        r.customer_id: Receivables(r.invoiced, r.open_amount, r.overdue_amount)
-        for r in (await conn.execute(query)).all()
-    }
+    found: dict[UUID, Receivables] = {}
+    for r in (await conn.execute(query)).all():
+        before = found.get(r.customer_id, NO_RECEIVABLES)
+        found[r.customer_id] = Receivables(
+            before.invoiced + r.invoiced,
+            _with(before.open_amounts, r.currency, r.open_amount),
+            _with(before.overdue_amounts, r.currency, r.overdue_amount),
+        )
+    return found
+
+
+def _with(amounts: Mapping[str, Decimal], currency: str, amount: Decimal) -> Mapping[str, Decimal]:
+    return {**amounts, currency: amount} if amount > 0 else amounts

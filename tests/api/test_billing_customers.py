@@ -13,7 +13,7 @@ from domain.billing import services
 from domain.billing.repository import today_utc
 from tests.arrange_orders import actor_for, arrange_invoice
 
-FIELDS = "name paymentStatus overdueAmount invoices { number amountDue } orders { id }"
+FIELDS = "name paymentStatus overdueAmount { amount currency } invoices { number amountDue } orders { id }"
 PAGE = f"query($n: Int) {{ customers(first: $n) {{ nodes {{ {FIELDS} }} }} }}"
 ONE = f"query($id: ID!) {{ node(id: $id) {{ ... on Customer {{ {FIELDS} }} }} }}"
 
@@ -38,12 +38,13 @@ async def test_payment_status_is_readable_by_sales_and_accounting(gql, tenant, r
     found = (await gql(ONE, {"id": to_global_id("Customer", late.customer_id)}, token=token)).ok()[
         "node"
     ]
-    assert found["paymentStatus"] == "OVERDUE" and found["overdueAmount"] == "100.0000"
+    assert found["paymentStatus"] == "OVERDUE"
+    assert found["overdueAmount"] == [{"amount": "100.0000", "currency": "EUR"}]
     assert found["invoices"] == [{"number": late.number, "amountDue": "100.0000"}]
     paid = (
         await gql(ONE, {"id": to_global_id("Customer", settled.customer_id)}, token=token)
     ).ok()["node"]
-    assert paid["paymentStatus"] == "PAID" and paid["overdueAmount"] == "0.0000"
+    assert paid["paymentStatus"] == "PAID" and paid["overdueAmount"] == []
     expected_orders = (
         [] if role == "sales_rep" else [{"id": to_global_id("SalesOrder", late.order_id)}]
     )
@@ -62,7 +63,12 @@ async def test_sales_cannot_reach_invoice_detail_through_a_customer(gql, tenant)
 async def test_the_warehouse_sees_no_receivables(gql, tenant):
     late, _ = await arrange(tenant)
     token = await tenant.token_for("warehouse")
-    for field in ("paymentStatus", "overdueAmount", "invoices { number }", "orders { id }"):
+    for field in (
+        "paymentStatus",
+        "overdueAmount { amount }",
+        "invoices { number }",
+        "orders { id }",
+    ):
         query = f"query($id: ID!) {{ node(id: $id) {{ ... on Customer {{ name {field} }} }} }}"
         result = await gql(query, {"id": to_global_id("Customer", late.customer_id)}, token=token)
         assert result.codes == ["FORBIDDEN"], field
@@ -80,3 +86,17 @@ async def test_customer_page_costs_the_same_statements_for_any_size(gql, tenant,
         assert len(nodes) == n and all(node["paymentStatus"] for node in nodes)
         counts.append(counter.count)
     assert counts[0] == counts[1]
+
+
+async def test_overdue_amounts_of_different_currencies_never_add_up(gql, tenant):
+    long_ago = today_utc() - timedelta(days=90)
+    eur = await arrange_invoice(tenant, today=long_ago)
+    await arrange_invoice(tenant, today=long_ago, currency="USD", customer_id=eur.customer_id)
+    await arrange_invoice(tenant, currency="USD", customer_id=eur.customer_id)  # not due yet
+    token = await tenant.token_for("sales_rep")
+    found = (await gql(ONE, {"id": to_global_id("Customer", eur.customer_id)}, token=token)).ok()
+    assert found["node"]["paymentStatus"] == "OVERDUE"
+    assert found["node"]["overdueAmount"] == [
+        {"amount": "120.0000", "currency": "EUR"},
+        {"amount": "120.0000", "currency": "USD"},
+    ]

@@ -29,8 +29,8 @@ async def test_payment_status_per_customer(tenant):
         orders = await customers.orders_by_customer(conn, actor, ids)
     status = [found.get(i, customers.NO_RECEIVABLES).payment_status for i in ids]
     assert status == ["overdue", "open", "paid", "no_invoices", "no_invoices"]
-    assert found[overdue.customer_id].overdue_amount == Decimal("100")
-    assert found[open_.customer_id].overdue_amount == 0
+    assert found[overdue.customer_id].overdue_amounts == {"EUR": Decimal("100")}
+    assert found[open_.customer_id].overdue_amounts == {}
     assert [len(listed.get(i, [])) for i in ids] == [1, 1, 1, 1, 0]
     assert [len(orders.get(i, [])) for i in ids] == [1, 1, 1, 1, 1]
 
