@@ -42,21 +42,27 @@ async def _reload(conn: AsyncConnection, client_id: UUID) -> Any:
 async def create_api_client(conn: AsyncConnection, actor: Actor, new: NewApiClient) -> IssuedSecret:
     name = _text(new.name, "name")
     role = await _grantable_role(conn, actor, new.role_id)
-    credentials = new_credentials(actor.tenant_id)
+    return await issue_client(conn, actor.tenant_id, name, role.id, created_by=actor.user_id)
+
+
+async def issue_client(
+    conn: AsyncConnection, tenant_id: UUID, name: str, role_id: UUID, *, created_by: UUID | None
+) -> IssuedSecret:
+    """A new client and its secret, unchecked: callers decide who may grant the role
+    (create_api_client: an admin's own rights; `atrium client create`: the operator)."""
+    credentials = new_credentials(tenant_id)
     email = f"{credentials.client_id.rpartition('.')[2]}@{SERVICE_EMAIL_DOMAIN}"
-    user = await repo.insert_user(
-        conn, actor.tenant_id, NewUser(email, name, role.id), api_client=True
-    )
+    user = await repo.insert_user(conn, tenant_id, NewUser(email, name, role_id), api_client=True)
     if user is None:  # 64 random bits collided within one tenant
         raise DomainError("Could not make a client id; try again.", code="CONFLICT")
     client_id = await repo.insert_api_client(
         conn,
-        actor.tenant_id,
+        tenant_id,
         user_id=user.id,
         name=name,
         client_id=credentials.client_id,
         secret_hash=credentials.secret_hash,
-        created_by=actor.user_id,
+        created_by=created_by,
     )
     return IssuedSecret(await _reload(conn, client_id), credentials.secret)
 
