@@ -145,8 +145,8 @@ async def update_user(conn: AsyncConnection, user_id: UUID, **values: Any) -> Ro
 
 
 async def count_active_holders(conn: AsyncConnection, role_id: UUID, *, besides: UUID) -> int:
-    # an API client never counts as the tenant's admin: it cannot administer anything
-    # a person could not undo, and revoking it must never be refused for LAST_ADMIN
+    # people only: a tenant keeps someone who can sign in and administer it, while an
+    # API client is a machine credential that is revoked at will (never LAST_ADMIN)
     query = sa.select(sa.func.count()).where(
         users.c.role_id == role_id, users.c.active, users.c.id != besides, _people()
     )

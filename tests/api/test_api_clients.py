@@ -78,7 +78,6 @@ async def test_other_roles_cannot_list_create_rotate_or_revoke(gql, tenant):
     issued = await partner(gql, tenant)
     reader = await role_by_key(gql, tenant.admin_token, "sales_rep")
     by_id = {"input": {"id": issued["apiClient"]["id"]}}
-    before = await snapshot(tenant)
     for role_key in ("sales_manager", "accountant", "hr_manager"):
         token = await tenant.token_for(role_key)
         before = await snapshot(tenant)
@@ -201,7 +200,7 @@ async def test_a_clients_actions_are_audited_under_its_service_user(gql, client,
     role_id = made.ok()["createRole"]["role"]["id"]
     found = (
         await gql(
-            AUDIT + "",
+            AUDIT,
             {"filter": {"entity": "Role", "entityId": role_id}},
             token=tenant.admin_token,
         )
