@@ -13,7 +13,6 @@ handed to authlib as a client whose secret never matches.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -35,8 +34,6 @@ from starlette.responses import Response
 from api.context import AppState
 from tenants.api_clients import ActiveClient, active_client, secret_matches, tenant_of
 from tenants.session import tenant_transaction
-
-log = logging.getLogger(__name__)
 
 FORM = "application/x-www-form-urlencoded"
 
