@@ -12,13 +12,14 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, request_response
 
 from api.auth import KeyStore, TokenVerifier
 from api.context import AppState
 from api.database import create_engine, resolve_urls
 from api.graphql_app import GraphQLApp
 from api.middleware import Authenticate, BodyLimit, Metrics, RequestContext
+from api.oauth import token_endpoint
 from api.ratelimit import RateLimit
 from api.schema import access_cache, build_schema
 from api.settings import Settings
@@ -88,6 +89,11 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
             Route("/.well-known/jwks.json", jwks),
             Route("/metrics", metrics),
             Route("/graphql", Authenticate(endpoint)),
+            Route(
+                "/oauth/token",
+                BodyLimit(request_response(token_endpoint), settings.max_token_request_bytes),
+                methods=["POST"],
+            ),
         ],
         middleware=[Middleware(Metrics, registry=registry), Middleware(RequestContext)],
         lifespan=lifespan,

@@ -1,4 +1,4 @@
-"""`atrium`: serve, migrate, demo, tenant and user administration, tokens, schema."""
+"""`atrium`: serve, migrate, demo, tenant, user and API client administration, tokens, schema."""
 
 from __future__ import annotations
 
@@ -144,6 +144,31 @@ def cmd_user_create(args: argparse.Namespace, settings: Settings) -> None:
     asyncio.run(_user_create(settings, args.tenant, args.email, args.name or args.email, args.role))
 
 
+async def _client_create(settings: Settings, slug: str, name: str, role: str) -> None:
+    from domain.admin.api_clients import issue_client
+    from tenants.provisioning import role_id_by_key
+
+    if not name.strip():
+        raise SystemExit("--name must not be empty")
+    engine, conn, tenant_id = await _in_tenant(settings, slug)
+    try:
+        role_id = await role_id_by_key(conn, role)
+        if role_id is None:
+            raise SystemExit(f"no role {role!r} in tenant {slug!r}")
+        # the operator is trusted with any role, as `atrium user create` is
+        issued = await issue_client(conn, tenant_id, name.strip(), role_id, created_by=None)
+        await conn.commit()
+    finally:
+        await conn.close()
+        await engine.dispose()
+    print(f"API client {name!r} created in {slug} with role {role}; the secret is shown once:")
+    print(f"client_id     {issued.client.client_id}\nclient_secret {issued.client_secret}")
+
+
+def cmd_client_create(args: argparse.Namespace, settings: Settings) -> None:
+    asyncio.run(_client_create(settings, args.tenant, args.name, args.role))
+
+
 async def _token(settings: Settings, slug: str, email: str, ttl: int | None) -> str:
     from api.auth import KeyStore
     from tenants.provisioning import user_id_by_email
@@ -206,6 +231,17 @@ def parser() -> argparse.ArgumentParser:
     ucreate.add_argument("--role", default="sales_rep", help="role key (default sales_rep)")
     ucreate.set_defaults(run=cmd_user_create)
 
+    api_client = sub.add_parser("client", help="partner API clients").add_subparsers(
+        dest="action", required=True
+    )
+    ccreate = api_client.add_parser(
+        "create", help="create an API client (OAuth2 client credentials) in a tenant"
+    )
+    ccreate.add_argument("--tenant", required=True, help="tenant slug")
+    ccreate.add_argument("--name", required=True)
+    ccreate.add_argument("--role", required=True, help="role key (built-in or custom)")
+    ccreate.set_defaults(run=cmd_client_create)
+
     token = sub.add_parser("token", help="print a development token for a user")
     token.add_argument("--tenant", required=True, help="tenant slug")
     token.add_argument("--user", required=True, help="user email")
@@ -224,7 +260,7 @@ def _resolved(settings: Settings) -> Settings:
 def main(argv: Sequence[str] | None = None) -> None:
     args = parser().parse_args(argv)
     settings = Settings()
-    if args.run in (cmd_tenant_create, cmd_user_create, cmd_token):
+    if args.run in (cmd_tenant_create, cmd_user_create, cmd_client_create, cmd_token):
         settings = _resolved(settings)
     args.run(args, settings)
 

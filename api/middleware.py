@@ -156,7 +156,11 @@ class Metrics:
                 status["code"] = message["status"]
             await send(message)
 
-        path = scope["path"] if scope["path"] in {"/graphql", "/healthz", "/readyz"} else "other"
+        path = (
+            scope["path"]
+            if scope["path"] in {"/graphql", "/oauth/token", "/healthz", "/readyz"}
+            else "other"
+        )
         try:
             await self.app(scope, receive, record)
         finally:

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     jwt_leeway_seconds: int = 30
     tenant_claim: str = "tid"
     token_ttl_seconds: int = 8 * 3600
+    # Partner API clients' tokens (/oauth/token) are short-lived: a client asks again.
+    client_token_ttl_seconds: int = 900
+    max_token_request_bytes: int = 16_384
 
     # Request limits.
     max_body_bytes: int = 1_000_000

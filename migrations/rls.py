@@ -62,8 +62,10 @@ def create_tenant_table(
     versioned: bool = True,
     permissive: str = "true",
     grants: str = "SELECT, INSERT, UPDATE, DELETE",
+    secret: tuple[str, ...] = (),
 ) -> None:
-    """Create a tenant-owned table with RLS, grants and (when `entity` is given) auditing."""
+    """Create a tenant-owned table with RLS, grants and (when `entity` is given) auditing;
+    `secret` columns are audited as changed, never with their values."""
     op.create_table(
         name,
         *tenant_columns(),
@@ -78,7 +80,7 @@ def create_tenant_table(
         f"CREATE TRIGGER touch BEFORE UPDATE ON {name} FOR EACH ROW EXECUTE FUNCTION atrium_touch()"
     )
     if entity:
-        audit(name, entity)
+        audit(name, entity, secret)
 
 
 def enable_tenant_rls(name: str, *, permissive: str = "true") -> None:
@@ -96,12 +98,15 @@ def enable_tenant_rls(name: str, *, permissive: str = "true") -> None:
     )
 
 
-def audit(name: str, entity: str) -> None:
-    """Every insert, update and delete on `name` writes an audit event in the same transaction."""
-    assert entity.isalnum()
+def audit(name: str, entity: str, secret: tuple[str, ...] = ()) -> None:
+    """Every insert, update and delete on `name` writes an audit event in the same
+    transaction. The values of `secret` columns (credential hashes) are never recorded,
+    only that they changed (atrium_audit as of revision 0005)."""
+    assert entity.isalnum() and all(c.replace("_", "").isalnum() for c in secret)
+    arguments = ", ".join(f"'{a}'" for a in (entity, *secret))
     op.execute(
         f"CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON {name} "
-        f"FOR EACH ROW EXECUTE FUNCTION atrium_audit('{entity}')"
+        f"FOR EACH ROW EXECUTE FUNCTION atrium_audit({arguments})"
     )
 
 

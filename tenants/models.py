@@ -33,6 +33,19 @@ users = tenant_table(
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("role_id", UUID(as_uuid=True), nullable=False),
     sa.Column("active", sa.Boolean, nullable=False),
+    # the service user of a partner API client (tenants/api_clients.py), not a person
+    sa.Column("api_client", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
+api_clients = tenant_table(
+    "api_clients",
+    sa.Column("user_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("client_id", sa.Text, nullable=False),
+    sa.Column("secret_hash", sa.Text, nullable=False),
+    sa.Column("secret_rotated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", UUID(as_uuid=True)),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
 )
 
 audit_events = sa.Table(

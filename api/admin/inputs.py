@@ -14,7 +14,7 @@ import strawberry
 
 from api.ordering import OrderDirection
 from api.relay import local_id
-from domain.admin.models import NewRole, NewUser, PermissionSpec, RoleChanges
+from domain.admin.models import NewApiClient, NewRole, NewUser, PermissionSpec, RoleChanges
 
 T = TypeVar("T")
 
@@ -198,3 +198,20 @@ class AssignRoleInput:
     user_id: strawberry.ID
     role_id: strawberry.ID
     version: int | None = None
+
+
+@strawberry.input(description="A partner API client acting under `roleId` (no wider than yours).")
+class CreateApiClientInput:
+    __entity__ = "ApiClient"
+    __writes__ = {"roleId": ("role",)}
+    name: str
+    role_id: strawberry.ID
+
+    def command(self) -> NewApiClient:
+        return NewApiClient(name=self.name, role_id=local_id(self.role_id, "Role", "roleId"))
+
+
+@strawberry.input(description="An API client, by id.")
+class ApiClientInput:
+    __entity__ = "ApiClient"
+    id: strawberry.ID

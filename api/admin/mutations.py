@@ -1,4 +1,4 @@
-"""Tenant administration mutations: custom roles, users and their roles.
+"""Tenant administration mutations: custom roles, users and their roles, API clients.
 
 Each resolver turns its input into a command and calls one service; the services
 refuse grants beyond the caller's own permissions and keep an active tenant admin.
@@ -12,17 +12,19 @@ from typing import Any
 import strawberry
 
 from api.admin.inputs import (
+    ApiClientInput,
     AssignRoleInput,
+    CreateApiClientInput,
     CreateRoleInput,
     CreateUserInput,
     DeleteRoleInput,
     UpdateRoleInput,
     UserActivationInput,
 )
-from api.admin.types import Role, User, to_role, to_user
+from api.admin.types import ApiClient, Role, User, to_api_client, to_role, to_user
 from api.payloads import UserError, run_service
 from api.relay import local_id, to_global_id
-from domain.admin import services
+from domain.admin import api_clients, services
 
 Service = Callable[[], Awaitable[Any]]
 
@@ -43,6 +45,34 @@ class DeleteRolePayload:
 class UserPayload:
     user: User | None
     user_errors: list[UserError]
+
+
+@strawberry.type
+class ApiClientPayload:
+    api_client: ApiClient | None
+    user_errors: list[UserError]
+
+
+@strawberry.type(description="The secret is shown here only: store it now.")
+class ApiClientSecretPayload:
+    api_client: ApiClient | None
+    client_id: str | None
+    client_secret: str | None
+    user_errors: list[UserError]
+
+
+async def _secret_payload(info: strawberry.Info, call: Service) -> ApiClientSecretPayload:
+    issued, errors = await run_service(info, call)
+    if issued is None:
+        return ApiClientSecretPayload(
+            api_client=None, client_id=None, client_secret=None, user_errors=errors
+        )
+    return ApiClientSecretPayload(
+        api_client=to_api_client(issued.client),
+        client_id=issued.client.client_id,
+        client_secret=issued.client_secret,
+        user_errors=errors,
+    )
 
 
 async def _role_payload(info: strawberry.Info, call: Service) -> RolePayload:
@@ -137,3 +167,50 @@ class Mutation:
         self, info: strawberry.Info, input: UserActivationInput
     ) -> UserPayload:
         return await _set_active(info, input, active=True)
+
+    @strawberry.mutation(
+        metadata={"access": ("ApiClient", "create")},
+        description="A partner API client under a role no wider than yours; its secret "
+        "is in this payload only.",
+    )
+    async def create_api_client(
+        self, info: strawberry.Info, input: CreateApiClientInput
+    ) -> ApiClientSecretPayload:
+        ctx = info.context
+        return await _secret_payload(
+            info,
+            lambda: api_clients.create_api_client(ctx.db, ctx.require_actor(), input.command()),
+        )
+
+    @strawberry.mutation(
+        metadata={"access": ("ApiClient", "rotate")},
+        description="A new secret (in this payload only); the old one stops working at once.",
+    )
+    async def rotate_api_client_secret(
+        self, info: strawberry.Info, input: ApiClientInput
+    ) -> ApiClientSecretPayload:
+        ctx = info.context
+        return await _secret_payload(
+            info,
+            lambda: api_clients.rotate_secret(
+                ctx.db, ctx.require_actor(), local_id(input.id, "ApiClient", "id")
+            ),
+        )
+
+    @strawberry.mutation(
+        metadata={"access": ("ApiClient", "revoke")},
+        description="No new tokens; the client's tokens stop working on their next request.",
+    )
+    async def revoke_api_client(
+        self, info: strawberry.Info, input: ApiClientInput
+    ) -> ApiClientPayload:
+        ctx = info.context
+        row, errors = await run_service(
+            info,
+            lambda: api_clients.revoke(
+                ctx.db, ctx.require_actor(), local_id(input.id, "ApiClient", "id")
+            ),
+        )
+        return ApiClientPayload(
+            api_client=to_api_client(row) if row is not None else None, user_errors=errors
+        )

@@ -7,7 +7,16 @@ from uuid import UUID
 import strawberry
 
 from api.admin.inputs import AuditEventFilter, RoleFilter, RoleOrder, UserFilter, UserOrder
-from api.admin.types import AuditEvent, Role, User, to_audit_event, to_role, to_user
+from api.admin.types import (
+    ApiClient,
+    AuditEvent,
+    Role,
+    User,
+    to_api_client,
+    to_audit_event,
+    to_role,
+    to_user,
+)
 from api.errors import AppError, bad_input, forbidden
 from api.ordering import OrderDirection
 from api.relay import Connection, connection, from_global_id, page_request
@@ -51,7 +60,7 @@ def _audit_filter(where: AuditEventFilter | None, visible: list[str]) -> models.
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The tenant's users.")
+    @strawberry.field(description="The tenant's users: people (API clients are `apiClients`).")
     async def users(
         self,
         info: strawberry.Info,
@@ -104,6 +113,23 @@ class Query:
             descending=_descending(order_by),
         )
         return await connection(info, page, to_role)
+
+    @strawberry.field(description="The tenant's partner API clients, newest first.")
+    async def api_clients(
+        self,
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ApiClient]:
+        context = info.context
+        page = await repo.list_api_clients(
+            context.db,
+            page_request(info, first, after, last, before),
+            only=context.require_actor().owner_only("ApiClient"),
+        )
+        return await connection(info, page, to_api_client)
 
     @strawberry.field(
         description="Who changed what, newest first. Values of fields your role may not "

@@ -77,6 +77,48 @@ def to_user(row: Any) -> User:
     )
 
 
+@strawberry.type(
+    description="A partner integration: a service identity of this tenant under one role. "
+    "It gets tokens at POST /oauth/token with its client id and secret."
+)
+class ApiClient(Node):
+    __entity__ = "ApiClient"
+    role_id: strawberry.Private[UUID]
+    created_by_id: strawberry.Private[UUID | None]
+    name: str | None
+    client_id: str | None = strawberry.field(description="Not a secret; names the tenant too.")
+    created_at: datetime | None
+    secret_rotated_at: datetime | None
+    revoked_at: datetime | None = strawberry.field(description="Set once revoked; final.")
+    version: int | None
+
+    @strawberry.field
+    async def role(self, info: strawberry.Info) -> Role | None:
+        row = await loaders.role_row(info, self.role_id)
+        return to_role(row) if row is not None else None
+
+    @strawberry.field
+    async def created_by(self, info: strawberry.Info) -> User | None:
+        if self.created_by_id is None:
+            return None
+        row = await loaders.user_row(info, self.created_by_id)
+        return to_user(row) if row is not None else None
+
+
+def to_api_client(row: Any) -> ApiClient:
+    return ApiClient(
+        id=to_global_id("ApiClient", row.id),
+        role_id=row.role_id,
+        created_by_id=row.created_by,
+        name=row.name,
+        client_id=row.client_id,
+        created_at=row.created_at,
+        secret_rotated_at=row.secret_rotated_at,
+        revoked_at=row.revoked_at,
+        version=row.version,
+    )
+
+
 @strawberry.type(description="One changed field; values the reader may not read are redacted.")
 class FieldChange:
     field: str
@@ -187,4 +229,12 @@ async def _audit_event(context: Any, uuid: UUID) -> AuditEvent | None:
     return to_audit_event(row) if row is not None else None
 
 
-NODE_TYPES = (User, Role, AuditEvent)
+@node_resolver("ApiClient", entity="ApiClient")
+async def _api_client(context: Any, uuid: UUID) -> ApiClient | None:
+    rows = await repo.api_clients_by_ids(
+        context.db, [uuid], only=context.require_actor().owner_only("ApiClient")
+    )
+    return to_api_client(rows[uuid]) if uuid in rows else None
+
+
+NODE_TYPES = (User, Role, ApiClient, AuditEvent)

@@ -8,9 +8,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from tenants.models import audit_events, roles, users
+from tenants.models import api_clients, audit_events, roles, users
 
-__all__ = ["audit_events", "roles", "users"]
+__all__ = ["api_clients", "audit_events", "roles", "users"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,12 @@ class RoleChanges:
 @dataclass(frozen=True)
 class NewUser:
     email: str
+    name: str
+    role_id: UUID
+
+
+@dataclass(frozen=True)
+class NewApiClient:
     name: str
     role_id: UUID
 

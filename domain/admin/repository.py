@@ -17,6 +17,7 @@ from domain.admin.models import (
     NewUser,
     RoleFilter,
     UserFilter,
+    api_clients,
     audit_events,
     roles,
     users,
@@ -71,6 +72,12 @@ def _only(column: sa.ColumnElement[Any], only: UUID | None) -> sa.ColumnElement[
     return column == only if only is not None else sa.true()
 
 
+def _people() -> sa.ColumnElement[bool]:
+    """Users who are persons: an API client's service user is listed, managed and
+    revoked as an API client (its row still names it as an audit actor)."""
+    return users.c.api_client.is_(False)
+
+
 # --------------------------------------------------------------------------- users
 async def list_users(
     conn: AsyncConnection,
@@ -82,7 +89,7 @@ async def list_users(
     descending: bool = False,
 ) -> Page:
     query = _where(
-        sa.select(*USER_COLUMNS).where(_only(users.c.id, only)),
+        sa.select(*USER_COLUMNS).where(_only(users.c.id, only), _people()),
         (users.c.active, where.active),
         (users.c.role_id, where.role_id),
     )
@@ -102,17 +109,25 @@ async def users_by_ids(
 async def user_for_update(conn: AsyncConnection, user_id: UUID, *, only: UUID | None) -> Row | None:
     query = (
         sa.select(*USER_COLUMNS)
-        .where(users.c.id == user_id, _only(users.c.id, only))
+        .where(users.c.id == user_id, _only(users.c.id, only), _people())
         .with_for_update(key_share=True)
     )
     return (await conn.execute(query)).first()
 
 
-async def insert_user(conn: AsyncConnection, tenant_id: UUID, new: NewUser) -> Row | None:
+async def insert_user(
+    conn: AsyncConnection, tenant_id: UUID, new: NewUser, *, api_client: bool = False
+) -> Row | None:
     """The new user, or None when the email is taken in this tenant."""
     statement = (
         insert(users)
-        .values(tenant_id=tenant_id, email=new.email, name=new.name, role_id=new.role_id)
+        .values(
+            tenant_id=tenant_id,
+            email=new.email,
+            name=new.name,
+            role_id=new.role_id,
+            api_client=api_client,
+        )
         .on_conflict_do_nothing(index_elements=[users.c.tenant_id, sa.func.lower(users.c.email)])
         .returning(*USER_COLUMNS)
     )
@@ -130,8 +145,10 @@ async def update_user(conn: AsyncConnection, user_id: UUID, **values: Any) -> Ro
 
 
 async def count_active_holders(conn: AsyncConnection, role_id: UUID, *, besides: UUID) -> int:
+    # people only: a tenant keeps someone who can sign in and administer it, while an
+    # API client is a machine credential that is revoked at will (never LAST_ADMIN)
     query = sa.select(sa.func.count()).where(
-        users.c.role_id == role_id, users.c.active, users.c.id != besides
+        users.c.role_id == role_id, users.c.active, users.c.id != besides, _people()
     )
     return int(await conn.scalar(query) or 0)
 
@@ -218,6 +235,79 @@ async def holder_counts(conn: AsyncConnection, role_ids: Iterable[UUID]) -> dict
         .group_by(users.c.role_id)
     )
     return {role_id: int(n) for role_id, n in (await conn.execute(query)).all()}
+
+
+# --------------------------------------------------------------------------- API clients
+API_CLIENT_COLUMNS = (
+    api_clients.c.id,
+    api_clients.c.user_id,
+    api_clients.c.name,
+    api_clients.c.client_id,
+    users.c.role_id,
+    api_clients.c.created_at,
+    api_clients.c.created_by,
+    api_clients.c.secret_rotated_at,
+    api_clients.c.revoked_at,
+    api_clients.c.version,
+)
+_CLIENTS_WITH_USERS = api_clients.join(
+    users,
+    sa.and_(users.c.tenant_id == api_clients.c.tenant_id, users.c.id == api_clients.c.user_id),
+)
+
+
+def _api_clients(only: UUID | None) -> sa.Select[Any]:
+    """`only`: the creator whose clients alone a record scope of `own` shows."""
+    return (
+        sa.select(*API_CLIENT_COLUMNS)
+        .select_from(_CLIENTS_WITH_USERS)
+        .where(_only(api_clients.c.created_by, only))
+    )
+
+
+async def list_api_clients(conn: AsyncConnection, page: PageRequest, *, only: UUID | None) -> Page:
+    """Newest first."""
+    return await paginate(
+        conn,
+        _api_clients(only),
+        page,
+        sort=api_clients.c.created_at,
+        id_column=api_clients.c.id,
+        descending=True,
+    )
+
+
+async def api_clients_by_ids(
+    conn: AsyncConnection, ids: Iterable[UUID], *, only: UUID | None
+) -> dict[UUID, Row]:
+    query = _api_clients(only).where(api_clients.c.id.in_(list(ids)))
+    return {row.id: row for row in (await conn.execute(query)).all()}
+
+
+async def api_client_for_update(
+    conn: AsyncConnection, client_id: UUID, *, only: UUID | None
+) -> Row | None:
+    query = (
+        _api_clients(only)
+        .where(api_clients.c.id == client_id)
+        .with_for_update(of=api_clients, key_share=True)
+    )
+    return (await conn.execute(query)).first()
+
+
+async def insert_api_client(conn: AsyncConnection, tenant_id: UUID, **values: Any) -> UUID:
+    client_id: UUID = await conn.scalar(
+        insert(api_clients).values(tenant_id=tenant_id, **values).returning(api_clients.c.id)
+    )
+    return client_id
+
+
+async def update_api_client(conn: AsyncConnection, client_id: UUID, **values: Any) -> None:
+    await conn.execute(
+        api_clients.update()
+        .where(api_clients.c.id == client_id)
+        .values(**values, version=api_clients.c.version + 1)
+    )
 
 
 # --------------------------------------------------------------------------- audit

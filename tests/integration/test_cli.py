@@ -73,6 +73,23 @@ async def test_tenant_user_and_token(atrium, gql, client):
     assert jwt.decode(rep_token, keys).claims["sub"]
 
 
+async def test_client_create_prints_credentials_that_get_a_token(atrium, gql, client, tenant):
+    out = await atrium(
+        "client", "create", "--tenant", tenant.slug, "--name", "ERP sync", "--role", "warehouse"
+    )
+    found = dict(re.findall(r"^(client_id|client_secret) +(\S+)$", out, re.M))
+    response = await client.post(
+        "https://test/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=(found["client_id"], found["client_secret"]),
+    )
+    assert response.status_code == 200, response.text
+    viewer = (await gql(VIEWER, token=response.json()["access_token"])).ok()["viewer"]
+    assert viewer["tenant"]["slug"] == tenant.slug and viewer["user"]["roleKey"] == "warehouse"
+    with pytest.raises(SystemExit, match="no role 'pope'"):
+        await atrium("client", "create", "--tenant", tenant.slug, "--name", "x", "--role", "pope")
+
+
 async def test_cli_refusals(atrium, tenant):
     with pytest.raises(SystemExit, match="no tenant 'nope-nope'"):
         await atrium("token", "--tenant", "nope-nope", "--user", "a@b.example")

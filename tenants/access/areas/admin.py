@@ -1,4 +1,4 @@
-"""Tenant administration: users, roles, the audit log. tenant_admin only (no built-in
+"""Tenant administration: users, roles, partner API clients, the audit log. tenant_admin only (no built-in
 role is granted any of it; tenant_admin gets every entity of the catalog)."""
 
 from tenants.access.catalog import Area, EntitySpec
@@ -11,6 +11,17 @@ AUDIT_FIELDS = (
     "action",
     "changes",
     "requestId",
+)
+
+API_CLIENT_FIELDS = (
+    "name",
+    "clientId",
+    "role",
+    "createdAt",
+    "createdBy",
+    "secretRotatedAt",
+    "revokedAt",
+    "version",
 )
 
 AREA = Area(
@@ -36,6 +47,13 @@ AREA = Area(
                 )
             },
             readonly=("builtin", "userCount", "version"),
+        ),
+        EntitySpec(
+            "ApiClient",
+            {"client": API_CLIENT_FIELDS},
+            # a secret is made by create and rotate only; revoke ends the client
+            actions=("read", "create", "rotate", "revoke"),
+            readonly=tuple(f for f in API_CLIENT_FIELDS if f not in {"name", "role"}),
         ),
         EntitySpec(
             "AuditEvent",
