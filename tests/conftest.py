@@ -208,6 +208,13 @@ class GraphQLResult:
         assert self.status == 200 and not self.errors, self.body
         return self.data
 
+    @property
+    def nothing(self) -> bool:
+        """No data came back: none at all (refused before execution) or only null root
+        fields (each refused at its path; root query fields are nullable so that one
+        refusal leaves the others' data intact)."""
+        return self.data is None or all(value is None for value in self.data.values())
+
 
 async def graphql(
     client: httpx.AsyncClient,

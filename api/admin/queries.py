@@ -70,7 +70,7 @@ class Query:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[User]:
+    ) -> Connection[User] | None:
         context = info.context
         where = models.UserFilter()
         if filter is not None:
@@ -99,7 +99,7 @@ class Query:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[Role]:
+    ) -> Connection[Role] | None:
         context = info.context
         where = models.RoleFilter()
         if filter is not None:
@@ -122,7 +122,7 @@ class Query:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[ApiClient]:
+    ) -> Connection[ApiClient] | None:
         context = info.context
         page = await repo.list_api_clients(
             context.db,
@@ -143,7 +143,7 @@ class Query:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[AuditEvent]:
+    ) -> Connection[AuditEvent] | None:
         context = info.context
         actor = context.require_actor()
         visible = auditable_entities(actor.policy)

@@ -36,7 +36,7 @@ class Query:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[Invoice]:
+    ) -> Connection[Invoice] | None:
         order = order_by or InvoiceOrder(field=InvoiceOrderField.CREATED_AT)
         page = await repository.list_invoices(
             info.context.db,

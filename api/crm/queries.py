@@ -59,7 +59,7 @@ class Query:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[Lead]:
+    ) -> Connection[Lead] | None:
         return await _page(info, "Lead", Lead, filter, order_by, (first, after, last, before))
 
     @strawberry.field(description="Customers, newest first unless `orderBy`.")
@@ -72,7 +72,7 @@ class Query:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[Customer]:
+    ) -> Connection[Customer] | None:
         paging = (first, after, last, before)
         return await _page(info, "Customer", Customer, filter, order_by, paging)
 
@@ -86,7 +86,7 @@ class Query:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[Contact]:
+    ) -> Connection[Contact] | None:
         paging = (first, after, last, before)
         return await _page(info, "Contact", Contact, filter, order_by, paging)
 
@@ -100,7 +100,7 @@ class Query:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[Deal]:
+    ) -> Connection[Deal] | None:
         return await _page(info, "Deal", Deal, filter, order_by, (first, after, last, before))
 
     @strawberry.field(
@@ -116,7 +116,7 @@ class Query:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[Activity]:
+    ) -> Connection[Activity] | None:
         paging = (first, after, last, before)
         return await _page(info, "Activity", Activity, filter, order_by, paging)
 
@@ -130,7 +130,7 @@ class Query:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[Pipeline]:
+    ) -> Connection[Pipeline] | None:
         paging = (first, after, last, before)
         return await _page(info, "Pipeline", Pipeline, filter, order_by, paging)
 
@@ -141,5 +141,5 @@ class Query:
     )
     async def pipeline_report(
         self, info: strawberry.Info, filter: PipelineReportFilter | None = None
-    ) -> PipelineReport:
+    ) -> PipelineReport | None:
         return await pipeline_report(info, filter)

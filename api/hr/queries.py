@@ -22,7 +22,7 @@ class Query:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[Employee]:
+    ) -> Connection[Employee] | None:
         page = page_request(info, first, after, last, before)
         query = employee_query(filter, order_by)
         context = info.context
@@ -37,7 +37,7 @@ class Query:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[Department]:
+    ) -> Connection[Department] | None:
         page = page_request(info, first, after, last, before)
         context = info.context
         found = await repository.list_departments(context.db, context.require_actor(), page)

@@ -30,7 +30,7 @@ class Query:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[Product]:
+    ) -> Connection[Product] | None:
         page = page_request(info, first, after, last, before)
         f = filter or ProductFilter()
         order = order_by or ProductOrder()
@@ -43,7 +43,7 @@ class Query:
         return await connection(info, result, Product.from_row)
 
     @strawberry.field
-    async def product(self, info: strawberry.Info, id: strawberry.ID) -> Product:
+    async def product(self, info: strawberry.Info, id: strawberry.ID) -> Product | None:
         uuid = from_global_id(id, "Product")[1]
         row = (await repository.products_by_ids(info.context.db, [uuid])).get(uuid)
         if row is None:
@@ -51,7 +51,7 @@ class Query:
         return Product.from_row(row)
 
     @strawberry.field(description="Every warehouse, by code.")
-    async def warehouses(self, info: strawberry.Info) -> list[Warehouse]:
+    async def warehouses(self, info: strawberry.Info) -> list[Warehouse] | None:
         return [Warehouse.from_row(r) for r in await repository.warehouse_list(info.context.db)]
 
     @strawberry.field(description="Stock per product and warehouse.")
@@ -63,7 +63,7 @@ class Query:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[StockLevel]:
+    ) -> Connection[StockLevel] | None:
         page = page_request(info, first, after, last, before)
         f = filter or StockLevelFilter()
         result = await repository.level_page(
@@ -83,7 +83,7 @@ class Query:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[StockMovement]:
+    ) -> Connection[StockMovement] | None:
         page = page_request(info, first, after, last, before)
         f = filter or StockMovementFilter()
         conditions = repository.movement_conditions(

@@ -31,7 +31,7 @@ class Query:
     )
     async def revenue_report(
         self, info: strawberry.Info, since: date | None = None, until: date | None = None
-    ) -> list[t.RevenueReport]:
+    ) -> list[t.RevenueReport] | None:
         rows = await reports.revenue_by_month(info.context.db, *_range(since, until))
         return [copied(t.RevenueReport, r) for r in rows]
 
@@ -41,7 +41,7 @@ class Query:
     )
     async def ar_aging_report(
         self, info: strawberry.Info, as_of: date | None = None
-    ) -> list[t.ArAgingReport]:
+    ) -> list[t.ArAgingReport] | None:
         rows = await reports.receivables_aging(info.context.db, as_of or today_utc())
         return [copied(t.ArAgingReport, r) for r in rows]
 
@@ -49,7 +49,9 @@ class Query:
         description="Stock on hand valued at unit cost, per product and warehouse.",
         metadata={"access": ("StockValuationReport", "read")},
     )
-    async def stock_valuation_report(self, info: strawberry.Info) -> list[t.StockValuationReport]:
+    async def stock_valuation_report(
+        self, info: strawberry.Info
+    ) -> list[t.StockValuationReport] | None:
         rows = await reports.stock_valuation(info.context.db)
         valuation = [
             t.StockValuationReport(
@@ -74,7 +76,7 @@ class Query:
         since: date | None = None,
         until: date | None = None,
         first: int = 50,
-    ) -> list[t.OrderMarginReport]:
+    ) -> list[t.OrderMarginReport] | None:
         if not 0 <= first <= info.context.settings.max_page_size:
             raise bad_input(
                 f"`first` must be between 0 and {info.context.settings.max_page_size}.",

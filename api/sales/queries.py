@@ -24,7 +24,7 @@ class Query:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[SalesOrder]:
+    ) -> Connection[SalesOrder] | None:
         page = page_request(info, first, after, last, before)
         f = filter or OrderFilter()
         order = order_by or OrderOrder()
@@ -41,7 +41,7 @@ class Query:
         return await connection(info, result, SalesOrder.from_row)
 
     @strawberry.field
-    async def order(self, info: strawberry.Info, id: strawberry.ID) -> SalesOrder:
+    async def order(self, info: strawberry.Info, id: strawberry.ID) -> SalesOrder | None:
         uuid = from_global_id(id, "SalesOrder")[1]
         owner = info.context.require_actor().owner_only("SalesOrder")
         row = (await repository.orders_by_ids(info.context.db, [uuid], owner)).get(uuid)

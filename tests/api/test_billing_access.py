@@ -81,7 +81,7 @@ async def test_refused_writes_change_nothing(gql, tenant, role):
         (VOID, {"id": gid, "reason": "no"}),
     ):
         result = await gql(query, {"input": value}, token=token)
-        assert result.codes == ["FORBIDDEN"] and result.data is None
+        assert result.codes == ["FORBIDDEN"] and result.nothing
     assert await snapshot(tenant) == before
 
 
@@ -90,7 +90,7 @@ async def test_roles_without_invoices_see_nothing(gql, tenant, role):
     invoice = await arrange_invoice(tenant)
     token = await tenant.token_for(role)
     result = await gql(listing(), token=token)
-    assert result.codes == ["FORBIDDEN"] and result.data is None
+    assert result.codes == ["FORBIDDEN"] and result.nothing
     by_id = await gql(
         "query($id: ID!) { node(id: $id) { id } }",
         {"id": to_global_id("Invoice", invoice.id)},

@@ -45,7 +45,7 @@ async def test_deal_reader_without_amounts(gql, tenant):
         '{ deals(filter: {expectedCloseOn: {from: "2030-01-01"}}) { nodes { title } } }',
     ):
         result = await gql(query, token=token)
-        assert result.codes == ["FORBIDDEN"] and result.data is None, query
+        assert result.codes == ["FORBIDDEN"] and result.nothing, query
 
     # may rename, may not re-price: the whole mutation is refused, nothing written
     result = await gql(
@@ -81,4 +81,4 @@ async def test_the_report_is_refused_to_a_role_that_may_not_read_amounts(gql, te
     )
     _, token = await holder_of(gql, tenant, role)
     result = await gql("{ pipelineReport { totals { amount } } }", token=token)
-    assert result.codes == ["FORBIDDEN"] and result.data is None
+    assert result.codes == ["FORBIDDEN"] and result.nothing

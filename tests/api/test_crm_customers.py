@@ -124,7 +124,7 @@ async def test_no_customers_without_access(gql, tenant, role):
     await create_customer(gql, tenant.admin_token)
     token = await tenant.token_for(role) if role else None
     result = await gql("{ customers { nodes { name } } }", token=token)
-    assert result.data is None
+    assert result.nothing
     assert result.codes == ["FORBIDDEN" if role else "UNAUTHENTICATED"]
 
 
@@ -253,3 +253,19 @@ async def test_timeline_keeps_the_newest_entries(gql, tenant):
         ("activity", "third"),
         ("activity", "second"),
     ]
+
+
+async def test_a_refused_root_field_leaves_the_others_intact(gql, tenant):
+    """Issue 3: a field the role may not read is null with FORBIDDEN at its path and the
+    rest of the response is intact — root fields included (they are nullable)."""
+    await create_customer(gql, tenant.admin_token)
+    token = await tenant.token_for("sales_rep")
+    result = await gql(
+        "{ customers { nodes { name } } auditEvents { nodes { action } } "
+        "employees { nodes { salary } } viewer { tenant { slug } } }",
+        token=token,
+    )
+    assert result.data["customers"]["nodes"] and result.data["viewer"]["tenant"]["slug"]
+    assert result.data["auditEvents"] is None
+    assert result.error_paths("FORBIDDEN")[0] == ["auditEvents"]
+    assert all(e["salary"] is None for e in result.data["employees"]["nodes"])

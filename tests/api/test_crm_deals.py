@@ -199,7 +199,7 @@ async def test_accountant_reads_deals_but_cannot_edit_them(gql, tenant):
 @pytest.mark.parametrize("role", ["warehouse", "hr_manager"])
 async def test_roles_without_deals(gql, tenant, role):
     result = await gql(DEALS, token=await tenant.token_for(role))
-    assert result.codes == ["FORBIDDEN"] and result.data is None
+    assert result.codes == ["FORBIDDEN"] and result.nothing
 
 
 async def test_page_size_over_the_cap_is_refused(gql, tenant):

@@ -92,7 +92,7 @@ async def test_roles_without_leads_see_none_and_write_none(gql, tenant, role):
     lead = await create_lead(gql, tenant.admin_token)
     token = await tenant.token_for(role)
     result = await gql(LEADS, token=token)
-    assert result.codes == ["FORBIDDEN"] and result.data is None
+    assert result.codes == ["FORBIDDEN"] and result.nothing
 
     node = await gql("query($id: ID!) { node(id: $id) { id } }", {"id": lead["id"]}, token=token)
     assert node.codes == ["FORBIDDEN"]

@@ -122,7 +122,7 @@ async def test_report_follows_the_pipeline(gql, tenant):
 async def test_report_refused_without_access(gql, tenant, role, code):
     token = await tenant.token_for(role) if role else None
     result = await gql(REPORT, token=token)
-    assert result.codes == [code] and result.data is None
+    assert result.codes == [code] and result.nothing
 
 
 async def test_accountant_reads_the_report(gql, tenant):

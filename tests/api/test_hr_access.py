@@ -155,7 +155,7 @@ async def test_custom_role_writes_only_its_granted_fields(gql, tenant):
         {"input": {"id": eid(boss), "version": 1, "title": "CEO", "salary": "1"}},
         token=token,
     )
-    assert result.codes == ["FORBIDDEN"] and result.data is None
+    assert result.codes == ["FORBIDDEN"] and result.nothing
     row = await employee_row(tenant, boss)
     assert (row.title, row.salary, row.version) == ("Engineer", SALARY, 1)
     ok = await gql(UPDATE, {"input": {"id": eid(boss), "version": 1, "title": "CEO"}}, token=token)

@@ -33,7 +33,7 @@ async def test_salary_filter_is_forbidden_without_salary_read(gql, tenant):
     await _org(tenant)
     query = '{ employees(filter: {salary: {gt: "5000"}}) { edges { node { name } } } }'
     result = await gql(query, token=await tenant.token_for("sales_rep"))
-    assert result.codes == ["FORBIDDEN"] and result.data is None
+    assert result.codes == ["FORBIDDEN"] and result.nothing
     allowed = await gql(query, token=await tenant.token_for("hr_manager"))
     assert [e["node"]["name"] for e in allowed.ok()["employees"]["edges"]] == ["Ada Boss", "Bo Rep"]
     narrow = query.replace("gt", "lt")
@@ -44,7 +44,7 @@ async def test_salary_sort_is_forbidden_without_salary_read(gql, tenant):
     await _org(tenant)
     query = "{ employees(orderBy: {field: SALARY, direction: DESC}) { edges { node { name } } } }"
     result = await gql(query, token=await tenant.token_for("accountant"))
-    assert result.codes == ["FORBIDDEN"] and result.data is None
+    assert result.codes == ["FORBIDDEN"] and result.nothing
     names = [
         e["node"]["name"]
         for e in (await gql(query, token=tenant.admin_token)).ok()["employees"]["edges"]
@@ -184,7 +184,7 @@ async def test_a_role_without_any_employee_grant_still_reads_its_own_record(gql,
     assert set(own.codes) == {"FORBIDDEN"}
     # every other route to an employee stays closed, the own record's included
     listed = await gql("{ employees { nodes { name } } }", token=token)
-    assert listed.codes == ["FORBIDDEN"] and listed.data is None
+    assert listed.codes == ["FORBIDDEN"] and listed.nothing
     for id in (eid(rep), eid(boss)):
         node = await gql(NODE, {"id": id}, token=token)
         assert node.data == {"node": None} and node.codes in (["NOT_FOUND"], ["FORBIDDEN"])

@@ -37,7 +37,7 @@ async def test_sales_rep_reads_products_and_available_but_not_cost(gql, tenant):
     assert cost.data["products"]["nodes"][0] == {"sku": "WID-1", "unitCost": None}
 
     movements = await gql(MOVEMENTS, token=token)
-    assert movements.codes == ["FORBIDDEN"] and movements.data is None
+    assert movements.codes == ["FORBIDDEN"] and movements.nothing
 
 
 async def test_sales_rep_may_not_filter_or_sort_by_what_it_cannot_read(gql, tenant):
@@ -64,7 +64,7 @@ async def test_hr_manager_and_anonymous_see_nothing(gql, tenant):
     await _stock(tenant)
     hr = await tenant.token_for("hr_manager")
     result = await gql(PRODUCTS, token=hr)
-    assert result.codes == ["FORBIDDEN"] and result.data is None
+    assert result.codes == ["FORBIDDEN"] and result.nothing
     assert (await gql("{ warehouses { code } }", token=hr)).codes == ["FORBIDDEN"]
     anonymous = await gql(PRODUCTS)
     assert anonymous.codes == ["UNAUTHENTICATED"] and anonymous.data is None
@@ -145,7 +145,7 @@ async def test_low_stock_filter_reveals_on_hand_and_reorder_point(gql, tenant):
     token = await custom_role_token(tenant, "catalogue_reader", catalogue)
     assert (await gql("{ products { nodes { sku } } }", token=token)).ok()["products"]["nodes"]
     refused = await gql("{ products(filter: {lowStock: false}) { nodes { sku } } }", token=token)
-    assert refused.codes == ["FORBIDDEN"] and refused.data is None
+    assert refused.codes == ["FORBIDDEN"] and refused.nothing
     available = await gql("{ products { nodes { sku available } } }", token=token)
     assert available.codes == ["FORBIDDEN"]
     assert available.data["products"]["nodes"] == [{"sku": "WID-1", "available": None}]

@@ -95,7 +95,7 @@ async def test_who_reads_which_report(gql, tenant, role, readable):
         if name in readable:
             result.ok()
         else:
-            assert result.codes == ["FORBIDDEN"] and result.data is None, (name, result.body)
+            assert result.codes == ["FORBIDDEN"] and result.nothing, (name, result.body)
 
 
 async def test_reports_stay_in_their_tenant(gql, tenant, other_tenant):

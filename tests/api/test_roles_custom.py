@@ -153,7 +153,7 @@ async def test_an_edited_role_changes_the_very_next_response(gql, tenant):
         token=tenant.admin_token,
     )
     third = await gql(query, token=token)
-    assert third.codes == ["FORBIDDEN"] and third.data is None
+    assert third.codes == ["FORBIDDEN"] and third.nothing
 
 
 async def test_update_merges_per_entity_and_checks_the_version(gql, tenant):

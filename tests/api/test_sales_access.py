@@ -37,7 +37,7 @@ async def test_sales_rep_sees_own_orders_without_cost(gql, tenant):
     assert [n["id"] for n in nodes] == [mine]
     assert nodes[0]["lines"] == [{"quantity": 2, "product": {"sku": "WID-1", "available": 10}}]
     hidden = await gql(ONE, {"id": theirs}, token=rep)
-    assert hidden.codes == ["NOT_FOUND"] and hidden.data is None
+    assert hidden.codes == ["NOT_FOUND"] and hidden.nothing
     node = await gql("query($id: ID!) { node(id: $id) { id } }", {"id": theirs}, token=rep)
     assert node.codes == ["NOT_FOUND"]
 
@@ -101,7 +101,7 @@ async def test_hr_anonymous_and_other_tenant_see_nothing(gql, tenant, other_tena
     order = await _order(gql, tenant, tenant.admin_token, stock, customer)
     hr = await tenant.token_for("hr_manager")
     result = await gql(ORDERS, token=hr)
-    assert result.codes == ["FORBIDDEN"] and result.data is None
+    assert result.codes == ["FORBIDDEN"] and result.nothing
     assert (await gql(ONE, {"id": order})).codes == ["UNAUTHENTICATED"]
     stranger = other_tenant.admin_token
     assert (await gql(ONE, {"id": order}, token=stranger)).codes == ["NOT_FOUND"]
