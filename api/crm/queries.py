@@ -24,7 +24,7 @@ from api.crm.filters import (
     PipelineReportFilter,
     sort,
 )
-from api.crm.report import PipelineReport, pipeline_report
+from api.crm.report import ForecastReport, PipelineReport, forecast_report, pipeline_report
 from api.crm.types import Activity, Contact, Customer, Lead
 from api.relay import Connection, connection, page_request
 from domain.crm import repository
@@ -143,3 +143,14 @@ class Query:
         self, info: strawberry.Info, filter: PipelineReportFilter | None = None
     ) -> PipelineReport | None:
         return await pipeline_report(info, filter)
+
+    @strawberry.field(
+        metadata={"access": ("ForecastReport", "read")},
+        description="Open deals by the month they are expected to close in: count, amount "
+        "and probability-weighted amount per currency, within your record scope (all "
+        "pipelines unless `filter.pipeline`; other statuses with `filter.status`).",
+    )
+    async def forecast_report(
+        self, info: strawberry.Info, filter: PipelineReportFilter | None = None
+    ) -> ForecastReport | None:
+        return await forecast_report(info, filter)

@@ -3,6 +3,7 @@ probability-weighted amount of the deals it covers, per currency."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -57,20 +58,26 @@ class PipelineReport:
         return loaders.row(info, "Pipeline", self.pipeline_id, Pipeline.from_row)
 
 
-# what the report adds up: a role that may not read these on a deal may not see their sums
+# what each report adds up: a role that may not read these on a deal may not see sums
 REVEALS = ("amount", "currency", "probability", "stage")
+FORECAST_REVEALS = ("amount", "currency", "probability", "expectedCloseOn")
+
+
+def _deal_filter(
+    info: strawberry.Info, name: str, reveals: tuple[str, ...], f: PipelineReportFilter | None
+) -> report.ReportFilter:
+    """The report's filter, once the role may read every deal field the report sums."""
+    ctx = info.context
+    hidden = [field for field in reveals if not ctx.policy.can_read("Deal", field)]
+    if hidden:
+        raise forbidden(f"The {name} reveals Deal.{hidden[0]}, which your role may not read.")
+    return f.to_domain(ctx.require_actor().user_id) if f is not None else report.ReportFilter()
 
 
 async def pipeline_report(info: strawberry.Info, f: PipelineReportFilter | None) -> PipelineReport:
     ctx = info.context
-    hidden = [name for name in REVEALS if not ctx.policy.can_read("Deal", name)]
-    if hidden:
-        raise forbidden(
-            f"The pipeline report reveals Deal.{hidden[0]}, which your role may not read."
-        )
-    actor = ctx.require_actor()
-    query = f.to_domain(actor.user_id) if f is not None else report.ReportFilter()
-    found = await report.pipeline_report(ctx.db, actor, query)
+    query = _deal_filter(info, "pipeline report", REVEALS, f)
+    found = await report.pipeline_report(ctx.db, ctx.require_actor(), query)
     return PipelineReport(
         pipeline_id=found.pipeline_id,
         stages=[
@@ -81,5 +88,39 @@ async def pipeline_report(info: strawberry.Info, f: PipelineReportFilter | None)
             )
             for line in found.stages
         ],
+        totals=[CurrencyAmount.of(t) for t in found.totals],
+    )
+
+
+@strawberry.type(description="Open deals expected to close in one month.")
+class ForecastMonth:
+    month: date = strawberry.field(description="The first day of the month.")
+    amounts: list[CurrencyAmount]
+
+
+@strawberry.type(
+    description="Open deals (unless `filter.status`) by the month they are expected to "
+    "close in, per currency, in your record scope."
+)
+class ForecastReport:
+    __entity__ = "ForecastReport"
+
+    months: list[ForecastMonth] | None = strawberry.field(description="In calendar order.")
+    undated: list[CurrencyAmount] | None = strawberry.field(
+        description="Deals without an expected close date."
+    )
+    totals: list[CurrencyAmount] | None
+
+
+async def forecast_report(info: strawberry.Info, f: PipelineReportFilter | None) -> ForecastReport:
+    ctx = info.context
+    query = _deal_filter(info, "forecast", FORECAST_REVEALS, f)
+    found = await report.forecast(ctx.db, ctx.require_actor(), query)
+    return ForecastReport(
+        months=[
+            ForecastMonth(month=m.month, amounts=[CurrencyAmount.of(t) for t in m.amounts])
+            for m in found.months
+        ],
+        undated=[CurrencyAmount.of(t) for t in found.undated],
         totals=[CurrencyAmount.of(t) for t in found.totals],
     )

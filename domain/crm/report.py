@@ -1,5 +1,6 @@
-"""The pipeline report: count, amount and probability-weighted amount of deals per
-stage of one pipeline, per currency (amounts of different currencies never add up)."""
+"""The pipeline report (count, amount and probability-weighted amount of deals per
+stage of one pipeline) and the forecast (the same for open deals, by the month they
+are expected to close in). Per currency: amounts of different currencies never add up."""
 
 from __future__ import annotations
 
@@ -57,8 +58,12 @@ class Report:
 
 
 def _conditions(actor: Actor, f: ReportFilter, pipeline_id: UUID) -> list[Any]:
-    out: list[Any] = [deals.c.pipeline_id == pipeline_id]
-    owner = actor.owner_only(ENTITY)  # record scope of the report: a sales rep's own deals
+    return [deals.c.pipeline_id == pipeline_id, *_scope_and_filter(actor, ENTITY, f)]
+
+
+def _scope_and_filter(actor: Actor, entity: str, f: ReportFilter) -> list[Any]:
+    out: list[Any] = []
+    owner = actor.owner_only(entity)  # record scope of the report: a sales rep's own deals
     if owner is not None:
         out.append(deals.c.owner_id == owner)
     if f.owner_ids is not None:
@@ -115,11 +120,76 @@ async def pipeline_report(conn: AsyncConnection, actor: Actor, f: ReportFilter) 
         total[0] += row.n
         total[1] += row.amount
         total[2] += row.weighted
-    return Report(
-        pipeline_id=pipeline_id,
-        stages=list(stages.values()),
-        totals=[
-            CurrencyTotal(code, n, round_money(a, code), round_money(w, code))
-            for code, (n, a, w) in sorted(totals.items())
-        ],
+    return Report(pipeline_id=pipeline_id, stages=list(stages.values()), totals=_totals(totals))
+
+
+FORECAST = "ForecastReport"
+
+
+@dataclass(frozen=True)
+class ForecastMonth:
+    month: date  # the first day of the month the deals are expected to close in
+    amounts: list[CurrencyTotal]
+
+
+@dataclass(frozen=True)
+class Forecast:
+    months: list[ForecastMonth]  # in calendar order
+    undated: list[CurrencyTotal]  # deals without an expected close date
+    totals: list[CurrencyTotal]
+
+
+async def forecast(conn: AsyncConnection, actor: Actor, f: ReportFilter) -> Forecast:
+    """Open deals (unless `f.status` says otherwise) by the month they are expected to
+    close in, per currency: count, amount and probability-weighted amount. All
+    pipelines unless `f.pipeline_id`. One statement."""
+    conditions = _scope_and_filter(actor, FORECAST, f)
+    if f.pipeline_id is not None:
+        conditions.append(deals.c.pipeline_id == f.pipeline_id)
+    if f.status is None:
+        conditions.append(deals.c.status == "open")
+    # via timestamp without time zone: the month must not depend on the session's zone
+    day = sa.cast(deals.c.expected_close_on, sa.DateTime(timezone=False))
+    month = sa.cast(sa.func.date_trunc("month", day), sa.Date).label("month")
+    query = (
+        sa.select(
+            month,
+            deals.c.currency,
+            sa.func.count().label("n"),
+            sa.func.sum(deals.c.amount).label("amount"),
+            sa.func.sum(deals.c.amount * deals.c.probability / 100).label("weighted"),
+        )
+        .where(*conditions)
+        .group_by(month, deals.c.currency)
+        .order_by(month.asc().nulls_last(), deals.c.currency)
     )
+    months: dict[date, list[CurrencyTotal]] = {}
+    undated: list[CurrencyTotal] = []
+    totals: dict[str, list[Any]] = {}
+    for row in await conn.execute(query):
+        line = CurrencyTotal(
+            row.currency,
+            row.n,
+            round_money(row.amount, row.currency),
+            round_money(row.weighted, row.currency),
+        )
+        if row.month is None:
+            undated.append(line)
+        else:
+            months.setdefault(row.month, []).append(line)
+        total = totals.setdefault(row.currency, [0, Decimal(0), Decimal(0)])
+        total[0] += row.n
+        total[1] += row.amount
+        total[2] += row.weighted
+    return Forecast(
+        months=[ForecastMonth(m, lines) for m, lines in months.items()],
+        undated=undated,
+        totals=_totals(totals),
+    )
+
+
+def _totals(totals: dict[str, list[Any]]) -> list[CurrencyTotal]:
+    return [
+        CurrencyTotal(code, n, round_money(a, code), round_money(w, code))
+        for code, (n, a, w) in sorted(totals.items())
+    ]

@@ -143,6 +143,13 @@ AREA = Area(
             readonly=("pipeline", "stages", "totals"),
             description="Count, amount and weighted amount of deals per stage.",
         ),
+        EntitySpec(
+            "ForecastReport",
+            {"report": ("months", "undated", "totals")},
+            actions=("read",),
+            readonly=("months", "undated", "totals"),
+            description="Open deals by the month they are expected to close in.",
+        ),
     ),
     grants={
         "sales_rep": (
@@ -154,6 +161,7 @@ AREA = Area(
             Grant("Deal", "read create update move win lose", "own", write=("*",)),
             Grant("Activity", "read create update complete", "own", write=("*",)),
             Grant("PipelineReport", "read", "own"),
+            Grant("ForecastReport", "read", "own"),
         ),
         "sales_manager": (
             Grant("Lead", "read create update delete convert", write=("*",)),
@@ -164,6 +172,7 @@ AREA = Area(
             Grant("Deal", "read create update delete move win lose", write=("*",)),
             Grant("Activity", "read create update delete complete", write=("*",)),
             Grant("PipelineReport", "read"),
+            Grant("ForecastReport", "read"),
         ),
         "accountant": (
             Grant("Customer", "read update", write=("credit",)),
@@ -172,6 +181,7 @@ AREA = Area(
             Grant("PipelineStage", "read"),
             Grant("Deal", "read"),
             Grant("PipelineReport", "read"),
+            Grant("ForecastReport", "read"),
         ),
         "warehouse": (
             Grant("Customer", "read", read=("profile",)),
