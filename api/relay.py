@@ -13,14 +13,14 @@ from strawberry.types.nodes import SelectedField
 
 from api.errors import AppError, Code, bad_input
 from api.loaders import prefetch
+from domain.ids import global_id
 from domain.pagination import Page, PageRequest
 
 T = TypeVar("T")
 
 
 def to_global_id(type_name: str, id: UUID) -> strawberry.ID:
-    raw = f"{type_name}:{id}".encode()
-    return strawberry.ID(base64.urlsafe_b64encode(raw).decode().rstrip("="))
+    return strawberry.ID(global_id(type_name, id))
 
 
 def from_global_id(

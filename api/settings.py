@@ -56,6 +56,14 @@ class Settings(BaseSettings):
     rate_limit: str = "50/second;1500/minute"
     rate_limit_storage: str = "async+memory://"
 
+    # Webhooks (README "Webhooks"): the background sender, how often it looks for due
+    # deliveries, how long a partner may take to answer. Private targets (loopback,
+    # private networks, plain http) are for development and tests only.
+    webhooks_dispatch: bool = True
+    webhooks_poll_seconds: float = 5.0
+    webhooks_timeout_seconds: float = 5.0
+    webhooks_allow_private_targets: bool = False
+
     log_level: str = "INFO"
 
     @property

@@ -77,6 +77,14 @@ def to_user(row: Any) -> User:
     )
 
 
+async def user_of(info: strawberry.Info, user_id: UUID | None) -> User | None:
+    """The user a row names (its creator, its actor), through the request's loader."""
+    if user_id is None:
+        return None
+    row = await loaders.user_row(info, user_id)
+    return to_user(row) if row is not None else None
+
+
 @strawberry.type(
     description="A partner integration: a service identity of this tenant under one role. "
     "It gets tokens at POST /oauth/token with its client id and secret."
@@ -99,10 +107,7 @@ class ApiClient(Node):
 
     @strawberry.field
     async def created_by(self, info: strawberry.Info) -> User | None:
-        if self.created_by_id is None:
-            return None
-        row = await loaders.user_row(info, self.created_by_id)
-        return to_user(row) if row is not None else None
+        return await user_of(info, self.created_by_id)
 
 
 def to_api_client(row: Any) -> ApiClient:
@@ -148,10 +153,7 @@ class AuditEvent(Node):
 
     @strawberry.field
     async def actor(self, info: strawberry.Info) -> User | None:
-        if self.actor_id is None:
-            return None
-        row = await loaders.user_row(info, self.actor_id)
-        return to_user(row) if row is not None else None
+        return await user_of(info, self.actor_id)
 
     @strawberry.field(description="References to other objects are given as global ids.")
     def changes(self, info: strawberry.Info) -> list[FieldChange] | None:

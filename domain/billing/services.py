@@ -30,6 +30,8 @@ from domain.inventory.models import products
 from domain.money import CURRENCIES, currency, round_money
 from domain.money import amount as money_amount
 from domain.sales.models import sales_order_lines, sales_orders
+from domain.webhooks import events
+from domain.webhooks.outbox import emit
 from tenants.principal import Actor
 
 INVOICEABLE_ORDERS = ("confirmed", "fulfilled")
@@ -186,7 +188,7 @@ async def issue_invoice(
     )
     issued_on = today or today_utc()
     sequence = await next_number(conn, actor.tenant_id, invoice.series, issued_on.year)
-    return await _update(
+    issued = await _update(
         conn,
         invoice_id,
         status="issued",
@@ -196,6 +198,8 @@ async def issue_invoice(
         issue_date=issued_on,
         due_date=issued_on + timedelta(days=terms or 0),
     )
+    await emit(conn, actor.tenant_id, "invoice.issued", events.invoice(issued, amount_due(issued)))
+    return issued
 
 
 async def void_invoice(
@@ -296,7 +300,14 @@ async def record_payment(
         reference=reference.strip(),
         recorded_by=actor.user_id,
     )
-    return payment, await _settle(conn, invoice, paid=amount)
+    settled = await _settle(conn, invoice, paid=amount)
+    await emit(
+        conn,
+        actor.tenant_id,
+        "payment.recorded",
+        events.payment(payment, settled, amount_due(settled)),
+    )
+    return payment, settled
 
 
 async def create_credit_note(

@@ -29,6 +29,8 @@ from domain.crm.customers import require_contact, require_customer
 from domain.crm.models import deal_stage_changes, deals
 from domain.errors import DomainError
 from domain.money import currency as money_currency
+from domain.webhooks import events
+from domain.webhooks.outbox import emit
 from tenants.principal import Actor
 
 ENTITY = "Deal"
@@ -220,6 +222,7 @@ async def _close(
         label="deal",
     )
     await record_change(conn, actor, deal.id, deal.stage_id, stage_id, "won" if won else "lost")
+    await emit(conn, actor.tenant_id, "deal.won" if won else "deal.lost", events.deal(row))
     return row
 
 

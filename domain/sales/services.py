@@ -25,6 +25,8 @@ from domain.money import currency as currency_code
 from domain.sales import repository
 from domain.sales.models import sales_order_lines, sales_orders
 from domain.sales.pricing import Line, LineInput, price_lines, totals
+from domain.webhooks import events
+from domain.webhooks.outbox import emit
 from tenants.principal import Actor
 
 INVALID_STATE = "INVALID_STATE"
@@ -255,7 +257,9 @@ async def confirm_order(
             if line.product_id in missing
         ]
         raise (problems[0] if len(problems) == 1 else ValidationFailed(problems)) from None
-    return await _set(conn, order_id, status="confirmed", confirmed_at=sa.func.now())
+    row = await _set(conn, order_id, status="confirmed", confirmed_at=sa.func.now())
+    await emit(conn, actor.tenant_id, "order.confirmed", events.order(row))
+    return row
 
 
 async def fulfill_order(
@@ -264,7 +268,9 @@ async def fulfill_order(
     """Ship a confirmed order: on hand and reserved both go down by each line."""
     order = await _locked(conn, actor, order_id, version, "confirmed")
     await apply(conn, actor, _movements(order, await _lines(conn, order_id), "shipment"))
-    return await _set(conn, order_id, status="fulfilled", fulfilled_at=sa.func.now())
+    row = await _set(conn, order_id, status="fulfilled", fulfilled_at=sa.func.now())
+    await emit(conn, actor.tenant_id, "order.fulfilled", events.order(row))
+    return row
 
 
 async def cancel_order(
@@ -274,4 +280,6 @@ async def cancel_order(
     order = await _locked(conn, actor, order_id, version, "draft", "confirmed")
     if order.status == "confirmed":
         await apply(conn, actor, _movements(order, await _lines(conn, order_id), "release"))
-    return await _set(conn, order_id, status="cancelled", cancelled_at=sa.func.now())
+    row = await _set(conn, order_id, status="cancelled", cancelled_at=sa.func.now())
+    await emit(conn, actor.tenant_id, "order.cancelled", events.order(row))
+    return row

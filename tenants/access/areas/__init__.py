@@ -13,7 +13,7 @@ from types import ModuleType
 
 from tenants.access.catalog import Area
 
-AREA_NAMES = ("admin", "hr", "crm", "inventory", "sales", "billing", "reports")
+AREA_NAMES = ("admin", "hr", "crm", "inventory", "sales", "billing", "reports", "webhooks")
 
 
 def area_modules(package: str, module: str) -> list[ModuleType]:

@@ -1,0 +1,129 @@
+"""Webhook mutations: create (the signing secret is in this payload only), update,
+delete, redeliver. Each is one service call, all or nothing, with userErrors."""
+
+from __future__ import annotations
+
+import strawberry
+
+from api.payloads import UserError, run_service
+from api.relay import local_id, to_global_id
+from api.webhooks.inputs import (
+    CreateWebhookInput,
+    DeleteWebhookInput,
+    RedeliverWebhookInput,
+    UpdateWebhookInput,
+)
+from api.webhooks.types import Webhook, WebhookDelivery, to_delivery, to_webhook
+from domain.webhooks import services
+
+
+@strawberry.type(description="The signing secret is shown here only: store it now.")
+class CreateWebhookPayload:
+    webhook: Webhook | None
+    signing_secret: str | None = strawberry.field(
+        description="Verifies `Atrium-Signature` (README: Webhooks)."
+    )
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class WebhookPayload:
+    webhook: Webhook | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class DeleteWebhookPayload:
+    deleted_webhook_id: strawberry.ID | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class WebhookDeliveryPayload:
+    delivery: WebhookDelivery | None
+    user_errors: list[UserError]
+
+
+def _allow_private(info: strawberry.Info) -> bool:
+    return bool(info.context.settings.webhooks_allow_private_targets)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        metadata={"access": ("Webhook", "create")},
+        description="An https endpoint for the given events; the signing secret is in "
+        "this payload only.",
+    )
+    async def create_webhook(
+        self, info: strawberry.Info, input: CreateWebhookInput
+    ) -> CreateWebhookPayload:
+        ctx = info.context
+        created, errors = await run_service(
+            info,
+            lambda: services.create_webhook(
+                ctx.db, ctx.require_actor(), input.command(), allow_private=_allow_private(info)
+            ),
+        )
+        if created is None:
+            return CreateWebhookPayload(webhook=None, signing_secret=None, user_errors=errors)
+        return CreateWebhookPayload(
+            webhook=to_webhook(created.webhook),
+            signing_secret=created.signing_secret,
+            user_errors=errors,
+        )
+
+    @strawberry.mutation(metadata={"access": ("Webhook", "update")})
+    async def update_webhook(
+        self, info: strawberry.Info, input: UpdateWebhookInput
+    ) -> WebhookPayload:
+        ctx = info.context
+        row, errors = await run_service(
+            info,
+            lambda: services.update_webhook(
+                ctx.db,
+                ctx.require_actor(),
+                input.webhook_id(),
+                input.version,
+                input.changes(),
+                allow_private=_allow_private(info),
+            ),
+        )
+        return WebhookPayload(webhook=to_webhook(row) if row else None, user_errors=errors)
+
+    @strawberry.mutation(
+        metadata={"access": ("Webhook", "delete")},
+        description="The webhook and its deliveries, pending ones too, are gone.",
+    )
+    async def delete_webhook(
+        self, info: strawberry.Info, input: DeleteWebhookInput
+    ) -> DeleteWebhookPayload:
+        ctx = info.context
+        row, errors = await run_service(
+            info,
+            lambda: services.delete_webhook(
+                ctx.db, ctx.require_actor(), local_id(input.id, "Webhook", "id"), input.version
+            ),
+        )
+        deleted = to_global_id("Webhook", row.id) if row is not None else None
+        return DeleteWebhookPayload(deleted_webhook_id=deleted, user_errors=errors)
+
+    @strawberry.mutation(
+        metadata={"access": ("WebhookDelivery", "redeliver")},
+        description="Queue one delivery again, due now, with a fresh retry schedule.",
+    )
+    async def redeliver_webhook(
+        self, info: strawberry.Info, input: RedeliverWebhookInput
+    ) -> WebhookDeliveryPayload:
+        ctx = info.context
+        row, errors = await run_service(
+            info,
+            lambda: services.redeliver(
+                ctx.db,
+                ctx.require_actor(),
+                local_id(input.delivery_id, "WebhookDelivery", "deliveryId"),
+            ),
+        )
+        return WebhookDeliveryPayload(
+            delivery=to_delivery(row) if row is not None else None, user_errors=errors
+        )

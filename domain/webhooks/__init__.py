@@ -1,0 +1,1 @@
+"""Webhooks: partner endpoints, the outbox of deliveries, and their dispatch."""

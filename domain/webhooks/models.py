@@ -1,0 +1,60 @@
+"""Webhook tables (migration 0006) and the events a webhook may subscribe to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+
+from domain.base import tenant_table
+
+# What partners may subscribe to; each is emitted by the service named in README.
+EVENTS = (
+    "deal.won",
+    "deal.lost",
+    "order.confirmed",
+    "order.fulfilled",
+    "order.cancelled",
+    "invoice.issued",
+    "payment.recorded",
+)
+
+webhooks = tenant_table(
+    "webhooks",
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("events", ARRAY(sa.Text), nullable=False),
+    # in clear: the dispatcher signs with it; the audit trigger never records it
+    sa.Column("secret", sa.Text, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_by", UUID(as_uuid=True)),
+)
+
+webhook_deliveries = tenant_table(
+    "webhook_deliveries",
+    sa.Column("webhook_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("event", sa.Text, nullable=False),
+    sa.Column("payload", JSONB, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),  # pending | delivered | failed
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_status", sa.Integer),
+    sa.Column("last_error", sa.Text),
+    sa.Column("delivered_at", sa.DateTime(timezone=True)),
+    versioned=False,
+)
+
+
+@dataclass(frozen=True)
+class NewWebhook:
+    url: str
+    events: list[str]
+
+
+@dataclass(frozen=True)
+class WebhookChanges:
+    """Only the keys the client sent are set (None: unchanged)."""
+
+    url: str | None = None
+    events: list[str] | None = None
+    active: bool | None = None
