@@ -23,6 +23,7 @@ from api.oauth import token_endpoint
 from api.ratelimit import RateLimit
 from api.schema import access_cache, build_schema
 from api.settings import Settings
+from api.webhooks.background import dispatching
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,8 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
         app.state.atrium = state or build_state(settings)
         app.state.atrium.access = access_cache(schema)
         try:
-            yield
+            async with dispatching(settings, app.state.atrium.engine):
+                yield
         finally:
             if own:
                 await app.state.atrium.engine.dispose()

@@ -88,8 +88,12 @@ async def database() -> AsyncIterator[TestDatabase]:
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     # Tests fire requests as fast as they can: rate limits are tested on their own app
     # (tests/api/test_rate_limit.py).
+    # Webhook tests drive one dispatch pass at a time (tests/api/webhook_support.py).
     return Settings(
-        env="development", data_dir=tmp_path_factory.mktemp("atrium-data"), rate_limit=""
+        env="development",
+        data_dir=tmp_path_factory.mktemp("atrium-data"),
+        rate_limit="",
+        webhooks_dispatch=False,
     )
 
 

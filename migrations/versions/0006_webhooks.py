@@ -32,7 +32,8 @@ depends_on = None
 # all tenants at once: it visits each tenant (the owner may list `tenants`) with the
 # tenant setting bound, exactly as a request would, and asks whether that tenant has
 # a due delivery of an active webhook. It returns tenant ids only, nothing of the
-# deliveries, takes no input but a limit, and restores the caller's tenant setting.
+# deliveries, takes no input but a limit, and restores the caller's tenant setting
+# (its SET clause scopes local settings to the call already; restoring says so here).
 DUE_TENANTS = """
 CREATE FUNCTION atrium_webhook_due_tenants(p_limit integer) RETURNS SETOF uuid
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public AS $$

@@ -1,0 +1,34 @@
+"""The webhook sender as part of the server's lifespan (setting `webhooks_dispatch`)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from api.settings import Settings
+from domain.webhooks.dispatch import Dispatcher
+
+
+@contextlib.asynccontextmanager
+async def dispatching(settings: Settings, engine: AsyncEngine) -> AsyncIterator[None]:
+    """Run the dispatcher while the server runs; on shutdown let the delivery in flight
+    finish (within its timeout), then stop."""
+    if not settings.webhooks_dispatch:
+        yield
+        return
+    stop = asyncio.Event()
+    # no redirects: a public URL must not lead the server into its own network
+    http = httpx.AsyncClient(timeout=settings.webhooks_timeout_seconds, follow_redirects=False)
+    dispatcher = Dispatcher(engine, http, allow_private=settings.webhooks_allow_private_targets)
+    task = asyncio.create_task(dispatcher.run_forever(stop, settings.webhooks_poll_seconds))
+    try:
+        yield
+    finally:
+        stop.set()
+        with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(task, settings.webhooks_timeout_seconds + 5)
+        await http.aclose()
