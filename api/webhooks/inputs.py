@@ -24,7 +24,7 @@ def _names(events: list[Any] | None) -> list[str] | None:
 class CreateWebhookInput:
     __entity__ = "Webhook"
     url: str
-    events: list[WebhookEvent]  # type: ignore[valid-type]
+    events: list[WebhookEvent]
 
     def command(self) -> NewWebhook:
         return NewWebhook(url=self.url, events=_names(self.events) or [])
@@ -36,7 +36,7 @@ class UpdateWebhookInput:
     id: strawberry.ID
     version: int | None = None
     url: str | None = strawberry.UNSET
-    events: list[WebhookEvent] | None = strawberry.UNSET  # type: ignore[valid-type]
+    events: list[WebhookEvent] | None = strawberry.UNSET
     active: bool | None = strawberry.UNSET
 
     def changes(self) -> WebhookChanges:

@@ -13,13 +13,18 @@ from strawberry.scalars import JSON
 from api.admin.types import User, user_of
 from api.relay import Node, node_resolver, to_global_id
 from domain.webhooks import repository as repo
-from domain.webhooks.models import EVENTS
 
-# One enum value per domain event: DEAL_WON stands for "deal.won".
-WebhookEvent = strawberry.enum(
-    Enum("WebhookEvent", {name.upper().replace(".", "_"): name for name in EVENTS}),  # type: ignore[misc]
-    description="What a webhook may subscribe to (the `Atrium-Event` header names it).",
-)
+
+@strawberry.enum(description="What a webhook may subscribe to (`Atrium-Event` names it).")
+class WebhookEvent(Enum):
+    # values are domain.webhooks.models.EVENTS (tests/unit/test_webhook_events.py)
+    DEAL_WON = "deal.won"
+    DEAL_LOST = "deal.lost"
+    ORDER_CONFIRMED = "order.confirmed"
+    ORDER_FULFILLED = "order.fulfilled"
+    ORDER_CANCELLED = "order.cancelled"
+    INVOICE_ISSUED = "invoice.issued"
+    PAYMENT_RECORDED = "payment.recorded"
 
 
 @strawberry.type(
@@ -30,7 +35,7 @@ class Webhook(Node):
     __entity__ = "Webhook"
     created_by_id: strawberry.Private[UUID | None]
     url: str | None
-    events: list[WebhookEvent] | None  # type: ignore[valid-type]
+    events: list[WebhookEvent] | None
     active: bool | None
     created_at: datetime | None
     updated_at: datetime | None
@@ -65,7 +70,7 @@ class WebhookDeliveryStatus(Enum):
 class WebhookDelivery(Node):
     __entity__ = "WebhookDelivery"
     webhook_id: strawberry.Private[UUID]
-    event: WebhookEvent | None  # type: ignore[valid-type]
+    event: WebhookEvent | None
     payload: JSON | None = strawberry.field(description="The body's `data`.")
     status: WebhookDeliveryStatus | None
     attempts: int | None

@@ -166,7 +166,7 @@ class Dispatcher:
                 .values(next_attempt_at=sa.func.now() + LEASE)
                 .returning(d.c.id, d.c.next_attempt_at)
             )
-            leases = dict(leased.all())
+            leases: dict[UUID, Any] = {row.id: row.next_attempt_at for row in leased}
         return [Claimed(**rows[i]._mapping, lease=leases[i]) for i in rows]
 
     async def send(self, delivery: Claimed) -> Outcome:
