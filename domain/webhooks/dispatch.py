@@ -96,6 +96,7 @@ class Dispatcher:
     allow_private: bool = False
     resolve: Resolver = system_resolver
     batch: int = 10
+    resolve_timeout: float = 5.0
     tenants_per_pass: int = 100
 
     async def run_pass(self) -> int:
@@ -173,7 +174,11 @@ class Dispatcher:
         """POST one delivery; never raises."""
         delivery_id = global_id("WebhookDelivery", delivery.id)
         try:
-            await check_target(delivery.url, allow_private=self.allow_private, resolve=self.resolve)
+            # a resolver that hangs would hold the claimed batch past its lease
+            await asyncio.wait_for(
+                check_target(delivery.url, allow_private=self.allow_private, resolve=self.resolve),
+                self.resolve_timeout,
+            )
             body = envelope(delivery)
             headers = {
                 "Content-Type": "application/json",
@@ -185,27 +190,36 @@ class Dispatcher:
             response = await self.http.post(delivery.url, content=body, headers=headers)
         except RefusedTarget as refused:
             return self._failed(delivery, delivery_id, None, f"refused target: {refused}")
-        except httpx.HTTPError as exc:
-            return self._failed(delivery, delivery_id, None, f"{type(exc).__name__}: {exc}")
+        except (httpx.HTTPError, TimeoutError) as exc:
+            detail = f"{type(exc).__name__}: {exc}".rstrip(": ")
+            return self._failed(delivery, delivery_id, None, detail, type(exc).__name__)
         except Exception as exc:
             log.exception("webhook delivery %s: unexpected error", delivery_id)
-            return self._failed(delivery, delivery_id, None, f"{type(exc).__name__}")
+            return self._failed(delivery, delivery_id, None, type(exc).__name__)
         if 200 <= response.status_code < 300:
             return Outcome(delivered=True, status=response.status_code)
-        return self._failed(delivery, delivery_id, response.status_code, "non-2xx response")
+        status = response.status_code
+        return self._failed(delivery, delivery_id, status, f"HTTP {status}")
 
     @staticmethod
-    def _failed(delivery: Claimed, delivery_id: str, status: int | None, error: str) -> Outcome:
-        # never the secret, the body or the URL (it may carry a token in its query)
+    def _failed(
+        delivery: Claimed,
+        delivery_id: str,
+        status: int | None,
+        error: str,
+        logged: str | None = None,
+    ) -> Outcome:
+        """`error` is kept on the delivery for the tenant's admin; the log gets `logged`
+        (default: the same) — never the secret, the body, or a URL (its query may
+        carry the partner's token), which an HTTP library's message may quote."""
         error = error[:MAX_ERROR_LENGTH]
         log.warning(
-            "webhook delivery %s (%s, webhook %s, attempt %d) failed: %s%s",
+            "webhook delivery %s (%s, webhook %s, attempt %d) failed: %s",
             delivery_id,
             delivery.event,
             global_id("Webhook", delivery.webhook_id),
             delivery.attempts + 1,
-            f"HTTP {status} " if status is not None else "",
-            error,
+            logged or error,
         )
         return Outcome(delivered=False, status=status, error=error)
 

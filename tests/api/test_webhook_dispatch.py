@@ -260,3 +260,41 @@ async def test_the_server_runs_the_dispatcher_only_when_the_setting_is_on(
         await asyncio.sleep(0.05)
         assert len(passes) == stopped  # the lifespan's end stopped it
         assert (stopped > 1) is on
+
+
+async def test_failures_are_logged_without_the_secret_or_the_url(gql, tenant, engine, caplog):
+    url = "https://partner.example/hooks?token=partner-token-123"
+    created = await create_webhook(gql, tenant.admin_token, ["DEAL_WON", "DEAL_LOST"], url)
+    await _won_deal(gql, tenant.admin_token)
+    customer = await create_customer(gql, tenant.admin_token)
+    lost = await create_deal(gql, tenant.admin_token, customer["id"])
+    await ok(gql, "loseDeal", {"id": lost["id"], "reason": "No budget"}, tenant.admin_token, DEAL)
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        if request.headers["Atrium-Event"] == "deal.lost":
+            raise httpx.ConnectError(f"cannot connect to {request.url}", request=request)
+        return httpx.Response(503)
+
+    with caplog.at_level("WARNING", logger="domain.webhooks.dispatch"):
+        assert await Receiver(respond).dispatcher(engine).dispatch_tenant(tenant.id) == 2
+    logged = caplog.text
+    assert "HTTP 503" in logged and "ConnectError" in logged
+    assert created["webhook"]["id"] in logged
+    assert created["signingSecret"] not in logged and "partner-token-123" not in logged
+
+
+async def test_a_resolver_that_hangs_is_given_up_on(gql, tenant, engine):
+    import asyncio
+
+    await _subscribed(gql, tenant)
+    await _won_deal(gql, tenant.admin_token)
+    dispatcher = Receiver().dispatcher(engine, resolve_timeout=0.05)
+
+    async def hanging(host: str) -> list[str]:
+        await asyncio.sleep(30)
+        return []
+
+    dispatcher.resolve = hanging
+    assert await dispatcher.dispatch_tenant(tenant.id) == 1
+    [row] = await delivery_rows(tenant)
+    assert (row.status, row.attempts, row.last_error) == ("pending", 1, "TimeoutError")
