@@ -21,8 +21,14 @@ async def dispatching(settings: Settings, engine: AsyncEngine) -> AsyncIterator[
         yield
         return
     stop = asyncio.Event()
-    # no redirects: a public URL must not lead the server into its own network
-    http = httpx.AsyncClient(timeout=settings.webhooks_timeout_seconds, follow_redirects=False)
+    # No redirects: a public URL must not lead the server into its own network. No
+    # kept-alive connections: requests are pinned to checked addresses (dispatch.pinned),
+    # and a pooled connection to one address must not carry another host's request.
+    http = httpx.AsyncClient(
+        timeout=settings.webhooks_timeout_seconds,
+        follow_redirects=False,
+        limits=httpx.Limits(max_keepalive_connections=0),
+    )
     dispatcher = Dispatcher(engine, http, allow_private=settings.webhooks_allow_private_targets)
     task = asyncio.create_task(dispatcher.run_forever(stop, settings.webhooks_poll_seconds))
     try:

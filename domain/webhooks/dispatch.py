@@ -89,6 +89,18 @@ def envelope(claimed: Claimed) -> bytes:
     )
 
 
+def pinned(url: str, address: str | None) -> tuple[httpx.URL, dict[str, str], dict[str, Any]]:
+    """The request aimed at the checked `address` rather than at whatever the name
+    resolves to next (DNS rebinding), still saying the name in `Host` and in TLS (SNI
+    and certificate check). Connections are never reused (see api/webhooks/background.py),
+    so a connection verified for one name never carries another name's request."""
+    target = httpx.URL(url)
+    if address is None:
+        return target, {}, {}
+    host = target.netloc.decode("ascii")
+    return target.copy_with(host=address), {"Host": host}, {"sni_hostname": target.host}
+
+
 @dataclass
 class Dispatcher:
     engine: AsyncEngine
@@ -175,19 +187,22 @@ class Dispatcher:
         delivery_id = global_id("WebhookDelivery", delivery.id)
         try:
             # a resolver that hangs would hold the claimed batch past its lease
-            await asyncio.wait_for(
+            address = await asyncio.wait_for(
                 check_target(delivery.url, allow_private=self.allow_private, resolve=self.resolve),
                 self.resolve_timeout,
             )
+            url, headers, extensions = pinned(delivery.url, address)
             body = envelope(delivery)
-            headers = {
+            headers |= {
                 "Content-Type": "application/json",
                 "User-Agent": "Atrium-Webhooks/1",
                 "Atrium-Event": delivery.event,
                 "Atrium-Delivery": delivery_id,
                 "Atrium-Signature": signature(delivery.secret, int(time.time()), body),
             }
-            response = await self.http.post(delivery.url, content=body, headers=headers)
+            response = await self.http.post(
+                url, content=body, headers=headers, extensions=extensions
+            )
         except RefusedTarget as refused:
             return self._failed(delivery, delivery_id, None, f"refused target: {refused}")
         except (httpx.HTTPError, TimeoutError) as exc:

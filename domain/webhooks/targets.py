@@ -4,7 +4,8 @@ A webhook makes our server send requests to an address a tenant admin chose, so 
 address must never be our own network: https only, and no loopback, private,
 link-local, multicast, reserved or unspecified address — checked on the URL when it is
 saved (IP literals, `localhost`) and on every address the host resolves to when a
-delivery is sent (a name may resolve anywhere, and may change). `allow_private`
+delivery is sent (a name may resolve anywhere, and may change: the dispatcher then connects to the
+address it checked, so a second lookup cannot rebind the name). `allow_private`
 (setting `webhooks_allow_private_targets`) lifts both rules for development and tests.
 """
 
@@ -86,10 +87,11 @@ async def system_resolver(host: str) -> list[str]:
     return sorted({str(info[4][0]) for info in infos})
 
 
-async def check_target(url: str, *, allow_private: bool, resolve: Resolver) -> None:
-    """Raise RefusedTarget unless every address of the URL's host is public."""
+async def check_target(url: str, *, allow_private: bool, resolve: Resolver) -> str | None:
+    """The address to connect to, once every address of the URL's host proved public
+    (RefusedTarget otherwise); None when private targets are allowed (nothing to pin)."""
     if allow_private:
-        return
+        return None
     host = urlsplit(url).hostname or ""
     literal = _ip_literal(host)
     try:
@@ -101,3 +103,4 @@ async def check_target(url: str, *, allow_private: bool, resolve: Resolver) -> N
     for address in addresses:
         if not _is_public(address):
             raise RefusedTarget(f"{host} resolves to a non-public address {address}")
+    return addresses[0]
