@@ -7,8 +7,9 @@ Revises: 0005
 the secret, so it is kept in clear, but as an audited `secret` column: the audit log
 records that it was set, never its value. `webhook_deliveries` is the outbox: services
 insert one pending row per subscribed webhook in the business change's own transaction,
-and the dispatcher sends them later. Deliveries are not audited: each is the record of
-an audited business change, and a dispatch attempt is not a user's action.
+and the dispatcher sends them later. Of deliveries only what a user does is audited
+(redeliverWebhook): an insert is the echo of an audited business change, and the
+dispatcher's attempts (no user bound) are recorded on the delivery itself.
 
 The dispatcher connects as the app role, which sees no row without a tenant. It asks
 `atrium_webhook_due_tenants` which tenants have due deliveries, then works in each
@@ -101,6 +102,11 @@ def upgrade() -> None:
         sa.CheckConstraint("attempts >= 0", name="ck_webhook_deliveries_attempts"),
         entity=None,
         versioned=False,
+    )
+    op.execute(
+        "CREATE TRIGGER audit AFTER UPDATE ON webhook_deliveries FOR EACH ROW"
+        " WHEN (NULLIF(current_setting('app.user_id', true), '') IS NOT NULL)"
+        " EXECUTE FUNCTION atrium_audit('WebhookDelivery')"
     )
     tenant_index("webhook_deliveries", "webhook_id", "created_at")
     tenant_index(

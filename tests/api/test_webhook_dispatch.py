@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
+from api.relay import to_global_id
 from domain.webhooks.dispatch import BACKOFF, MAX_ATTEMPTS
 from tests.api.crm_support import create_customer, create_deal, ok
 from tests.api.webhook_receiver import PUBLIC_ADDRESS, Receiver, verify
@@ -24,6 +25,8 @@ from tests.api.webhook_support import (
 )
 
 DEAL = "deal { id status version }"
+DELIVERY_AUDIT = """{ auditEvents(filter: {entity: "WebhookDelivery"}, first: 10) {
+  nodes { action entityId actor { id } changes { field new } } } }"""
 
 
 async def _won_deal(gql: Any, token: str) -> str:
@@ -128,6 +131,12 @@ async def test_redeliver_queues_a_delivery_again_with_a_fresh_schedule(
     assert await receiver.dispatcher(engine).dispatch_tenant(tenant.id) == 1
     [done] = await deliveries(gql, tenant.admin_token, hook["id"])
     assert (done["status"], done["attempts"]) == ("DELIVERED", 1)
+    # the admin's redelivery is audited; the dispatcher's attempts are not
+    audit = await gql(DELIVERY_AUDIT, token=tenant.admin_token)
+    [event] = audit.ok()["auditEvents"]["nodes"]
+    assert (event["action"], event["entityId"]) == ("update", tried["id"])
+    assert event["actor"]["id"] == to_global_id("User", tenant.admin_id)
+    assert {c["field"]: c["new"] for c in event["changes"]}["attempts"] == 0
 
 
 async def test_each_tenant_gets_its_own_deliveries_signed_with_its_own_secret(

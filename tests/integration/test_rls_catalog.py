@@ -159,8 +159,6 @@ NOT_AUDITED = {
     "stock_movements": "append-only ledger: the record itself",
     "invoice_counters": "a number's use is audited on the invoice it was issued to",
     "deal_stage_changes": "append-only stage history: the record itself",
-    "webhook_deliveries": "the outbox: each row records an audited business change, and "
-    "its attempts are the dispatcher's, not a user's",
 }
 
 
