@@ -164,3 +164,20 @@ async def test_another_tenants_admin_sees_and_changes_none_of_it(gql, tenant, ot
             sa.select(webhooks.c.url).where(webhooks.c.id == uuid_of(hook["id"]))
         )
     assert url == "https://partner.example/hooks"
+
+
+async def test_page_size_does_not_change_the_statement_count(gql, tenant, count_statements):
+    for i in range(4):
+        await create_webhook(gql, tenant.admin_token, ["DEAL_WON"], f"https://p{i}.example/h")
+    query = (
+        "query($n: Int) { webhooks(first: $n) { nodes { url createdBy { email role { key } } } } }"
+    )
+    counts = []
+    for size in (1, 4):
+        with count_statements() as counter:
+            nodes = (await gql(query, {"n": size}, token=tenant.admin_token)).ok()["webhooks"][
+                "nodes"
+            ]
+        assert len(nodes) == size and all(n["createdBy"]["role"]["key"] for n in nodes)
+        counts.append(counter.count)
+    assert counts[0] == counts[1]
