@@ -46,3 +46,16 @@ async def run_service(
         raise
     await savepoint.commit()
     return result, []
+
+
+async def respond(
+    info: Any,
+    payload: type[T],
+    field: str,
+    convert: Callable[[Any], Any],
+    call: Callable[[], Awaitable[Any]],
+) -> T:
+    """Run one service call (run_service) and answer `payload` with `field` set to
+    `convert` of what the call returned (None when it failed) and the userErrors."""
+    row, errors = await run_service(info, call)
+    return payload(**{field: None if row is None else convert(row)}, user_errors=errors)  # type: ignore[call-arg]

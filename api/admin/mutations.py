@@ -22,7 +22,7 @@ from api.admin.inputs import (
     UserActivationInput,
 )
 from api.admin.types import ApiClient, Role, User, to_api_client, to_role, to_user
-from api.payloads import UserError, run_service
+from api.payloads import UserError, respond, run_service
 from api.relay import local_id, to_global_id
 from domain.admin import api_clients, services
 
@@ -76,13 +76,11 @@ async def _secret_payload(info: strawberry.Info, call: Service) -> ApiClientSecr
 
 
 async def _role_payload(info: strawberry.Info, call: Service) -> RolePayload:
-    row, errors = await run_service(info, call)
-    return RolePayload(role=to_role(row) if row is not None else None, user_errors=errors)
+    return await respond(info, RolePayload, "role", to_role, call)
 
 
 async def _user_payload(info: strawberry.Info, call: Service) -> UserPayload:
-    row, errors = await run_service(info, call)
-    return UserPayload(user=to_user(row) if row is not None else None, user_errors=errors)
+    return await respond(info, UserPayload, "user", to_user, call)
 
 
 async def _set_active(
@@ -120,14 +118,15 @@ class Mutation:
     @strawberry.mutation(metadata={"access": ("Role", "delete")})
     async def delete_role(self, info: strawberry.Info, input: DeleteRoleInput) -> DeleteRolePayload:
         ctx = info.context
-        row, errors = await run_service(
+        return await respond(
             info,
+            DeleteRolePayload,
+            "deleted_role_id",
+            lambda row: to_global_id("Role", row.id),
             lambda: services.delete_role(
                 ctx.db, ctx.require_actor(), local_id(input.id, "Role", "id"), input.version
             ),
         )
-        deleted = to_global_id("Role", row.id) if row is not None else None
-        return DeleteRolePayload(deleted_role_id=deleted, user_errors=errors)
 
     @strawberry.mutation(metadata={"access": ("User", "create")})
     async def create_user(self, info: strawberry.Info, input: CreateUserInput) -> UserPayload:
@@ -205,12 +204,12 @@ class Mutation:
         self, info: strawberry.Info, input: ApiClientInput
     ) -> ApiClientPayload:
         ctx = info.context
-        row, errors = await run_service(
+        return await respond(
             info,
+            ApiClientPayload,
+            "api_client",
+            to_api_client,
             lambda: api_clients.revoke(
                 ctx.db, ctx.require_actor(), local_id(input.id, "ApiClient", "id")
             ),
-        )
-        return ApiClientPayload(
-            api_client=to_api_client(row) if row is not None else None, user_errors=errors
         )

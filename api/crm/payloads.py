@@ -7,9 +7,10 @@ from typing import Any
 
 import strawberry
 
+from api import payloads
 from api.crm.deal_types import Deal, Pipeline
-from api.crm.types import Activity, Contact, Customer, Lead, maybe
-from api.payloads import UserError, run_service
+from api.crm.types import Activity, Contact, Customer, Lead
+from api.payloads import UserError
 
 
 @strawberry.type
@@ -58,7 +59,6 @@ class PipelinePayload:
 
 
 async def respond(info: Any, payload: type, kind: Any, call: Callable[[], Awaitable[Any]]) -> Any:
-    """Run one service call (api.payloads.run_service) and wrap the row it returns, as
-    `kind`, in `payload` under kind's name (Lead -> `lead`), with the userErrors."""
-    row, errors = await run_service(info, call)
-    return payload(**{kind.__name__.lower(): maybe(kind, row)}, user_errors=errors)
+    """api.payloads.respond with the row wrapped as `kind`, under kind's name (Lead ->
+    `lead`)."""
+    return await payloads.respond(info, payload, kind.__name__.lower(), kind.from_row, call)

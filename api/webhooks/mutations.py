@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import strawberry
 
-from api.payloads import UserError, run_service
+from api.payloads import UserError, respond, run_service
 from api.relay import local_id, to_global_id
 from api.webhooks.inputs import (
     CreateWebhookInput,
@@ -78,8 +78,11 @@ class Mutation:
         self, info: strawberry.Info, input: UpdateWebhookInput
     ) -> WebhookPayload:
         ctx = info.context
-        row, errors = await run_service(
+        return await respond(
             info,
+            WebhookPayload,
+            "webhook",
+            to_webhook,
             lambda: services.update_webhook(
                 ctx.db,
                 ctx.require_actor(),
@@ -89,7 +92,6 @@ class Mutation:
                 allow_private=_allow_private(info),
             ),
         )
-        return WebhookPayload(webhook=to_webhook(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(
         metadata={"access": ("Webhook", "delete")},
@@ -99,14 +101,15 @@ class Mutation:
         self, info: strawberry.Info, input: DeleteWebhookInput
     ) -> DeleteWebhookPayload:
         ctx = info.context
-        row, errors = await run_service(
+        return await respond(
             info,
+            DeleteWebhookPayload,
+            "deleted_webhook_id",
+            lambda row: to_global_id("Webhook", row.id),
             lambda: services.delete_webhook(
                 ctx.db, ctx.require_actor(), local_id(input.id, "Webhook", "id"), input.version
             ),
         )
-        deleted = to_global_id("Webhook", row.id) if row is not None else None
-        return DeleteWebhookPayload(deleted_webhook_id=deleted, user_errors=errors)
 
     @strawberry.mutation(
         metadata={"access": ("WebhookDelivery", "redeliver")},
@@ -116,14 +119,14 @@ class Mutation:
         self, info: strawberry.Info, input: RedeliverWebhookInput
     ) -> WebhookDeliveryPayload:
         ctx = info.context
-        row, errors = await run_service(
+        return await respond(
             info,
+            WebhookDeliveryPayload,
+            "delivery",
+            to_delivery,
             lambda: services.redeliver(
                 ctx.db,
                 ctx.require_actor(),
                 local_id(input.delivery_id, "WebhookDelivery", "deliveryId"),
             ),
-        )
-        return WebhookDeliveryPayload(
-            delivery=to_delivery(row) if row is not None else None, user_errors=errors
         )
