@@ -83,17 +83,21 @@ async def _later(pending: Awaitable[Any], convert: Callable[[Any], Any]) -> Any:
 Prefetch = Mapping[str, tuple[Relation, str]]
 
 
-async def prefetch(info: Any, objects: list[Any], fields: Iterable[str]) -> None:
-    """Load, for all `objects` at once, the relations among `fields` that their type
-    declares in `__prefetch__` (one statement per relation). Entities the role may not
-    read, and fields the role may not read on these objects, are left alone: the access
-    guard answers FORBIDDEN for them without resolving anything."""
+async def prefetch(info: Any, objects: list[Any], selected: Callable[[Any], set[str]]) -> None:
+    """Load, for all `objects` at once, the relations their type declares in
+    `__prefetch__` that the client selected (`selected(info)`, walked only when there is
+    something to prefetch): one statement per relation. Entities the role may not read,
+    and fields the role may not read on these objects, are left alone: the access guard
+    answers FORBIDDEN for them without resolving anything."""
     if not objects:
         return
     kind = type(objects[0])
     declared: Prefetch = getattr(kind, "__prefetch__", {})
+    if not declared:
+        return
     entity = getattr(kind, "__entity__", None)
     policy = info.context.policy
+    fields = selected(info)
     primes = [
         relation.prime(info, [getattr(o, attribute) for o in objects])
         for name, (relation, attribute) in declared.items()

@@ -106,7 +106,7 @@ async def connection(info: Any, page: Page, to_node: Callable[[Any], T]) -> Conn
     """The page as a connection, with the relations the client selected on its nodes
     loaded for all rows at once (api.loaders.prefetch)."""
     edges = [Edge(cursor=c, node=to_node(r)) for r, c in zip(page.rows, page.cursors, strict=True)]
-    await prefetch(info, [e.node for e in edges], node_fields(info))
+    await prefetch(info, [e.node for e in edges], node_fields)
     return Connection(
         edges=edges,
         page_info=PageInfo(
@@ -134,7 +134,7 @@ async def with_relations(info: Any, items: list[T]) -> list[T]:
     """A list field's items, with the relations the client selected on them loaded for
     all of them at once (api.loaders.prefetch). Called by each parent of a page, the
     loads of one tick still make one statement per relation."""
-    await prefetch(info, items, item_fields(info))
+    await prefetch(info, items, item_fields)
     return items
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from domain.crm.models import contacts, customers
 from tests.api.crm_support import count, create_customer, create_deal, mutate, ok, row, stages
+from tests.api.hr_org import add_employee
 
 CUSTOMER = "customer { id name creditLimit paymentTermsDays version }"
 
@@ -259,6 +260,7 @@ async def test_a_refused_root_field_leaves_the_others_intact(gql, tenant):
     """Issue 3: a field the role may not read is null with FORBIDDEN at its path and the
     rest of the response is intact — root fields included (they are nullable)."""
     await create_customer(gql, tenant.admin_token)
+    await add_employee(tenant, "Ada", salary=5000)
     token = await tenant.token_for("sales_rep")
     result = await gql(
         "{ customers { nodes { name } } auditEvents { nodes { action } } "
@@ -268,4 +270,5 @@ async def test_a_refused_root_field_leaves_the_others_intact(gql, tenant):
     assert result.data["customers"]["nodes"] and result.data["viewer"]["tenant"]["slug"]
     assert result.data["auditEvents"] is None
     assert result.error_paths("FORBIDDEN")[0] == ["auditEvents"]
-    assert all(e["salary"] is None for e in result.data["employees"]["nodes"])
+    assert result.data["employees"]["nodes"] == [{"salary": None}]  # and FORBIDDEN at its path
+    assert ["employees", "nodes", 0, "salary"] in result.error_paths("FORBIDDEN")
