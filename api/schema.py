@@ -22,8 +22,8 @@ from strawberry.types import ExecutionContext
 from api import node
 from api.access import AccessCache, install_guards
 from api.cost import query_cost_rule
-from api.mutation_ids import install_client_mutation_ids
 from api.extensions import TenantTransaction
+from api.mutation_ids import install_client_mutation_ids
 from api.settings import Settings
 from api.viewer import queries as viewer_queries
 from tenants.access.areas import area_modules
