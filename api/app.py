@@ -17,9 +17,10 @@ from starlette.routing import Route, request_response
 from api.auth import KeyStore, TokenVerifier
 from api.context import AppState
 from api.database import create_engine, resolve_urls
-from api.graphql_app import GraphQLApp
+from api.graphql_app import RETRY_LATER, GraphQLApp
 from api.middleware import Authenticate, BodyLimit, Metrics, RequestContext
 from api.oauth import token_endpoint
+from api.outage import database_unavailable
 from api.ratelimit import RateLimit
 from api.schema import access_cache, build_schema
 from api.settings import Settings
@@ -60,14 +61,21 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
+        outage = request.app.state.atrium.outage
         try:
             async with request.app.state.atrium.engine.connect() as conn:
                 await conn.execute(sa.text("SELECT 1"))
-        except Exception:
-            log.exception("database not reachable")
+        except Exception as exc:
+            if database_unavailable(exc):
+                outage.failed(exc)
+            else:
+                log.exception("database not ready")
             return JSONResponse(
-                {"status": "unavailable", "database": "unreachable"}, status_code=503
+                {"status": "unavailable", "database": "unreachable"},
+                status_code=503,
+                headers=RETRY_LATER,
             )
+        outage.succeeded()
         return JSONResponse({"status": "ok", "database": "ok"})
 
     async def jwks(request: Request) -> Response:

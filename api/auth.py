@@ -36,6 +36,13 @@ class AuthError(Exception):
     """The token is not acceptable. The message is safe to show the client."""
 
 
+def bearer_challenge(token_given: bool) -> str:
+    """The `WWW-Authenticate` of a 401 (RFC 6750 3.1): a request without a bearer token
+    is only told the scheme; one whose token is bad (unverifiable, expired, or naming a
+    deactivated user or a revoked client) is told `invalid_token`."""
+    return 'Bearer error="invalid_token"' if token_given else "Bearer"
+
+
 class KeyStore:
     """The local signing key, created on first use and kept under data_dir/keys."""
 

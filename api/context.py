@@ -9,6 +9,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from api.errors import unauthenticated
+from api.outage import OutageLog
 from api.settings import Settings
 from tenants.access.policy import Policy
 from tenants.principal import Actor, PolicyCache, Principal
@@ -26,6 +27,7 @@ class AppState:
     verifier: TokenVerifier
     policies: PolicyCache = field(default_factory=PolicyCache)
     access: AccessCache | None = None
+    outage: OutageLog = field(default_factory=OutageLog)
 
 
 @dataclass

@@ -25,6 +25,7 @@ class Code(StrEnum):
     BAD_USER_INPUT = "BAD_USER_INPUT"
     CONFLICT = "CONFLICT"
     RATE_LIMITED = "RATE_LIMITED"
+    UNAVAILABLE = "UNAVAILABLE"  # the database is away: retry later (HTTP 503)
     INTERNAL = "INTERNAL"
 
 

@@ -99,6 +99,7 @@ class TenantTransaction(SchemaExtension):
             try:
                 principal = context.principal
                 await bind_tenant(conn, principal.tenant_id, principal.user_id, context.request_id)
+                state.outage.succeeded()  # the database answers (again)
                 actor = await load_actor(conn, principal, state.policies)
                 if actor is None:
                     ec.result = _refuse(Code.UNAUTHENTICATED, "Unknown or deactivated user.")

@@ -6,6 +6,7 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -14,8 +15,10 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
+from api.auth import bearer_challenge
 from api.context import Context
 from api.errors import Code, shape_error
+from api.outage import RETRY_AFTER_SECONDS, database_unavailable
 
 NOT_A_REQUEST = 'Expected a JSON object: a GraphQL request is {"query": "...", "variables": {...}}.'
 
@@ -44,6 +47,28 @@ def error_response(
     )
 
 
+UNAVAILABLE_MESSAGE = (
+    f"The database is unavailable; nothing was done. Retry in {RETRY_AFTER_SECONDS} s."
+)
+RETRY_LATER = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+def unavailable_response(request_id: str | None) -> Response:
+    return error_response(
+        503, UNAVAILABLE_MESSAGE, Code.UNAVAILABLE, request_id=request_id, **RETRY_LATER
+    )
+
+
+def _http_status(codes: set[str], token_given: bool) -> tuple[int, dict[str, str]] | None:
+    """The HTTP status (and headers) a GraphQL answer with these error codes gets;
+    None keeps 200. Only refusals of the whole request leave 200."""
+    if Code.UNAVAILABLE in codes:
+        return 503, RETRY_LATER
+    if Code.UNAUTHENTICATED in codes:
+        return 401, {"WWW-Authenticate": bearer_challenge(token_given)}
+    return None
+
+
 class GraphQLApp(GraphQL):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -64,6 +89,10 @@ class GraphQLApp(GraphQL):
                 response = error_response(
                     exc.status_code, CLEARER.get(exc.reason, exc.reason), code
                 )
+        status = getattr(request.state, "http_status", None)
+        if status is not None:
+            response.status_code, headers = status
+            response.headers.update(headers)
         await response(scope, receive, send)
 
     async def get_context(self, request: Any, response: Any) -> Context:
@@ -74,10 +103,23 @@ class GraphQLApp(GraphQL):
         )
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        request_id = request.state.request_id
+        errors = result.errors or []
         data: GraphQLHTTPResponse = {"data": result.data}
-        if result.errors:
-            request_id = request.state.request_id
-            data["errors"] = [shape_error(e, request_id).formatted for e in result.errors]
+        lost = next(
+            (e.original_error for e in errors if database_unavailable(e.original_error)), None
+        )
+        if lost is not None:
+            # the operation's transaction is gone, so is whatever it did: one error, no data
+            request.app.state.atrium.outage.failed(lost)
+            data["data"] = None
+            extensions = {"code": str(Code.UNAVAILABLE), "requestId": request_id}
+            errors = [GraphQLError(UNAVAILABLE_MESSAGE, extensions=extensions)]
+        if errors:
+            data["errors"] = [shape_error(e, request_id).formatted for e in errors]
+            codes = {e.get("extensions", {}).get("code") for e in data["errors"]}
+            token_given = "authorization" in request.headers
+            request.state.http_status = _http_status(codes, token_given)
         if result.extensions:
             data["extensions"] = result.extensions
         return data

@@ -11,10 +11,11 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.auth import AuthError
+from api.auth import AuthError, bearer_challenge
 from api.errors import Code, internal_message
-from api.graphql_app import error_response
+from api.graphql_app import error_response, unavailable_response
 from api.logs import request_id_var
+from api.outage import database_unavailable
 
 log = logging.getLogger("atrium.errors")
 
@@ -48,12 +49,20 @@ class RequestContext:
 
         try:
             await self.app(scope, receive, send_with_id)
-        except Exception:
-            log.exception("unhandled error")
+        except Exception as exc:
+            unavailable = database_unavailable(exc)
+            if unavailable:
+                scope["app"].state.atrium.outage.failed(exc)
+            else:
+                log.exception("unhandled error")
             if started:
                 raise
-            response = error_response(
-                500, internal_message(request_id), Code.INTERNAL, request_id=request_id
+            response = (
+                unavailable_response(request_id)
+                if unavailable
+                else error_response(
+                    500, internal_message(request_id), Code.INTERNAL, request_id=request_id
+                )
             )
             await response(scope, receive, send_with_id)
         finally:
@@ -113,21 +122,26 @@ class Authenticate:
         header = dict(scope["headers"]).get(b"authorization")
         if header is not None:
             scheme, _, token = header.decode("latin-1").partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
-                await self._refuse(scope, receive, send, "Use `Authorization: Bearer <token>`.")
+            bearer = scheme.lower() == "bearer"
+            if not bearer or not token.strip():
+                message = "Use `Authorization: Bearer <token>`."
+                await self._refuse(scope, receive, send, message, token_given=bearer)
                 return
             verifier = scope["app"].state.atrium.verifier
             try:
                 scope.setdefault("state", {})["principal"] = await verifier.verify(token.strip())
             except AuthError as exc:
-                await self._refuse(scope, receive, send, str(exc))
+                await self._refuse(scope, receive, send, str(exc), token_given=True)
                 return
         await self.app(scope, receive, send)
 
     @staticmethod
-    async def _refuse(scope: Scope, receive: Receive, send: Send, message: str) -> None:
+    async def _refuse(
+        scope: Scope, receive: Receive, send: Send, message: str, *, token_given: bool
+    ) -> None:
+        challenge = bearer_challenge(token_given)
         response = error_response(
-            401, message, Code.UNAUTHENTICATED, **{"WWW-Authenticate": "Bearer"}
+            401, message, Code.UNAUTHENTICATED, **{"WWW-Authenticate": challenge}
         )
         await response(scope, receive, send)
 

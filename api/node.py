@@ -17,7 +17,7 @@ class Query:
         if registered is None:
             raise AppError(Code.NOT_FOUND, "No such object.")
         entity, resolve = registered
-        if not info.context.policy.can(entity, "read"):
+        if entity is not None and not info.context.policy.can(entity, "read"):
             raise forbidden(f"Your role may not read {entity}.")
         found = await resolve(info.context, uuid)
         if found is None:

@@ -48,12 +48,13 @@ class Node:
 
 
 # type name -> (entity, async (context, uuid) -> object | None); registered by each area.
-# The resolver applies the record scope; node(id:) checks the entity's read action.
+# The resolver applies the record scope; node(id:) checks the entity's read action
+# (entity None: no catalog entity, any signed-in caller, e.g. their own Tenant).
 NodeResolver = Callable[[Any, UUID], Awaitable[Any]]
-NODE_RESOLVERS: dict[str, tuple[str, NodeResolver]] = {}
+NODE_RESOLVERS: dict[str, tuple[str | None, NodeResolver]] = {}
 
 
-def node_resolver(type_name: str, entity: str) -> Callable[[NodeResolver], NodeResolver]:
+def node_resolver(type_name: str, entity: str | None) -> Callable[[NodeResolver], NodeResolver]:
     def register(fn: NodeResolver) -> NodeResolver:
         NODE_RESOLVERS[type_name] = (entity, fn)
         return fn

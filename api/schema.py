@@ -23,6 +23,7 @@ from api import node
 from api.access import AccessCache, install_guards
 from api.cost import query_cost_rule
 from api.extensions import TenantTransaction
+from api.mutation_ids import install_client_mutation_ids
 from api.settings import Settings
 from api.viewer import queries as viewer_queries
 from tenants.access.areas import area_modules
@@ -82,6 +83,7 @@ def build_schema(settings: Settings | None = None) -> AtriumSchema:
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not settings.introspection),
     )
+    install_client_mutation_ids(schema._schema)
     install_guards(schema._schema)
     return schema
 

@@ -190,6 +190,7 @@ async def other_tenant(make_tenant: Any) -> TenantHandle:
 class GraphQLResult:
     status: int
     body: dict[str, Any]
+    headers: httpx.Headers = field(default_factory=httpx.Headers)
 
     @property
     def data(self) -> Any:
@@ -232,7 +233,7 @@ async def graphql(
     response = await client.post(
         "/graphql", json={"query": query, "variables": variables or {}, **kw}, headers=headers
     )
-    return GraphQLResult(response.status_code, response.json())
+    return GraphQLResult(response.status_code, response.json(), response.headers)
 
 
 @pytest.fixture

@@ -69,7 +69,7 @@ class InvoiceLine:
 
 
 @strawberry.type(description="Money received against an invoice. Append-only.")
-class Payment:
+class Payment(Node):
     __entity__ = "Payment"
     __prefetch__ = {"invoice": (loaders.INVOICES, "invoice_id")}
     invoice_id: strawberry.Private[UUID]
@@ -91,7 +91,7 @@ class Payment:
 
 
 @strawberry.type(description="A credit against an issued invoice; its own gapless CN- series.")
-class CreditNote:
+class CreditNote(Node):
     __entity__ = "CreditNote"
     __prefetch__ = {"invoice": (loaders.INVOICES, "invoice_id")}
     invoice_id: strawberry.Private[UUID]
@@ -197,4 +197,16 @@ async def _invoice_node(context: Any, uuid: UUID) -> Invoice | None:
     return Invoice.from_row(row) if row is not None else None
 
 
-NODE_TYPES = (Invoice,)
+def _register_part(kind: Any, lookup: Any) -> None:
+    """node(id:) for a payment or credit note (webhook payloads hand their ids out)."""
+
+    @node_resolver(kind.__name__, entity=kind.__name__)
+    async def resolve(context: Any, uuid: UUID) -> Any:
+        row = await lookup(context.db, context.require_actor(), uuid)
+        return kind.from_row(row) if row is not None else None
+
+
+_register_part(Payment, repository.get_payment)
+_register_part(CreditNote, repository.get_credit_note)
+
+NODE_TYPES = (Invoice, Payment, CreditNote)

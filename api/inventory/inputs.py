@@ -45,7 +45,6 @@ class CreateProductInput:
     unit_cost: Decimal | None = strawberry.UNSET
     active: bool | None = strawberry.UNSET
     reorder_point: int | None = strawberry.UNSET
-    client_mutation_id: str | None = None
 
 
 @strawberry.input(description="Only the fields sent are changed; `version` must be current.")
@@ -61,7 +60,6 @@ class UpdateProductInput:
     unit_cost: Decimal | None = strawberry.UNSET
     active: bool | None = strawberry.UNSET
     reorder_point: int | None = strawberry.UNSET
-    client_mutation_id: str | None = None
 
 
 @strawberry.input
@@ -69,7 +67,6 @@ class CreateWarehouseInput:
     __entity__ = "Warehouse"
     code: str
     name: str
-    client_mutation_id: str | None = None
 
 
 STOCK_LOCATORS = (
@@ -89,7 +86,6 @@ class ReceiveStockInput:
     warehouse_id: strawberry.ID
     quantity: int
     reason: str | None = strawberry.UNSET
-    client_mutation_id: str | None = None
 
 
 @strawberry.input(description="A signed correction of on-hand stock, with its reason.")
@@ -100,7 +96,6 @@ class AdjustStockInput:
     warehouse_id: strawberry.ID
     quantity: int = strawberry.field(description="Signed change of on-hand units.")
     reason: str
-    client_mutation_id: str | None = None
 
 
 @strawberry.input(description="Move unreserved units from one warehouse to another.")
@@ -112,7 +107,6 @@ class TransferStockInput:
     to_warehouse_id: strawberry.ID
     quantity: int
     reason: str | None = strawberry.UNSET
-    client_mutation_id: str | None = None
 
 
 @strawberry.input

@@ -41,7 +41,6 @@ class CreateOrderInput:
     warehouse_id: strawberry.ID | None = strawberry.UNSET
     currency: str | None = strawberry.UNSET
     notes: str | None = strawberry.UNSET
-    client_mutation_id: str | None = None
 
 
 @strawberry.input(description="A draft order for a won deal: its customer and currency.")
@@ -52,7 +51,6 @@ class CreateOrderFromDealInput:
     lines: list[OrderLineInput]
     warehouse_id: strawberry.ID | None = strawberry.UNSET
     notes: str | None = strawberry.UNSET
-    client_mutation_id: str | None = None
 
 
 @strawberry.input(description="Edit a draft; `lines`, when sent, replace every line.")
@@ -66,7 +64,6 @@ class UpdateOrderInput:
     currency: str | None = strawberry.UNSET
     notes: str | None = strawberry.UNSET
     lines: list[OrderLineInput] | None = strawberry.UNSET
-    client_mutation_id: str | None = None
 
 
 @strawberry.input(description="Which order; `version`, when sent, must be current.")
@@ -74,7 +71,6 @@ class OrderStepInput:
     __entity__ = "SalesOrder"
     id: strawberry.ID
     version: int | None = None
-    client_mutation_id: str | None = None
 
 
 @strawberry.input

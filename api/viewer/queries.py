@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+from uuid import UUID
+
 import sqlalchemy as sa
 import strawberry
 
+from api.relay import node_resolver
 from api.viewer.types import Tenant, Viewer, ViewerUser, entity_permissions
 from tenants.models import tenants, users
 
@@ -29,3 +33,13 @@ class Query:
             tenant=Tenant(uuid=actor.tenant_id, slug=row.slug, name=row.tenant_name),
             permissions=entity_permissions(actor.policy),
         )
+
+
+@node_resolver("Tenant", entity=None)
+async def _tenant_node(context: Any, uuid: UUID) -> Tenant | None:
+    """The caller's own tenant (`viewer.tenant.id`); any other is not found."""
+    if uuid != context.tenant_id:
+        return None
+    query = sa.select(tenants.c.slug, tenants.c.name).where(tenants.c.id == uuid)
+    row = (await context.db.execute(query)).one()
+    return Tenant(uuid=uuid, slug=row.slug, name=row.name)

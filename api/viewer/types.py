@@ -8,7 +8,7 @@ import strawberry
 
 from api.hr.loaders import own_employee_row
 from api.hr.types import Employee, maybe
-from api.relay import to_global_id
+from api.relay import Node, to_global_id
 from tenants.access.catalog import catalog
 from tenants.access.policy import Policy, Read
 
@@ -26,7 +26,7 @@ class ViewerUser:
 
 
 @strawberry.type
-class Tenant:
+class Tenant(Node):
     uuid: strawberry.Private[UUID]
     slug: str
     name: str

@@ -97,7 +97,8 @@ async def test_a_revoked_client_gets_no_token_and_its_tokens_stop_working(gql, c
 
     _refused(await request_token(client, issued["clientId"], issued["clientSecret"]))
     after = await gql(VIEWER, token=token)
-    assert after.status == 200 and after.codes == ["UNAUTHENTICATED"]
+    assert after.status == 401 and after.codes == ["UNAUTHENTICATED"]
+    assert after.headers["www-authenticate"] == 'Bearer error="invalid_token"'
 
     # revocation is final: even were its service user active again, no new token
     async with tenant.session() as conn:
