@@ -32,12 +32,7 @@ class Actor:
     role_key: str
     role_version: int
     policy: Policy
-
-    def owner_only(self, entity: str) -> UUID | None:
-        """The user whose rows alone this actor may touch for `entity` (record scope
-        `own`), or None when the scope is wider. Repositories add `owner_id = this`
-        to every list, lookup and write, so a row out of scope is simply not found."""
-        return self.user_id if self.policy.scope(entity) == "own" else None
+    # record scope is applied by domain/scope.py: in_scope(actor, entity)
 
 
 _ACTOR = (

@@ -8,15 +8,14 @@ from uuid import UUID
 
 from api.loaders import keyed_loader
 from domain.admin import repository as repo
-from domain.admin.services import role_scope
 
 
 async def _roles(context: Any, ids: list[UUID]) -> Mapping[UUID, Any]:
-    return await repo.roles_by_ids(context.db, ids, only=role_scope(context.require_actor()))
+    return await repo.roles_by_ids(context.db, ids, reader=context.require_actor())
 
 
 async def _users(context: Any, ids: list[UUID]) -> Mapping[UUID, Any]:
-    return await repo.users_by_ids(context.db, ids, only=context.require_actor().owner_only("User"))
+    return await repo.users_by_ids(context.db, ids, reader=context.require_actor())
 
 
 async def _holder_counts(context: Any, ids: list[UUID]) -> Mapping[UUID, int]:

@@ -23,7 +23,6 @@ from api.relay import Connection, connection, from_global_id, page_request
 from domain.admin import models
 from domain.admin import repository as repo
 from domain.admin.audit import auditable_entities
-from domain.admin.services import role_scope
 from tenants.access.catalog import catalog
 
 
@@ -83,7 +82,7 @@ class Query:
             context.db,
             page_request(info, first, after, last, before),
             where,
-            only=context.require_actor().owner_only("User"),
+            reader=context.require_actor(),
             sort=order_by.field.value if order_by else "email",
             descending=_descending(order_by),
         )
@@ -108,7 +107,7 @@ class Query:
             context.db,
             page_request(info, first, after, last, before),
             where,
-            only=role_scope(context.require_actor()),
+            reader=context.require_actor(),
             sort=order_by.field.value if order_by else "key",
             descending=_descending(order_by),
         )
@@ -127,7 +126,7 @@ class Query:
         page = await repo.list_api_clients(
             context.db,
             page_request(info, first, after, last, before),
-            only=context.require_actor().owner_only("ApiClient"),
+            reader=context.require_actor(),
         )
         return await connection(info, page, to_api_client)
 
@@ -152,6 +151,6 @@ class Query:
             page_request(info, first, after, last, before),
             _audit_filter(filter, visible),
             entities=visible,
-            actor_only=actor.owner_only("AuditEvent"),
+            reader=actor,
         )
         return await connection(info, page, to_audit_event)

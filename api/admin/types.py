@@ -15,7 +15,7 @@ from api.relay import NODE_RESOLVERS, Node, node_resolver, to_global_id
 from api.viewer.types import EntityPermission, entity_permissions
 from domain.admin import repository as repo
 from domain.admin.audit import auditable_entities, visible_changes
-from domain.admin.services import role_policy, role_scope
+from domain.admin.services import role_policy
 
 
 @strawberry.type(description="A set of permissions users hold; built-in roles are read-only.")
@@ -207,15 +207,13 @@ def to_audit_event(row: Any) -> AuditEvent:
 
 @node_resolver("User", entity="User")
 async def _user(context: Any, uuid: UUID) -> User | None:
-    rows = await repo.users_by_ids(
-        context.db, [uuid], only=context.require_actor().owner_only("User")
-    )
+    rows = await repo.users_by_ids(context.db, [uuid], reader=context.require_actor())
     return to_user(rows[uuid]) if uuid in rows else None
 
 
 @node_resolver("Role", entity="Role")
 async def _role(context: Any, uuid: UUID) -> Role | None:
-    rows = await repo.roles_by_ids(context.db, [uuid], only=role_scope(context.require_actor()))
+    rows = await repo.roles_by_ids(context.db, [uuid], reader=context.require_actor())
     return to_role(rows[uuid]) if uuid in rows else None
 
 
@@ -226,16 +224,14 @@ async def _audit_event(context: Any, uuid: UUID) -> AuditEvent | None:
         context.db,
         uuid,
         entities=auditable_entities(actor.policy),
-        actor_only=actor.owner_only("AuditEvent"),
+        reader=actor,
     )
     return to_audit_event(row) if row is not None else None
 
 
 @node_resolver("ApiClient", entity="ApiClient")
 async def _api_client(context: Any, uuid: UUID) -> ApiClient | None:
-    rows = await repo.api_clients_by_ids(
-        context.db, [uuid], only=context.require_actor().owner_only("ApiClient")
-    )
+    rows = await repo.api_clients_by_ids(context.db, [uuid], reader=context.require_actor())
     return to_api_client(rows[uuid]) if uuid in rows else None
 
 

@@ -12,15 +12,15 @@ from domain.billing.customers import NO_RECEIVABLES, Receivables
 
 
 async def _lines(context: Any, keys: list[UUID]) -> Any:
-    return await repository.lines_by_invoice(context.db, keys)
+    return await repository.lines_by_invoice(context.db, context.require_actor(), keys)
 
 
 async def _payments(context: Any, keys: list[UUID]) -> Any:
-    return await repository.payments_by_invoice(context.db, keys)
+    return await repository.payments_by_invoice(context.db, context.require_actor(), keys)
 
 
 async def _credit_notes(context: Any, keys: list[UUID]) -> Any:
-    return await repository.credit_notes_by_invoice(context.db, keys)
+    return await repository.credit_notes_by_invoice(context.db, context.require_actor(), keys)
 
 
 async def _invoices(context: Any, keys: list[UUID]) -> Any:

@@ -32,7 +32,9 @@ class Query:
     async def revenue_report(
         self, info: strawberry.Info, since: date | None = None, until: date | None = None
     ) -> list[t.RevenueReport] | None:
-        rows = await reports.revenue_by_month(info.context.db, *_range(since, until))
+        rows = await reports.revenue_by_month(
+            info.context.db, info.context.require_actor(), *_range(since, until)
+        )
         return [copied(t.RevenueReport, r) for r in rows]
 
     @strawberry.field(
@@ -42,7 +44,9 @@ class Query:
     async def ar_aging_report(
         self, info: strawberry.Info, as_of: date | None = None
     ) -> list[t.ArAgingReport] | None:
-        rows = await reports.receivables_aging(info.context.db, as_of or today_utc())
+        rows = await reports.receivables_aging(
+            info.context.db, info.context.require_actor(), as_of or today_utc()
+        )
         return [copied(t.ArAgingReport, r) for r in rows]
 
     @strawberry.field(
@@ -52,7 +56,7 @@ class Query:
     async def stock_valuation_report(
         self, info: strawberry.Info
     ) -> list[t.StockValuationReport] | None:
-        rows = await reports.stock_valuation(info.context.db)
+        rows = await reports.stock_valuation(info.context.db, info.context.require_actor())
         valuation = [
             t.StockValuationReport(
                 product_id=r.product_id,
@@ -82,7 +86,9 @@ class Query:
                 f"`first` must be between 0 and {info.context.settings.max_page_size}.",
                 argument="first",
             )
-        rows = await reports.order_margins(info.context.db, *_range(since, until), first)
+        rows = await reports.order_margins(
+            info.context.db, info.context.require_actor(), *_range(since, until), first
+        )
         margins = [
             t.OrderMarginReport(
                 order_id=r.id,

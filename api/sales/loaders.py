@@ -9,20 +9,16 @@ from api.loaders import Relation, keyed_loader
 from domain.sales import repository
 
 
-def _owner(context: Any) -> UUID | None:
-    return context.require_actor().owner_only("SalesOrder")
-
-
 async def _orders(context: Any, ids: list[UUID]) -> dict[UUID, Any]:
-    return await repository.orders_by_ids(context.db, ids, _owner(context))
+    return await repository.orders_by_ids(context.db, context.require_actor(), ids)
 
 
 async def _orders_by_deal(context: Any, ids: list[UUID]) -> dict[UUID, Any]:
-    return await repository.live_orders_by_deals(context.db, ids, _owner(context))
+    return await repository.live_orders_by_deals(context.db, context.require_actor(), ids)
 
 
 async def _lines(context: Any, ids: list[UUID]) -> dict[UUID, list[Any]]:
-    return await repository.lines_by_order(context.db, ids)
+    return await repository.lines_by_order(context.db, context.require_actor(), ids)
 
 
 # an order by id (None when missing or out of the caller's record scope)

@@ -187,6 +187,5 @@ async def order_of_deal(info: Any, deal_id: UUID) -> SalesOrder | None:
 async def _order(context: Any, uuid: UUID) -> SalesOrder | None:
     from domain.sales.repository import orders_by_ids
 
-    owner = context.require_actor().owner_only("SalesOrder")
-    row = (await orders_by_ids(context.db, [uuid], owner)).get(uuid)
+    row = (await orders_by_ids(context.db, context.require_actor(), [uuid])).get(uuid)
     return SalesOrder.from_row(row) if row else None

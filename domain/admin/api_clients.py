@@ -36,7 +36,7 @@ class IssuedSecret:
 
 
 async def _reload(conn: AsyncConnection, client_id: UUID) -> Any:
-    return (await repo.api_clients_by_ids(conn, [client_id], only=None))[client_id]
+    return (await repo.api_clients_by_ids(conn, [client_id], reader=None))[client_id]
 
 
 async def create_api_client(conn: AsyncConnection, actor: Actor, new: NewApiClient) -> IssuedSecret:
@@ -68,10 +68,10 @@ async def issue_client(
 
 
 async def _manageable(conn: AsyncConnection, actor: Actor, client_id: UUID) -> Any:
-    row = await repo.api_client_for_update(conn, client_id, only=actor.owner_only("ApiClient"))
+    row = await repo.api_client_for_update(conn, client_id, reader=actor)
     if row is None:
         raise NotFound("No such API client.", field="id")
-    held = await repo.role(conn, row.role_id, only=None)
+    held = await repo.role(conn, row.role_id, reader=None)
     if actor.policy.covers(role_policy(held)):
         raise Forbidden(
             "This client's role has rights yours does not; only someone who holds them "

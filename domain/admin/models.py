@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from domain.ownership import HeldBy, OwnedBy, Ownership
 from tenants.models import api_clients, audit_events, roles, users
 
 __all__ = ["api_clients", "audit_events", "roles", "users"]
@@ -85,3 +86,13 @@ class AuditFilter:
     actor_id: UUID | None = None
     since: datetime | None = None  # inclusive
     until: datetime | None = None  # exclusive
+
+
+# record scope (domain/scope.py): a user is their own record; a role belongs to those
+# holding it; an API client to who created it; an audit event to who acted
+OWNERSHIP: dict[str, Ownership] = {
+    "User": OwnedBy(users.c.id),
+    "Role": HeldBy(roles.c.id, users.c.role_id, users.c.id),
+    "ApiClient": OwnedBy(api_clients.c.created_by),
+    "AuditEvent": OwnedBy(audit_events.c.actor_id),
+}

@@ -1,6 +1,7 @@
 """SQL of tenant administration. Every function runs in the caller's tenant-bound
-transaction (RLS keeps other tenants out); `only` narrows to the one row a record
-scope of `own` allows (the user themselves, their own role, their own actions)."""
+transaction (RLS keeps other tenants out); `reader` narrows the rows to that actor's
+record scope (domain/scope.py: own = the user themselves, the role they hold, their
+own clients and actions); None is a use case's own lookup, e.g. the role a user holds."""
 
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ from domain.admin.models import (
     users,
 )
 from domain.pagination import Page, PageRequest, paginate
+from domain.scope import in_scope
 from tenants.access.builtin import ADMIN_ROLE
+from tenants.principal import Actor
 
 USER_COLUMNS = (
     users.c.id,
@@ -68,8 +71,8 @@ def _search(query: sa.Select[Any], text: str | None, *columns: sa.Column[Any]) -
     return query.where(sa.or_(*(c.ilike(f"%{escaped}%", escape="\\") for c in columns)))
 
 
-def _only(column: sa.ColumnElement[Any], only: UUID | None) -> sa.ColumnElement[bool]:
-    return column == only if only is not None else sa.true()
+def _scoped(reader: Actor | None, entity: str) -> sa.ColumnElement[bool]:
+    return sa.true() if reader is None else in_scope(reader, entity)
 
 
 def _people() -> sa.ColumnElement[bool]:
@@ -84,12 +87,12 @@ async def list_users(
     page: PageRequest,
     where: UserFilter,
     *,
-    only: UUID | None,
+    reader: Actor | None,
     sort: str = "email",
     descending: bool = False,
 ) -> Page:
     query = _where(
-        sa.select(*USER_COLUMNS).where(_only(users.c.id, only), _people()),
+        sa.select(*USER_COLUMNS).where(_scoped(reader, "User"), _people()),
         (users.c.active, where.active),
         (users.c.role_id, where.role_id),
     )
@@ -100,16 +103,18 @@ async def list_users(
 
 
 async def users_by_ids(
-    conn: AsyncConnection, ids: Iterable[UUID], *, only: UUID | None
+    conn: AsyncConnection, ids: Iterable[UUID], *, reader: Actor | None
 ) -> dict[UUID, Row]:
-    query = sa.select(*USER_COLUMNS).where(users.c.id.in_(list(ids)), _only(users.c.id, only))
+    query = sa.select(*USER_COLUMNS).where(users.c.id.in_(list(ids)), _scoped(reader, "User"))
     return {row.id: row for row in (await conn.execute(query)).all()}
 
 
-async def user_for_update(conn: AsyncConnection, user_id: UUID, *, only: UUID | None) -> Row | None:
+async def user_for_update(
+    conn: AsyncConnection, user_id: UUID, *, reader: Actor | None
+) -> Row | None:
     query = (
         sa.select(*USER_COLUMNS)
-        .where(users.c.id == user_id, _only(users.c.id, only), _people())
+        .where(users.c.id == user_id, _scoped(reader, "User"), _people())
         .with_for_update(key_share=True)
     )
     return (await conn.execute(query)).first()
@@ -159,12 +164,12 @@ async def list_roles(
     page: PageRequest,
     where: RoleFilter,
     *,
-    only: UUID | None,
+    reader: Actor | None,
     sort: str = "key",
     descending: bool = False,
 ) -> Page:
     query = _where(
-        sa.select(*ROLE_COLUMNS).where(_only(roles.c.id, only)), (roles.c.builtin, where.builtin)
+        sa.select(*ROLE_COLUMNS).where(_scoped(reader, "Role")), (roles.c.builtin, where.builtin)
     )
     query = _search(query, where.search, roles.c.key, roles.c.name)
     return await paginate(
@@ -173,17 +178,17 @@ async def list_roles(
 
 
 async def roles_by_ids(
-    conn: AsyncConnection, ids: Iterable[UUID], *, only: UUID | None
+    conn: AsyncConnection, ids: Iterable[UUID], *, reader: Actor | None
 ) -> dict[UUID, Row]:
-    query = sa.select(*ROLE_COLUMNS).where(roles.c.id.in_(list(ids)), _only(roles.c.id, only))
+    query = sa.select(*ROLE_COLUMNS).where(roles.c.id.in_(list(ids)), _scoped(reader, "Role"))
     return {row.id: row for row in (await conn.execute(query)).all()}
 
 
 async def role(
-    conn: AsyncConnection, role_id: UUID, *, only: UUID | None, lock: str | None = None
+    conn: AsyncConnection, role_id: UUID, *, reader: Actor | None, lock: str | None = None
 ) -> Row | None:
     """A role; lock "update" to change it, "share" to keep it from being deleted."""
-    query = sa.select(*ROLE_COLUMNS).where(roles.c.id == role_id, _only(roles.c.id, only))
+    query = sa.select(*ROLE_COLUMNS).where(roles.c.id == role_id, _scoped(reader, "Role"))
     if lock == "update":
         query = query.with_for_update(key_share=True)
     elif lock == "share":
@@ -256,20 +261,21 @@ _CLIENTS_WITH_USERS = api_clients.join(
 )
 
 
-def _api_clients(only: UUID | None) -> sa.Select[Any]:
-    """`only`: the creator whose clients alone a record scope of `own` shows."""
+def _api_clients(reader: Actor | None) -> sa.Select[Any]:
     return (
         sa.select(*API_CLIENT_COLUMNS)
         .select_from(_CLIENTS_WITH_USERS)
-        .where(_only(api_clients.c.created_by, only))
+        .where(_scoped(reader, "ApiClient"))
     )
 
 
-async def list_api_clients(conn: AsyncConnection, page: PageRequest, *, only: UUID | None) -> Page:
+async def list_api_clients(
+    conn: AsyncConnection, page: PageRequest, *, reader: Actor | None
+) -> Page:
     """Newest first."""
     return await paginate(
         conn,
-        _api_clients(only),
+        _api_clients(reader),
         page,
         sort=api_clients.c.created_at,
         id_column=api_clients.c.id,
@@ -278,17 +284,17 @@ async def list_api_clients(conn: AsyncConnection, page: PageRequest, *, only: UU
 
 
 async def api_clients_by_ids(
-    conn: AsyncConnection, ids: Iterable[UUID], *, only: UUID | None
+    conn: AsyncConnection, ids: Iterable[UUID], *, reader: Actor | None
 ) -> dict[UUID, Row]:
-    query = _api_clients(only).where(api_clients.c.id.in_(list(ids)))
+    query = _api_clients(reader).where(api_clients.c.id.in_(list(ids)))
     return {row.id: row for row in (await conn.execute(query)).all()}
 
 
 async def api_client_for_update(
-    conn: AsyncConnection, client_id: UUID, *, only: UUID | None
+    conn: AsyncConnection, client_id: UUID, *, reader: Actor | None
 ) -> Row | None:
     query = (
-        _api_clients(only)
+        _api_clients(reader)
         .where(api_clients.c.id == client_id)
         .with_for_update(of=api_clients, key_share=True)
     )
@@ -314,9 +320,9 @@ async def update_api_client(conn: AsyncConnection, client_id: UUID, **values: An
 AUDIT_COLUMNS = tuple(c for c in audit_events.c if c.name != "tenant_id")
 
 
-def _audit_query(entities: Iterable[str], actor_only: UUID | None) -> sa.Select[Any]:
+def _audit_query(entities: Iterable[str], reader: Actor | None) -> sa.Select[Any]:
     return sa.select(*AUDIT_COLUMNS).where(
-        audit_events.c.entity.in_(list(entities)), _only(audit_events.c.actor_id, actor_only)
+        audit_events.c.entity.in_(list(entities)), _scoped(reader, "AuditEvent")
     )
 
 
@@ -326,11 +332,11 @@ async def list_audit_events(
     where: AuditFilter,
     *,
     entities: Iterable[str],
-    actor_only: UUID | None,
+    reader: Actor | None,
 ) -> Page:
     """Newest first; only events of `entities` (those the reader may see)."""
     query = _where(
-        _audit_query(entities, actor_only),
+        _audit_query(entities, reader),
         (audit_events.c.entity, where.entity),
         (audit_events.c.entity_id, where.entity_id),
         (audit_events.c.actor_id, where.actor_id),
@@ -350,7 +356,7 @@ async def list_audit_events(
 
 
 async def audit_event(
-    conn: AsyncConnection, event_id: UUID, *, entities: Iterable[str], actor_only: UUID | None
+    conn: AsyncConnection, event_id: UUID, *, entities: Iterable[str], reader: Actor | None
 ) -> Row | None:
-    query = _audit_query(entities, actor_only).where(audit_events.c.id == event_id)
+    query = _audit_query(entities, reader).where(audit_events.c.id == event_id)
     return (await conn.execute(query)).first()

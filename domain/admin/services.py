@@ -33,11 +33,6 @@ def role_policy(row: Any) -> Policy:
     return Policy.from_json(row.permissions or {}, strict=False)
 
 
-def role_scope(actor: Actor) -> UUID | None:
-    """Record scope `own` on Role: the actor's own role only."""
-    return actor.role_id if actor.policy.scope("Role") == "own" else None
-
-
 def _compile(base: dict[str, Any], specs: Iterable[PermissionSpec]) -> Policy:
     """`base` with each named entity replaced, validated against the catalog."""
     merged = dict(base)
@@ -93,7 +88,7 @@ async def create_role(conn: AsyncConnection, actor: Actor, new: NewRole) -> Row:
         )
     base: dict[str, Any] = {}
     if new.copy_from is not None:
-        source = await repo.role(conn, new.copy_from, only=role_scope(actor))
+        source = await repo.role(conn, new.copy_from, reader=actor)
         if source is None:
             raise NotFound("No such role.", field="copyFrom")
         base = role_policy(source).as_json()
@@ -115,7 +110,7 @@ async def create_role(conn: AsyncConnection, actor: Actor, new: NewRole) -> Row:
 async def _custom_role_for_update(
     conn: AsyncConnection, actor: Actor, role_id: UUID, version: int | None
 ) -> Row:
-    row = await repo.role(conn, role_id, only=role_scope(actor), lock="update")
+    row = await repo.role(conn, role_id, reader=actor, lock="update")
     if row is None:
         raise NotFound("No such role.", field="id")
     if row.builtin:
@@ -161,7 +156,7 @@ async def delete_role(
 # --------------------------------------------------------------------------- users
 async def _grantable_role(conn: AsyncConnection, actor: Actor, role_id: UUID) -> Row:
     # share lock: the role cannot be deleted until this transaction ends
-    row = await repo.role(conn, role_id, only=role_scope(actor), lock="share")
+    row = await repo.role(conn, role_id, reader=actor, lock="share")
     if row is None:
         raise NotFound("No such role.", field="roleId")
     _may_grant(actor, role_policy(row), "roleId")
@@ -185,11 +180,11 @@ async def _user_for_update(
 ) -> Row:
     """A user the actor may manage: one whose role grants nothing beyond the actor's
     (a user administrator cannot demote or deactivate the tenant admin)."""
-    row = await repo.user_for_update(conn, user_id, only=actor.owner_only("User"))
+    row = await repo.user_for_update(conn, user_id, reader=actor)
     if row is None:
         raise NotFound("No such user.", field=field)
     _check_version(row, version)
-    held = await repo.role(conn, row.role_id, only=None)
+    held = await repo.role(conn, row.role_id, reader=None)
     if actor.policy.covers(role_policy(held)):
         raise Forbidden(
             "This user's role has rights yours does not; only someone who holds them "

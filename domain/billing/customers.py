@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.billing.models import invoices
-from domain.billing.repository import OPEN, in_scope, overdue_condition, today_utc
-from domain.sales import repository as sales
+from domain.billing.repository import OPEN, overdue_condition, today_utc
 from domain.sales.models import sales_orders
+from domain.scope import in_scope
 from tenants.principal import Actor
 
 LATEST = 50  # per customer, newest first
@@ -50,14 +50,13 @@ async def _latest(
 async def invoices_by_customer(
     conn: AsyncConnection, actor: Actor, customer_ids: Iterable[UUID]
 ) -> dict[UUID, list[Any]]:
-    return await _latest(conn, invoices, customer_ids, in_scope(actor))
+    return await _latest(conn, invoices, customer_ids, in_scope(actor, "Invoice"))
 
 
 async def orders_by_customer(
     conn: AsyncConnection, actor: Actor, customer_ids: Iterable[UUID]
 ) -> dict[UUID, list[Any]]:
-    owner = actor.owner_only("SalesOrder")
-    return await _latest(conn, sales_orders, customer_ids, *sales.in_scope(owner))
+    return await _latest(conn, sales_orders, customer_ids, in_scope(actor, "SalesOrder"))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import UUID
 
 from domain.base import tenant_table
-from domain.sales.models import MONEY, line_columns
+from domain.ownership import Ownership, Through
+from domain.sales.models import MONEY, line_columns, sales_orders
 
 invoice_counters = tenant_table(
     "invoice_counters",
@@ -72,3 +73,13 @@ credit_notes = tenant_table(
     sa.Column("created_by", UUID(as_uuid=True)),
     versioned=False,
 )
+
+
+# record scope (domain/scope.py): invoices have no owner of their own; an invoice is
+# its sales order's, and its lines, payments and credit notes are the invoice's
+OWNERSHIP: dict[str, Ownership] = {
+    "Invoice": Through(invoices.c.order_id, sales_orders, "SalesOrder"),
+    "InvoiceLine": Through(invoice_lines.c.invoice_id, invoices, "Invoice"),
+    "Payment": Through(payments.c.invoice_id, invoices, "Invoice"),
+    "CreditNote": Through(credit_notes.c.invoice_id, invoices, "Invoice"),
+}

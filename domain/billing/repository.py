@@ -1,8 +1,9 @@
 """Billing reads: invoice pages and lookups, and their lines, payments and credit notes
 for a whole page at once (one statement per relation, whatever the page size).
 
-Record scope: invoices have no owner of their own; a role whose Invoice scope is `own`
-sees the invoices of the sales orders it owns.
+Record scope (domain/scope.py): invoices have no owner of their own; an invoice is its
+sales order's (a role whose Invoice scope is `own` sees the invoices of the orders it
+owns), and its lines, payments and credit notes are the invoice's.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.billing.models import credit_notes, invoice_lines, invoices, payments
 from domain.pagination import Page, PageRequest, paginate
-from domain.sales.models import sales_orders
+from domain.scope import in_scope
 from tenants.principal import Actor
 
+ENTITY = "Invoice"
 OPEN = ("issued", "partially_paid")
 STATUSES = ("draft", "issued", "partially_paid", "paid", "void")
 
@@ -56,14 +58,6 @@ def overdue_condition(today: date) -> sa.ColumnElement[bool]:
     return sa.and_(invoices.c.status.in_(OPEN), invoices.c.due_date < today)
 
 
-def in_scope(actor: Actor) -> sa.ColumnElement[bool]:
-    owner = actor.owner_only("Invoice")
-    if owner is None:
-        return sa.true()
-    own_orders = sa.select(sales_orders.c.id).where(sales_orders.c.owner_id == owner)
-    return invoices.c.order_id.in_(own_orders)
-
-
 @dataclass(frozen=True)
 class InvoiceFilter:
     statuses: Sequence[str] | None = None
@@ -72,7 +66,7 @@ class InvoiceFilter:
 
 
 def _filtered(actor: Actor, where: InvoiceFilter, today: date) -> list[sa.ColumnElement[bool]]:
-    conditions = [in_scope(actor)]
+    conditions = [in_scope(actor, ENTITY)]
     if where.statuses:
         conditions.append(invoices.c.status.in_(list(where.statuses)))
     if where.customer_id is not None:
@@ -101,7 +95,7 @@ async def list_invoices(
 
 
 async def get_invoice(conn: AsyncConnection, actor: Actor, invoice_id: UUID) -> Any | None:
-    query = sa.select(invoices).where(invoices.c.id == invoice_id, in_scope(actor))
+    query = sa.select(invoices).where(invoices.c.id == invoice_id, in_scope(actor, ENTITY))
     return (await conn.execute(query)).first()
 
 
@@ -124,34 +118,49 @@ async def _invoice_part(
 
 
 async def _grouped(
-    conn: AsyncConnection, table: sa.Table, ids: Iterable[UUID], order: Sequence[Any]
+    conn: AsyncConnection,
+    actor: Actor,
+    entity: str,
+    table: sa.Table,
+    ids: Iterable[UUID],
+    order: Sequence[Any],
 ) -> dict[UUID, list[Any]]:
     out: dict[UUID, list[Any]] = defaultdict(list)
-    query = sa.select(table).where(table.c.invoice_id.in_(list(ids))).order_by(*order)
+    query = (
+        sa.select(table)
+        .where(table.c.invoice_id.in_(list(ids)), in_scope(actor, entity))
+        .order_by(*order)
+    )
     for row in (await conn.execute(query)).all():
         out[row.invoice_id].append(row)
     return out
 
 
-async def lines_by_invoice(conn: AsyncConnection, ids: Iterable[UUID]) -> dict[UUID, list[Any]]:
+async def lines_by_invoice(
+    conn: AsyncConnection, actor: Actor, ids: Iterable[UUID]
+) -> dict[UUID, list[Any]]:
     order = (invoice_lines.c.invoice_id, invoice_lines.c.position)
-    return await _grouped(conn, invoice_lines, ids, order)
+    return await _grouped(conn, actor, "InvoiceLine", invoice_lines, ids, order)
 
 
-async def payments_by_invoice(conn: AsyncConnection, ids: Iterable[UUID]) -> dict[UUID, list[Any]]:
-    return await _grouped(conn, payments, ids, (payments.c.paid_on, payments.c.created_at))
+async def payments_by_invoice(
+    conn: AsyncConnection, actor: Actor, ids: Iterable[UUID]
+) -> dict[UUID, list[Any]]:
+    order = (payments.c.paid_on, payments.c.created_at)
+    return await _grouped(conn, actor, "Payment", payments, ids, order)
 
 
 async def credit_notes_by_invoice(
-    conn: AsyncConnection, ids: Iterable[UUID]
+    conn: AsyncConnection, actor: Actor, ids: Iterable[UUID]
 ) -> dict[UUID, list[Any]]:
-    return await _grouped(conn, credit_notes, ids, (credit_notes.c.sequence,))
+    order = (credit_notes.c.sequence,)
+    return await _grouped(conn, actor, "CreditNote", credit_notes, ids, order)
 
 
 async def invoices_by_id(
     conn: AsyncConnection, actor: Actor, ids: Iterable[UUID]
 ) -> dict[UUID, Any]:
-    query = sa.select(invoices).where(invoices.c.id.in_(list(ids)), in_scope(actor))
+    query = sa.select(invoices).where(invoices.c.id.in_(list(ids)), in_scope(actor, ENTITY))
     return {row.id: row for row in (await conn.execute(query)).all()}
 
 
@@ -162,7 +171,7 @@ async def invoices_by_order(
     out: dict[UUID, list[Any]] = defaultdict(list)
     query = (
         sa.select(invoices)
-        .where(invoices.c.order_id.in_(list(order_ids)), in_scope(actor))
+        .where(invoices.c.order_id.in_(list(order_ids)), in_scope(actor, ENTITY))
         .order_by(
             invoices.c.order_id,
             invoices.c.created_at.desc(),

@@ -23,13 +23,14 @@ from domain.billing.numbering import (
     format_number,
     next_number,
 )
-from domain.billing.repository import amount_due, in_scope, today_utc
+from domain.billing.repository import amount_due, today_utc
 from domain.crm.models import customers
 from domain.errors import Conflict, DomainError, NotFound
 from domain.inventory.models import products
 from domain.money import CURRENCIES, currency, round_money
 from domain.money import amount as money_amount
 from domain.sales.models import sales_order_lines, sales_orders
+from domain.scope import in_scope
 from domain.webhooks import events
 from domain.webhooks.outbox import emit
 from tenants.principal import Actor
@@ -49,7 +50,7 @@ async def _lock_invoice(
 ) -> Any:
     query = (
         sa.select(invoices)
-        .where(invoices.c.id == invoice_id, in_scope(actor))
+        .where(invoices.c.id == invoice_id, in_scope(actor, "Invoice"))
         .with_for_update(of=invoices)
     )
     row = (await conn.execute(query)).first()
@@ -77,10 +78,9 @@ async def create_invoice_from_order(
     conn: AsyncConnection, actor: Actor, order_id: UUID, notes: str = ""
 ) -> Any:
     """A draft invoice with the order's lines, amounts copied as the order priced them."""
-    order_query = sa.select(sales_orders).where(sales_orders.c.id == order_id)
-    owner = actor.owner_only("SalesOrder")
-    if owner is not None:
-        order_query = order_query.where(sales_orders.c.owner_id == owner)
+    order_query = sa.select(sales_orders).where(
+        sales_orders.c.id == order_id, in_scope(actor, "SalesOrder")
+    )
     order = (await conn.execute(order_query.with_for_update())).first()
     if order is None:
         raise NotFound("No such order.", field="orderId")

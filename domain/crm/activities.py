@@ -11,11 +11,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.crm.common import (
-    check_owner,
     choice,
     fetch_one,
     optional_text,
-    owned,
     require_user,
     required_text,
     update_versioned,
@@ -23,6 +21,7 @@ from domain.crm.common import (
 from domain.crm.customers import require_customer
 from domain.crm.models import activities, deals, leads
 from domain.errors import DomainError
+from domain.scope import check_assignee, in_scope
 from tenants.principal import Actor
 
 ENTITY = "Activity"
@@ -49,19 +48,19 @@ async def log_activity(conn: AsyncConnection, actor: Actor, draft: ActivityDraft
     if draft.due_at is not None and draft.due_at.tzinfo is None:
         raise DomainError("dueAt needs a time zone offset.", field="dueAt")
     assigned = draft.assigned_to or actor.user_id
-    check_owner(actor, ENTITY, assigned, "assignedTo")
+    await check_assignee(conn, actor, ENTITY, assigned, "assignedTo")
     if draft.assigned_to is not None:
         await require_user(conn, assigned, "assignedTo")
     # a link must be to a record the caller may see (own leads/deals for a sales rep)
     if draft.lead_id is not None:
         await fetch_one(
-            conn, leads, draft.lead_id, where=owned(actor, "Lead", leads.c.owner_id),
+            conn, leads, draft.lead_id, where=in_scope(actor, "Lead"),
             label="lead", field="lead",
         )  # fmt: skip
     customer_id = draft.customer_id
     if draft.deal_id is not None:
         deal = await fetch_one(
-            conn, deals, draft.deal_id, where=owned(actor, "Deal", deals.c.owner_id),
+            conn, deals, draft.deal_id, where=in_scope(actor, "Deal"),
             label="deal", field="deal",
         )  # fmt: skip
         customer_id = customer_id or deal.customer_id
@@ -91,7 +90,7 @@ async def log_activity(conn: AsyncConnection, actor: Actor, draft: ActivityDraft
 async def complete_activity(
     conn: AsyncConnection, actor: Actor, activity_id: UUID, version: int | None
 ) -> sa.Row[Any]:
-    scope = owned(actor, ENTITY, activities.c.assigned_to)
+    scope = in_scope(actor, ENTITY)
     current = await fetch_one(conn, activities, activity_id, where=scope, label="activity")
     if current.completed_at is not None:
         raise DomainError("The activity is completed already.", field="id")

@@ -1,4 +1,5 @@
-"""Small shared pieces of the CRM services: record scope, input checks, versioned updates."""
+"""Small shared pieces of the CRM services: input checks, versioned updates (record
+scope is domain/scope.py's)."""
 
 from __future__ import annotations
 
@@ -14,30 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from domain.errors import Conflict, DomainError, NotFound
 from domain.money import amount
 from tenants.models import users
-from tenants.principal import Actor
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 UNSET: Any = object()  # "not given" in a patch, distinct from an explicit null
-
-
-def owned(
-    actor: Actor, entity: str, column: sa.ColumnElement[Any]
-) -> sa.ColumnElement[bool] | None:
-    """The record-scope condition for `entity` (None when the role sees every row)."""
-    owner = actor.owner_only(entity)
-    return None if owner is None else column == owner
-
-
-def check_owner(actor: Actor, entity: str, owner_id: UUID, field: str = "owner") -> None:
-    """A role with record scope `own` cannot hand a record to someone else (it would
-    vanish from its own scope)."""
-    owner = actor.owner_only(entity)
-    if owner is not None and owner_id != owner:
-        raise DomainError(
-            f"Your role works on its own {entity} records only; you must be the owner.",
-            field=field,
-            code="FORBIDDEN",
-        )
 
 
 def required_text(value: str | None, field: str, *, max_length: int = 500) -> str:

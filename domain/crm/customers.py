@@ -18,7 +18,6 @@ from domain.crm.common import (
     fetch_one,
     money,
     optional_text,
-    owned,
     patch,
     require_user,
     required_text,
@@ -27,6 +26,7 @@ from domain.crm.common import (
 from domain.crm.models import contacts, customers
 from domain.errors import DomainError
 from domain.money import currency
+from domain.scope import check_assignee, in_scope
 from tenants.principal import Actor
 
 KINDS = ("company", "person")
@@ -79,14 +79,14 @@ async def require_customer(
     conn: AsyncConnection, actor: Actor, customer_id: UUID, field: str = "customer"
 ) -> sa.Row[Any]:
     """A customer the actor may see (record scope), else NOT_FOUND on `field`."""
-    scope = owned(actor, "Customer", customers.c.owner_id)
+    scope = in_scope(actor, "Customer")
     return await fetch_one(conn, customers, customer_id, where=scope, label="customer", field=field)
 
 
 async def require_contact(
     conn: AsyncConnection, actor: Actor, contact_id: UUID, field: str = "contact"
 ) -> sa.Row[Any]:
-    scope = owned(actor, "Contact", contacts.c.owner_id)
+    scope = in_scope(actor, "Contact")
     return await fetch_one(conn, contacts, contact_id, where=scope, label="contact", field=field)
 
 
@@ -106,6 +106,7 @@ async def create_customer(conn: AsyncConnection, actor: Actor, draft: CustomerDr
     if draft.payment_terms_days is not None:
         values["payment_terms_days"] = _terms(draft.payment_terms_days)
     _check_credit(values.get("credit_limit"), values.get("credit_currency"))
+    await check_assignee(conn, actor, "Customer", values["owner_id"])
     if draft.owner_id is not None:
         await require_user(conn, draft.owner_id, "owner")
     return (
@@ -148,8 +149,9 @@ async def update_customer(
         changes.get("credit_currency", current.credit_currency),
     )
     if changes.get("owner_id") is not None:
+        await check_assignee(conn, actor, "Customer", changes["owner_id"])
         await require_user(conn, changes["owner_id"], "owner")
-    scope = owned(actor, "Customer", customers.c.owner_id)
+    scope = in_scope(actor, "Customer")
     return await update_versioned(
         conn, customers, customer_id, version, changes, where=scope, label="customer"
     )
@@ -173,6 +175,7 @@ async def create_contact(
         "title": optional_text(title, "title", max_length=200),
     }
     await require_customer(conn, actor, customer_id)
+    await check_assignee(conn, actor, "Contact", owner_id or actor.user_id)
     if owner_id is not None:
         await require_user(conn, owner_id, "owner")
     return (
@@ -206,8 +209,9 @@ async def update_contact(
     }
     changes = patch({k: checks[k](v) for k, v in fields.items() if k in checks})
     if changes.get("owner_id") is not None:
+        await check_assignee(conn, actor, "Contact", changes["owner_id"])
         await require_user(conn, changes["owner_id"], "owner")
-    scope = owned(actor, "Contact", contacts.c.owner_id)
+    scope = in_scope(actor, "Contact")
     return await update_versioned(
         conn, contacts, contact_id, version, changes, where=scope, label="contact"
     )

@@ -15,10 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from domain.crm import pipelines as pl
 from domain.crm.common import (
     UNSET,
-    check_owner,
     fetch_one,
     money,
-    owned,
     patch,
     percent,
     require_user,
@@ -29,6 +27,7 @@ from domain.crm.customers import require_contact, require_customer
 from domain.crm.models import deal_stage_changes, deals
 from domain.errors import DomainError
 from domain.money import currency as money_currency
+from domain.scope import check_assignee, in_scope
 from domain.webhooks import events
 from domain.webhooks.outbox import emit
 from tenants.principal import Actor
@@ -84,7 +83,7 @@ async def create_deal(conn: AsyncConnection, actor: Actor, draft: DealDraft) -> 
     value = money(draft.amount, "amount")
     code = money_currency(draft.currency)
     owner_id = draft.owner_id or actor.user_id
-    check_owner(actor, ENTITY, owner_id)
+    await check_assignee(conn, actor, ENTITY, owner_id)
     await require_customer(conn, actor, draft.customer_id)
     if draft.contact_id is not None:
         await _check_contact(conn, actor, draft.contact_id, draft.customer_id)
@@ -144,7 +143,7 @@ async def update_deal(
     probability: Any = UNSET,
     expected_close_on: Any = UNSET,
 ) -> sa.Row[Any]:
-    scope = owned(actor, ENTITY, deals.c.owner_id)
+    scope = in_scope(actor, ENTITY)
     current = await fetch_one(conn, deals, deal_id, where=scope, label="deal")
     changes = patch(
         {
@@ -169,7 +168,7 @@ async def update_deal(
             code="DEAL_CLOSED",
         )
     if "owner_id" in changes:
-        check_owner(actor, ENTITY, changes["owner_id"])
+        await check_assignee(conn, actor, ENTITY, changes["owner_id"])
         await require_user(conn, changes["owner_id"], "owner")
     customer = changes.get("customer_id", current.customer_id)
     if "customer_id" in changes:
@@ -184,7 +183,7 @@ async def _open_deal(
     conn: AsyncConnection, actor: Actor, deal_id: UUID, version: int | None
 ) -> sa.Row[Any]:
     deal = await fetch_one(
-        conn, deals, deal_id, where=owned(actor, ENTITY, deals.c.owner_id), label="deal", lock=True
+        conn, deals, deal_id, where=in_scope(actor, ENTITY), label="deal", lock=True
     )
     if deal.status != "open":
         raise DomainError(

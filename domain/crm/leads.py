@@ -13,12 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.crm.common import (
     UNSET,
-    check_owner,
     choice,
     email,
     fetch_one,
     optional_text,
-    owned,
     patch,
     require_user,
     required_text,
@@ -28,6 +26,7 @@ from domain.crm.customers import CustomerDraft, create_contact, create_customer
 from domain.crm.deals import DealDraft, create_deal
 from domain.crm.models import leads
 from domain.errors import DomainError
+from domain.scope import check_assignee, in_scope
 from tenants.principal import Actor
 
 ENTITY = "Lead"
@@ -46,22 +45,26 @@ class LeadDraft:
     notes: str | None = None
 
 
-async def _refuse_duplicate(conn: AsyncConnection, address: str | None, skip: UUID | None) -> None:
+async def _refuse_duplicate(
+    conn: AsyncConnection, actor: Actor, address: str | None, skip: UUID | None
+) -> None:
+    """The check spans the tenant (emails are unique per tenant), but it names the other
+    lead only when the caller may see it: out of scope, nothing about it is revealed."""
     if address is None:
         return
-    query = sa.select(leads.c.id, leads.c.name).where(
-        sa.func.lower(leads.c.email) == address.lower()
-    )
+    visible = in_scope(actor, ENTITY).label("visible")
+    query = sa.select(leads.c.name, visible).where(sa.func.lower(leads.c.email) == address.lower())
     if skip is not None:
         query = query.where(leads.c.id != skip)
-    existing = (await conn.execute(query.limit(1))).first()
+    existing = (await conn.execute(query.order_by(visible.desc()).limit(1))).first()
     if existing is not None:
-        raise duplicate(existing.name)
+        raise duplicate(existing.name if existing.visible else None)
 
 
-def duplicate(name: str) -> DomainError:
+def duplicate(name: str | None) -> DomainError:
+    named = f": {name}" if name is not None else ""
     return DomainError(
-        f"A lead with this email already exists: {name}.", field="email", code="DUPLICATE"
+        f"A lead with this email already exists{named}.", field="email", code="DUPLICATE"
     )
 
 
@@ -72,7 +75,7 @@ async def _email_race() -> AsyncIterator[None]:
         yield
     except sa.exc.IntegrityError as exc:
         if "ux_leads_email" in str(exc.orig):
-            raise duplicate("another lead") from None
+            raise duplicate(None) from None
         raise
 
 
@@ -87,10 +90,10 @@ async def create_lead(conn: AsyncConnection, actor: Actor, draft: LeadDraft) -> 
         "owner_id": draft.owner_id or actor.user_id,
         "notes": optional_text(draft.notes, "notes"),
     }
-    check_owner(actor, ENTITY, values["owner_id"])
+    await check_assignee(conn, actor, ENTITY, values["owner_id"])
     if draft.owner_id is not None:
         await require_user(conn, draft.owner_id, "owner")
-    await _refuse_duplicate(conn, values["email"], None)
+    await _refuse_duplicate(conn, actor, values["email"], None)
     statement = sa.insert(leads).values(tenant_id=actor.tenant_id, **values).returning(*leads.c)
     async with _email_race():
         return (await conn.execute(statement)).one()
@@ -111,7 +114,7 @@ async def update_lead(
     owner_id: Any = UNSET,
     notes: Any = UNSET,
 ) -> sa.Row[Any]:
-    scope = owned(actor, ENTITY, leads.c.owner_id)
+    scope = in_scope(actor, ENTITY)
     current = await fetch_one(conn, leads, lead_id, where=scope, label="lead")
     changes = patch(
         {
@@ -130,10 +133,10 @@ async def update_lead(
     if "owner_id" in changes:
         if changes["owner_id"] is None:
             raise DomainError("A lead needs an owner.", field="owner")
-        check_owner(actor, ENTITY, changes["owner_id"])
+        await check_assignee(conn, actor, ENTITY, changes["owner_id"])
         await require_user(conn, changes["owner_id"], "owner")
     if changes.get("email") is not None:
-        await _refuse_duplicate(conn, changes["email"], lead_id)
+        await _refuse_duplicate(conn, actor, changes["email"], lead_id)
     async with _email_race():
         return await update_versioned(
             conn, leads, lead_id, version, changes, where=scope, label="lead"
@@ -170,7 +173,7 @@ async def convert_lead(
     """Customer + contact (+ deal) from a lead, all or nothing: the caller runs this in
     one savepoint, so any failure leaves neither customer nor contact nor deal behind."""
     lead = await fetch_one(
-        conn, leads, lead_id, where=owned(actor, ENTITY, leads.c.owner_id), label="lead", lock=True
+        conn, leads, lead_id, where=in_scope(actor, ENTITY), label="lead", lock=True
     )
     if version is not None and lead.version != version:
         raise DomainError(

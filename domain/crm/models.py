@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from domain.base import tenant_table
+from domain.ownership import OwnedBy, Ownership, ReportOf, Unowned
 
 MONEY = sa.Numeric(18, 4)
 PERCENT = sa.Numeric(5, 2)
@@ -124,3 +125,18 @@ activities = tenant_table(
     _uuid("deal_id"),
     _uuid("customer_id"),
 )
+
+
+# record scope (domain/scope.py): whose rows these are
+OWNERSHIP: dict[str, Ownership] = {
+    "Lead": OwnedBy(leads.c.owner_id),
+    "Customer": OwnedBy(customers.c.owner_id),
+    "Contact": OwnedBy(contacts.c.owner_id),
+    "Deal": OwnedBy(deals.c.owner_id),
+    "Activity": OwnedBy(activities.c.assigned_to),
+    "Pipeline": Unowned("a pipeline is the tenant's sales process, shared by everyone"),
+    "PipelineStage": Unowned("a stage is part of its pipeline, shared by everyone"),
+    # the reports add up deals (domain/crm/report.py)
+    "PipelineReport": ReportOf("Deal"),
+    "ForecastReport": ReportOf("Deal"),
+}

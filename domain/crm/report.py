@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from domain.crm import pipelines as pl
 from domain.crm.models import deals, pipeline_stages
 from domain.money import round_money
+from domain.scope import in_scope
 from tenants.principal import Actor
 
 ENTITY = "PipelineReport"
@@ -62,10 +63,8 @@ def _conditions(actor: Actor, f: ReportFilter, pipeline_id: UUID) -> list[Any]:
 
 
 def _scope_and_filter(actor: Actor, entity: str, f: ReportFilter) -> list[Any]:
-    out: list[Any] = []
-    owner = actor.owner_only(entity)  # record scope of the report: a sales rep's own deals
-    if owner is not None:
-        out.append(deals.c.owner_id == owner)
+    # the report's record scope, never wider than the role's on Deal (domain/scope.py)
+    out: list[Any] = [in_scope(actor, entity)]
     if f.owner_ids is not None:
         out.append(deals.c.owner_id.in_(list(f.owner_ids)))
     if f.close_from is not None:

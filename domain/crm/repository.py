@@ -14,7 +14,6 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.crm.common import owned
 from domain.crm.models import (
     activities,
     contacts,
@@ -27,6 +26,7 @@ from domain.crm.models import (
 )
 from domain.errors import DomainError
 from domain.pagination import Page, PageRequest, decode_cursor, paginate
+from domain.scope import in_scope
 from tenants.models import users
 from tenants.principal import Actor
 
@@ -39,8 +39,8 @@ TABLES: dict[str, sa.Table] = {
     "Pipeline": pipelines,
     "PipelineStage": pipeline_stages,
 }
-# the column that makes a row "own" for a role whose record scope is `own`
-SCOPE_COLUMNS: dict[str, str] = {
+# the column the `owner_ids` filter (owner, or assignee of an activity) matches
+OWNER_COLUMNS: dict[str, str] = {
     "Lead": "owner_id",
     "Customer": "owner_id",
     "Contact": "owner_id",
@@ -98,12 +98,6 @@ class Filter:
     is_default: bool | None = None
 
 
-def scope_condition(actor: Actor, entity: str) -> sa.ColumnElement[bool] | None:
-    """The record-scope condition on an entity's rows (None: the role sees them all)."""
-    column = SCOPE_COLUMNS.get(entity)
-    return None if column is None else owned(actor, entity, TABLES[entity].c[column])
-
-
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -120,8 +114,8 @@ def _conditions(entity: str, f: Filter) -> list[sa.ColumnElement[bool]]:
     for column, values in (("status", f.status), ("kind", f.kind), ("stage_id", f.stage_ids)):
         if values is not None and column in c:
             out.append(c[column].in_(list(values)))
-    if f.owner_ids is not None and entity in SCOPE_COLUMNS:
-        out.append(c[SCOPE_COLUMNS[entity]].in_(list(f.owner_ids)))
+    if f.owner_ids is not None and entity in OWNER_COLUMNS:
+        out.append(c[OWNER_COLUMNS[entity]].in_(list(f.owner_ids)))
     equals = (
         ("source", f.source),
         ("customer_id", f.customer_id),
@@ -165,10 +159,9 @@ async def list_page(
     """One page of an entity's rows: filters, record scope and keyset order, one statement."""
     sort = sort or Sort()
     table = TABLES[entity]
-    query = sa.select(table).where(*_conditions(entity, filter or Filter()))
-    scope = scope_condition(actor, entity)
-    if scope is not None:
-        query = query.where(scope)
+    query = sa.select(table).where(
+        in_scope(actor, entity), *_conditions(entity, filter or Filter())
+    )
     column: Any = table.c[SORTS[entity][sort.field]]
     _check_cursor(page, column.type.python_type)
     if column.nullable:
@@ -208,10 +201,7 @@ async def by_ids(
 ) -> dict[UUID, Any]:
     """Rows by id within record scope, for node(id:) and DataLoaders: one statement."""
     table = TABLES[entity]
-    query = sa.select(table).where(table.c.id.in_(list(set(ids))))
-    scope = scope_condition(actor, entity)
-    if scope is not None:
-        query = query.where(scope)
+    query = sa.select(table).where(table.c.id.in_(list(set(ids))), in_scope(actor, entity))
     return {r.id: r for r in await conn.execute(query)}
 
 
@@ -235,10 +225,7 @@ async def children(
     """An entity's rows grouped by a parent key, within record scope: one statement for
     a whole page of parents."""
     table = TABLES[entity]
-    query = sa.select(table).where(table.c[key].in_(list(set(parent_ids))))
-    scope = scope_condition(actor, entity)
-    if scope is not None:
-        query = query.where(scope)
+    query = sa.select(table).where(table.c[key].in_(list(set(parent_ids))), in_scope(actor, entity))
     out: dict[UUID, list[Any]] = {}
     for row in await conn.execute(query.order_by(*(table.c[c] for c in order), table.c.id)):
         out.setdefault(row._mapping[key], []).append(row)
@@ -277,10 +264,8 @@ def _activities_of(actor: Actor, customer_ids: list[UUID], limit: int) -> sa.Sel
         sa.select(activities, owner.label("owner_customer_id"))
         .outerjoin(lead, lead.c.id == activities.c.lead_id)
         .where(sa.or_(activities.c.customer_id.in_(customer_ids), lead.c.id.isnot(None)))
+        .where(in_scope(actor, "Activity"))
     )
-    scope = scope_condition(actor, "Activity")
-    if scope is not None:
-        query = query.where(scope)
     return _newest(query, owner, activities.c.created_at, activities.c.id, limit)
 
 
@@ -289,11 +274,8 @@ def _deal_events_of(actor: Actor, customer_ids: list[UUID], limit: int) -> sa.Se
     query = (
         sa.select(deal_stage_changes, deals.c.customer_id)
         .join(deals, deals.c.id == changes.deal_id)
-        .where(deals.c.customer_id.in_(customer_ids))
+        .where(deals.c.customer_id.in_(customer_ids), in_scope(actor, "Deal"))
     )
-    scope = scope_condition(actor, "Deal")
-    if scope is not None:
-        query = query.where(scope)
     return _newest(query, deals.c.customer_id, changes.changed_at, changes.id, limit)
 
 

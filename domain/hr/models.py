@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import UUID as PGUUID
 
 from domain.base import tenant_table
+from domain.ownership import HeldBy, Ownership, Person
 
 departments = tenant_table(
     "departments",
@@ -79,3 +80,13 @@ class Changes:
     values: dict[str, Any]
     id: UUID | None = None
     version: int | None = None
+
+
+# record scope (domain/scope.py): an employee is a person of the org chart; a
+# department belongs to the people working in it (team reaches no further: your own)
+OWNERSHIP: dict[str, Ownership] = {
+    "Employee": Person(employees.c.id, employees.c.user_id),
+    "Department": HeldBy(
+        departments.c.id, employees.c.department_id, employees.c.user_id, team_is_own=True
+    ),
+}

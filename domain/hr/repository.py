@@ -1,8 +1,9 @@
 """HR reads: whole pages and batches, in a fixed number of statements, under record scope.
 
-Record scope on Employee: `all` every row; `own` the actor's own record; `team` their
-own record and their direct reports. On Department: `all` every row, `own`/`team` the
-department the actor works in. A row out of scope is simply not found.
+Record scope (domain/scope.py, rules in domain/hr/models.py) on Employee: `all` every
+row; `own` the actor's own record; `team` their own record and everyone who reports to
+them, directly or down the manager chain. On Department: `all` every row, `own`/`team`
+the department the actor works in. A row out of scope is simply not found.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.hr.models import EmployeeQuery, departments, employees
 from domain.pagination import Page, PageRequest, paginate
+from domain.scope import in_scope
 from tenants.principal import Actor
 
 _SALARY_OPS: dict[str, Callable[[Any, Any], sa.ColumnElement[bool]]] = {
@@ -36,31 +38,6 @@ _SORT_KEYS: dict[str, sa.ColumnElement[Any]] = {
         employees.c.salary, sa.cast(10**15, sa.Numeric()), type_=sa.Numeric()
     ),
 }
-
-
-def employee_scope(actor: Actor) -> sa.ColumnElement[bool]:
-    scope = actor.policy.scope("Employee")
-    if scope == "all":
-        return sa.true()
-    own = employees.c.user_id == actor.user_id
-    if scope == "team":
-        me = employees.alias("me")
-        mine = sa.select(me.c.id).where(me.c.user_id == actor.user_id).scalar_subquery()
-        return sa.or_(own, employees.c.manager_id == mine)
-    if scope == "own":
-        return own
-    return sa.false()
-
-
-def department_scope(actor: Actor) -> sa.ColumnElement[bool]:
-    scope = actor.policy.scope("Department")
-    if scope == "all":
-        return sa.true()
-    if scope in ("own", "team"):
-        me = employees.alias("me")
-        mine = sa.select(me.c.department_id).where(me.c.user_id == actor.user_id)
-        return departments.c.id.in_(mine.scalar_subquery())
-    return sa.false()
 
 
 def _employee_conditions(q: EmployeeQuery) -> list[sa.ColumnElement[bool]]:
@@ -83,7 +60,7 @@ async def list_employees(
     conn: AsyncConnection, actor: Actor, q: EmployeeQuery, page: PageRequest
 ) -> Page:
     sort = _SORT_KEYS[q.order].label("sort_key")
-    query = sa.select(employees, sort).where(employee_scope(actor), *_employee_conditions(q))
+    query = sa.select(employees, sort).where(in_scope(actor, "Employee"), *_employee_conditions(q))
     return await paginate(
         conn, query, page, sort=sort, id_column=employees.c.id, descending=q.descending
     )
@@ -93,7 +70,7 @@ async def employees_by_ids(
     conn: AsyncConnection, actor: Actor, ids: Iterable[UUID]
 ) -> dict[UUID, Any]:
     rows = await conn.execute(
-        sa.select(employees).where(employees.c.id.in_(list(ids)), employee_scope(actor))
+        sa.select(employees).where(employees.c.id.in_(list(ids)), in_scope(actor, "Employee"))
     )
     return {r.id: r for r in rows}
 
@@ -107,7 +84,7 @@ async def own_employee(conn: AsyncConnection, actor: Actor) -> Any:
 
 async def list_departments(conn: AsyncConnection, actor: Actor, page: PageRequest) -> Page:
     sort = sa.func.lower(departments.c.name, type_=sa.Text).label("sort_key")
-    query = sa.select(departments, sort).where(department_scope(actor))
+    query = sa.select(departments, sort).where(in_scope(actor, "Department"))
     return await paginate(conn, query, page, sort=sort, id_column=departments.c.id)
 
 
@@ -115,7 +92,7 @@ async def departments_by_ids(
     conn: AsyncConnection, actor: Actor, ids: Iterable[UUID]
 ) -> dict[UUID, Any]:
     rows = await conn.execute(
-        sa.select(departments).where(departments.c.id.in_(list(ids)), department_scope(actor))
+        sa.select(departments).where(departments.c.id.in_(list(ids)), in_scope(actor, "Department"))
     )
     return {r.id: r for r in rows}
 

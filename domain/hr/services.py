@@ -18,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.errors import Conflict, DomainError, NotFound
 from domain.hr.models import DEPARTMENT_FIELDS, EMPLOYEE_FIELDS, Changes, departments, employees
-from domain.hr.repository import ancestors, department_scope, employee_scope
+from domain.hr.repository import ancestors
 from domain.money import amount, currency, round_money
+from domain.scope import in_scope
 from tenants.models import users
 from tenants.principal import Actor
 
@@ -149,7 +150,7 @@ async def _check_employee_values(
     _check_salary(values, current)
     department_id = values.get("department_id")
     if department_id is not None and not await _exists(
-        conn, departments, department_id, department_scope(actor)
+        conn, departments, department_id, in_scope(actor, "Department")
     ):
         raise NotFound("No such department.", field="departmentId")
     user_id = values.get("user_id")
@@ -163,7 +164,9 @@ async def _check_manager(
     conn: AsyncConnection, actor: Actor, manager_id: UUID, current: Any
 ) -> None:
     active = await conn.scalar(
-        sa.select(employees.c.active).where(employees.c.id == manager_id, employee_scope(actor))
+        sa.select(employees.c.active).where(
+            employees.c.id == manager_id, in_scope(actor, "Employee")
+        )
     )
     if active is None:
         raise NotFound("No such manager.", field="managerId")
@@ -187,7 +190,7 @@ async def create_employee(conn: AsyncConnection, actor: Actor, command: Changes)
 
 
 async def update_employee(conn: AsyncConnection, actor: Actor, command: Changes) -> Any:
-    scope = employee_scope(actor)
+    scope = in_scope(actor, "Employee")
     current = await _current(conn, employees, scope, command, "employee")
     values = {k: v for k, v in command.values.items() if k in EMPLOYEE_FIELDS}
     if "salary" in values and values["salary"] is None:
@@ -202,7 +205,7 @@ async def update_employee(conn: AsyncConnection, actor: Actor, command: Changes)
 async def terminate_employee(
     conn: AsyncConnection, actor: Actor, command: Changes, today: date | None = None
 ) -> Any:
-    scope = employee_scope(actor)
+    scope = in_scope(actor, "Employee")
     current = await _current(conn, employees, scope, command, "employee")
     if not current.active:
         raise DomainError("The employee has already left.", field="id", code="ALREADY_TERMINATED")
@@ -220,13 +223,13 @@ async def _check_department_values(
     _clean_text(values, "name", required=True)
     manager_id = values.get("manager_id")
     if manager_id is not None and not await _exists(
-        conn, employees, manager_id, employee_scope(actor)
+        conn, employees, manager_id, in_scope(actor, "Employee")
     ):
         raise NotFound("No such manager.", field="managerId")
     parent_id = values.get("parent_id")
     if parent_id is None:
         return
-    if not await _exists(conn, departments, parent_id, department_scope(actor)):
+    if not await _exists(conn, departments, parent_id, in_scope(actor, "Department")):
         raise NotFound("No such parent department.", field="parentId")
     if current is not None:
         await _lock_hierarchy(conn, departments)
@@ -245,7 +248,7 @@ async def create_department(conn: AsyncConnection, actor: Actor, command: Change
 
 
 async def update_department(conn: AsyncConnection, actor: Actor, command: Changes) -> Any:
-    scope = department_scope(actor)
+    scope = in_scope(actor, "Department")
     current = await _current(conn, departments, scope, command, "department")
     values = {k: v for k, v in command.values.items() if k in DEPARTMENT_FIELDS}
     await _check_department_values(conn, actor, values, current)

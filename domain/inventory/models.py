@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import UUID
 
 from domain.base import tenant_table
+from domain.ownership import Ownership, Unowned
 
 MONEY = sa.Numeric(18, 4)
 
@@ -48,3 +49,12 @@ stock_movements = tenant_table(
     sa.Column("created_by", UUID(as_uuid=True)),
     versioned=False,
 )
+
+
+# record scope (domain/scope.py): the stock is the tenant's, nobody's own
+OWNERSHIP: dict[str, Ownership] = {
+    "Product": Unowned("the product catalogue is shared by everyone"),
+    "Warehouse": Unowned("a warehouse is a site of the tenant"),
+    "StockLevel": Unowned("stock levels are the tenant's, per product and warehouse"),
+    "StockMovement": Unowned("the ledger is the tenant's; createdBy records, it does not own"),
+}

@@ -14,6 +14,8 @@ from domain.billing.models import credit_notes, invoices, payments
 from domain.billing.repository import OPEN
 from domain.inventory.models import products, stock_levels, warehouses
 from domain.sales.models import sales_order_lines, sales_orders
+from domain.scope import in_scope
+from tenants.principal import Actor
 
 ISSUED = ("issued", "partially_paid", "paid")
 ZERO = sa.cast(0, invoices.c.total.type)
@@ -27,15 +29,19 @@ def _same_tenant(a: sa.Table, b: sa.Table, key: str) -> sa.ColumnElement[bool]:
     return sa.and_(a.c.tenant_id == b.c.tenant_id, a.c[key] == b.c.id)
 
 
-async def revenue_by_month(conn: AsyncConnection, since: date, until: date) -> list[Any]:
+async def revenue_by_month(
+    conn: AsyncConnection, actor: Actor, since: date, until: date
+) -> list[Any]:
     """Per month and currency: invoiced (issued totals less credit notes, by issue date;
-    void invoices left out) and paid (payments, by the day they were paid)."""
+    void invoices left out) and paid (payments, by the day they were paid), of the
+    invoices in the reader's scope."""
+    scope = in_scope(actor, "RevenueReport")  # a condition on invoices
     issued = sa.select(
         _month(invoices.c.issue_date).label("month"),
         invoices.c.currency,
         invoices.c.total.label("invoiced"),
         ZERO.label("paid"),
-    ).where(invoices.c.status.in_(ISSUED), invoices.c.issue_date.between(since, until))
+    ).where(invoices.c.status.in_(ISSUED), invoices.c.issue_date.between(since, until), scope)
     credited = (
         sa.select(
             _month(credit_notes.c.issue_date),
@@ -46,11 +52,14 @@ async def revenue_by_month(conn: AsyncConnection, since: date, until: date) -> l
         .select_from(
             credit_notes.join(invoices, _same_tenant(credit_notes, invoices, "invoice_id"))
         )
-        .where(invoices.c.status != "void", credit_notes.c.issue_date.between(since, until))
+        .where(invoices.c.status != "void", credit_notes.c.issue_date.between(since, until), scope)
     )
     paid = sa.select(
         _month(payments.c.paid_on), payments.c.currency, ZERO, payments.c.amount
-    ).where(payments.c.paid_on.between(since, until))
+    ).where(
+        payments.c.paid_on.between(since, until),
+        payments.c.invoice_id.in_(sa.select(invoices.c.id).where(scope).correlate(None)),
+    )
     moves = sa.union_all(issued, credited, paid).subquery()
     query = (
         sa.select(
@@ -74,8 +83,9 @@ AGING_BUCKETS = (
 )
 
 
-async def receivables_aging(conn: AsyncConnection, as_of: date) -> list[Any]:
-    """Per currency: what open invoices issued by `as_of` still owe, by days past due."""
+async def receivables_aging(conn: AsyncConnection, actor: Actor, as_of: date) -> list[Any]:
+    """Per currency: what open invoices issued by `as_of` still owe, by days past due
+    (those in the reader's scope)."""
     due = invoices.c.total - invoices.c.amount_paid - invoices.c.amount_credited
     late = sa.literal(as_of, sa.Date) - invoices.c.due_date
     columns = []
@@ -85,14 +95,18 @@ async def receivables_aging(conn: AsyncConnection, as_of: date) -> list[Any]:
         columns.append(sa.func.coalesce(sa.func.sum(due).filter(*bounds), ZERO).label(name))
     query = (
         sa.select(invoices.c.currency, *columns, sa.func.sum(due).label("total"))
-        .where(invoices.c.status.in_(OPEN), invoices.c.issue_date <= as_of)
+        .where(
+            invoices.c.status.in_(OPEN),
+            invoices.c.issue_date <= as_of,
+            in_scope(actor, "ArAgingReport"),
+        )
         .group_by(invoices.c.currency)
         .order_by(invoices.c.currency)
     )
     return list((await conn.execute(query)).all())
 
 
-async def stock_valuation(conn: AsyncConnection) -> list[Any]:
+async def stock_valuation(conn: AsyncConnection, actor: Actor) -> list[Any]:
     """Every stock level on hand, valued at the product's unit cost (null when unknown)."""
     query = (
         sa.select(
@@ -108,15 +122,18 @@ async def stock_valuation(conn: AsyncConnection) -> list[Any]:
                 warehouses, _same_tenant(stock_levels, warehouses, "warehouse_id")
             )
         )
-        .where(stock_levels.c.on_hand > 0)
+        .where(stock_levels.c.on_hand > 0, in_scope(actor, "StockValuationReport"))
         .order_by(products.c.sku, warehouses.c.code)
     )
     return list((await conn.execute(query)).all())
 
 
-async def order_margins(conn: AsyncConnection, since: date, until: date, limit: int) -> list[Any]:
-    """Confirmed and fulfilled orders created in [since, until]: revenue before tax,
-    cost from the unit costs frozen on their lines, margin and margin percent."""
+async def order_margins(
+    conn: AsyncConnection, actor: Actor, since: date, until: date, limit: int
+) -> list[Any]:
+    """Confirmed and fulfilled orders created in [since, until] in the reader's scope:
+    revenue before tax, cost from the unit costs frozen on their lines, margin and
+    margin percent."""
     cost = (
         sa.select(
             sa.func.coalesce(
@@ -139,6 +156,7 @@ async def order_margins(conn: AsyncConnection, since: date, until: date, limit: 
         .where(
             sales_orders.c.status.in_(("confirmed", "fulfilled")),
             sa.cast(sales_orders.c.created_at, sa.Date).between(since, until),
+            in_scope(actor, "OrderMarginReport"),
         )
         .order_by(sales_orders.c.created_at, sales_orders.c.id)
         .limit(limit)

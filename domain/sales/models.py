@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import UUID
 
 from domain.base import tenant_table
+from domain.ownership import OwnedBy, Ownership, Through
 
 MONEY = sa.Numeric(18, 4)
 PERCENT = sa.Numeric(7, 4)
@@ -51,3 +52,10 @@ sales_order_lines = tenant_table(
     sa.Column("unit_cost", MONEY, nullable=False),
     versioned=False,
 )
+
+
+# record scope (domain/scope.py): an order is its owner's, a line its order's
+OWNERSHIP: dict[str, Ownership] = {
+    "SalesOrder": OwnedBy(sales_orders.c.owner_id),
+    "SalesOrderLine": Through(sales_order_lines.c.order_id, sales_orders, "SalesOrder"),
+}

@@ -1,5 +1,5 @@
-"""Sales order reads. Record scope is applied here: `owner` (Actor.owner_only) limits
-every list and lookup to that user's orders, so an order out of scope is not found."""
+"""Sales order reads. Record scope (domain/scope.py) is applied here to every list,
+lookup and lock, so an order out of the caller's scope is not found."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.pagination import Page, PageRequest, paginate
 from domain.sales.models import sales_order_lines, sales_orders
+from domain.scope import in_scope
+from tenants.principal import Actor
 
 ORDER_SORTS: dict[str, Any] = {
     "createdAt": sales_orders.c.created_at,
@@ -20,19 +22,15 @@ ORDER_SORTS: dict[str, Any] = {
 }
 
 
-def in_scope(owner: UUID | None) -> list[sa.ColumnElement[bool]]:
-    return [] if owner is None else [sales_orders.c.owner_id == owner]
-
-
 def order_conditions(
-    owner: UUID | None,
+    actor: Actor,
     *,
     statuses: Sequence[str] | None = None,
     customer_id: UUID | None = None,
     owner_id: UUID | None = None,
     deal_id: UUID | None = None,
 ) -> list[sa.ColumnElement[bool]]:
-    out = in_scope(owner)
+    out = [in_scope(actor, "SalesOrder")]
     if statuses:
         out.append(sales_orders.c.status.in_(list(statuses)))
     for column, value in (
@@ -63,21 +61,35 @@ async def order_page(
 
 
 async def orders_by_ids(
-    conn: AsyncConnection, ids: Iterable[UUID], owner: UUID | None
+    conn: AsyncConnection, actor: Actor, ids: Iterable[UUID]
 ) -> dict[UUID, Any]:
     rows = await conn.execute(
-        sa.select(sales_orders).where(sales_orders.c.id.in_(list(set(ids))), *in_scope(owner))
+        sa.select(sales_orders).where(
+            sales_orders.c.id.in_(list(set(ids))), in_scope(actor, "SalesOrder")
+        )
     )
     return {r.id: r for r in rows}
 
 
 async def live_orders_by_deals(
-    conn: AsyncConnection, deal_ids: Iterable[UUID], owner: UUID | None
+    conn: AsyncConnection, actor: Actor, deal_ids: Iterable[UUID]
 ) -> dict[UUID, Any]:
     """The order made from each deal, if any (a cancelled one only when no other exists)."""
+    return await _orders_of_deals(conn, deal_ids, in_scope(actor, "SalesOrder"))
+
+
+async def any_order_of_deal(conn: AsyncConnection, deal_id: UUID) -> Any:
+    """The deal's order, whoever's it is: a deal has one live order (the duplicate check
+    of a use case that found the deal in scope)."""
+    return (await _orders_of_deals(conn, [deal_id], sa.true())).get(deal_id)
+
+
+async def _orders_of_deals(
+    conn: AsyncConnection, deal_ids: Iterable[UUID], only: sa.ColumnElement[bool]
+) -> dict[UUID, Any]:
     rows = await conn.execute(
         sa.select(sales_orders)
-        .where(sales_orders.c.deal_id.in_(list(set(deal_ids))), *in_scope(owner))
+        .where(sales_orders.c.deal_id.in_(list(set(deal_ids))), only)
         .order_by(sales_orders.c.deal_id, (sales_orders.c.status == "cancelled"))
     )
     out: dict[UUID, Any] = {}
@@ -95,10 +107,23 @@ LINE_SELECT = sa.select(sales_order_lines, sales_orders.c.currency).join(
 )
 
 
-async def lines_by_order(conn: AsyncConnection, order_ids: Iterable[UUID]) -> dict[UUID, list[Any]]:
+async def lines_by_order(
+    conn: AsyncConnection, actor: Actor, order_ids: Iterable[UUID]
+) -> dict[UUID, list[Any]]:
     """Lines (with their order's currency) grouped by order, in position order."""
+    return await _lines(conn, order_ids, in_scope(actor, "SalesOrderLine"))
+
+
+async def order_lines(conn: AsyncConnection, order_id: UUID) -> list[Any]:
+    """Every line of an order a use case has found in scope (and locked) already."""
+    return (await _lines(conn, [order_id], sa.true())).get(order_id, [])
+
+
+async def _lines(
+    conn: AsyncConnection, order_ids: Iterable[UUID], only: sa.ColumnElement[bool]
+) -> dict[UUID, list[Any]]:
     rows = await conn.execute(
-        LINE_SELECT.where(sales_order_lines.c.order_id.in_(list(set(order_ids)))).order_by(
+        LINE_SELECT.where(sales_order_lines.c.order_id.in_(list(set(order_ids))), only).order_by(
             sales_order_lines.c.order_id, sales_order_lines.c.position
         )
     )
@@ -108,13 +133,13 @@ async def lines_by_order(conn: AsyncConnection, order_ids: Iterable[UUID]) -> di
     return out
 
 
-async def lock_order(conn: AsyncConnection, order_id: UUID, owner: UUID | None) -> Any:
+async def lock_order(conn: AsyncConnection, actor: Actor, order_id: UUID) -> Any:
     """The order row, locked for the rest of the transaction (None when not found or out
     of scope). Writers lock the order before any stock level: one fixed lock order."""
     return (
         await conn.execute(
             sa.select(sales_orders)
-            .where(sales_orders.c.id == order_id, *in_scope(owner))
+            .where(sales_orders.c.id == order_id, in_scope(actor, "SalesOrder"))
             .with_for_update()
         )
     ).first()

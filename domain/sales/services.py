@@ -25,6 +25,7 @@ from domain.money import currency as currency_code
 from domain.sales import repository
 from domain.sales.models import sales_order_lines, sales_orders
 from domain.sales.pricing import Line, LineInput, price_lines, totals
+from domain.scope import in_scope
 from domain.webhooks import events
 from domain.webhooks.outbox import emit
 from tenants.principal import Actor
@@ -49,10 +50,9 @@ class OrderDraft:
 
 # --------------------------------------------------------------------------- helpers
 async def _customer(conn: AsyncConnection, actor: Actor, customer_id: UUID) -> None:
-    owner = actor.owner_only("Customer")
-    query = sa.select(customers.c.id).where(customers.c.id == customer_id)
-    if owner is not None:
-        query = query.where(customers.c.owner_id == owner)
+    query = sa.select(customers.c.id).where(
+        customers.c.id == customer_id, in_scope(actor, "Customer")
+    )
     if await conn.scalar(query) is None:
         raise NotFound("No such customer.", field="customerId")
 
@@ -101,7 +101,7 @@ async def _locked(
 ) -> Any:
     """The order, locked; NotFound out of scope, Conflict on a stale version,
     INVALID_STATE unless it is in one of `states`."""
-    order = await repository.lock_order(conn, order_id, actor.owner_only(ENTITY))
+    order = await repository.lock_order(conn, actor, order_id)
     if order is None:
         raise NotFound("No such order.", field="id")
     if version is not None and order.version != version:
@@ -127,7 +127,7 @@ async def _set(conn: AsyncConnection, order_id: UUID, **values: Any) -> Any:
 
 
 async def _lines(conn: AsyncConnection, order_id: UUID) -> list[Any]:
-    return (await repository.lines_by_order(conn, [order_id])).get(order_id, [])
+    return await repository.order_lines(conn, order_id)
 
 
 # --------------------------------------------------------------------------- drafts
@@ -157,22 +157,19 @@ async def create_order(
     await conn.execute(
         sa.update(sales_orders).where(sales_orders.c.id == order_id).values(**amounts)
     )
-    return (await repository.orders_by_ids(conn, [order_id], None))[order_id]
+    return (await repository.orders_by_ids(conn, actor, [order_id]))[order_id]
 
 
 async def create_order_from_deal(
     conn: AsyncConnection, actor: Actor, deal_id: UUID, draft: OrderDraft
 ) -> Any:
     """A draft for a won deal: its customer and currency; the lines are given."""
-    owner = actor.owner_only("Deal")
     # locked, so two requests for the same deal cannot both pass the duplicate check
     query = (
         sa.select(deals.c.customer_id, deals.c.currency, deals.c.status)
-        .where(deals.c.id == deal_id)
+        .where(deals.c.id == deal_id, in_scope(actor, "Deal"))
         .with_for_update()
     )
-    if owner is not None:
-        query = query.where(deals.c.owner_id == owner)
     deal = (await conn.execute(query)).first()
     if deal is None:
         raise NotFound("No such deal.", field="dealId")
@@ -182,7 +179,7 @@ async def create_order_from_deal(
             field="dealId",
             code=DEAL_NOT_WON,
         )
-    existing = (await repository.live_orders_by_deals(conn, [deal_id], None)).get(deal_id)
+    existing = await repository.any_order_of_deal(conn, deal_id)
     if existing is not None and existing.status != "cancelled":
         raise DomainError("This deal has an order already.", field="dealId", code=DUPLICATE)
     filled = OrderDraft(

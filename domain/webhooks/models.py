@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 from domain.base import tenant_table
+from domain.ownership import Ownership, Unowned
 
 # What partners may subscribe to; each is emitted by the service named in README.
 EVENTS = (
@@ -58,3 +59,10 @@ class WebhookChanges:
     url: str | None = None
     events: list[str] | None = None
     active: bool | None = None
+
+
+# record scope (domain/scope.py): a subscription serves the whole tenant
+OWNERSHIP: dict[str, Ownership] = {
+    "Webhook": Unowned("a subscription is the tenant's; createdBy records, it does not own"),
+    "WebhookDelivery": Unowned("a delivery belongs to its webhook, which is the tenant's"),
+}
