@@ -100,21 +100,18 @@ async def get_invoice(conn: AsyncConnection, actor: Actor, invoice_id: UUID) -> 
 
 
 async def get_payment(conn: AsyncConnection, actor: Actor, payment_id: UUID) -> Any | None:
-    return await _invoice_part(conn, actor, payments, payment_id)
+    return await _one(conn, actor, "Payment", payments, payment_id)
 
 
 async def get_credit_note(conn: AsyncConnection, actor: Actor, note_id: UUID) -> Any | None:
-    return await _invoice_part(conn, actor, credit_notes, note_id)
+    return await _one(conn, actor, "CreditNote", credit_notes, note_id)
 
 
-async def _invoice_part(
-    conn: AsyncConnection, actor: Actor, table: sa.Table, part_id: UUID
+async def _one(
+    conn: AsyncConnection, actor: Actor, entity: str, table: sa.Table, row_id: UUID
 ) -> Any | None:
-    """A payment or credit note by id, when the invoice it belongs to is in scope."""
-    row = (await conn.execute(sa.select(table).where(table.c.id == part_id))).first()
-    if row is None or await get_invoice(conn, actor, row.invoice_id) is None:
-        return None
-    return row
+    query = sa.select(table).where(table.c.id == row_id, in_scope(actor, entity))
+    return (await conn.execute(query)).first()
 
 
 async def _grouped(
