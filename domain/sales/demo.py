@@ -128,13 +128,14 @@ async def seed(demo: DemoSeed) -> None:
 async def _orders_for_won_deals(
     demo: DemoSeed, rng: random.Random, actors: Actors, catalogue: dict[str, list[UUID]], site: UUID
 ) -> None:
-    """Orders for the first won deals of each owner (CRM demo), in the deal's currency."""
+    """Orders for the first won deals of each owner (CRM demo), in the deal's currency and
+    for its amount: a deal records no products, so one is sold at the deal's price."""
     conn = demo.conn
     for n, state in enumerate(DEAL_STATES):
         owner = actors.owners[n % 2]
         deal = (
             await conn.execute(
-                sa.select(deals.c.id, deals.c.currency)
+                sa.select(deals.c.id, deals.c.currency, deals.c.amount)
                 .where(
                     deals.c.status == "won",
                     deals.c.owner_id == owner.user_id,
@@ -150,7 +151,9 @@ async def _orders_for_won_deals(
         draft = services.OrderDraft(
             warehouse_id=site,
             notes=f"Demo order {len(STATES) + n + 1:02d}, from a won deal",
-            lines=_lines(rng, catalogue[deal.currency]),
+            lines=[
+                LineInput(rng.choice(catalogue[deal.currency]), 1, deal.amount, tax_rate=TAX_RATE)
+            ],
         )
         order = await services.create_order_from_deal(conn, owner, deal.id, draft)
         await _advance(conn, actors, owner, order.id, state, n)

@@ -22,6 +22,7 @@ from domain.inventory.models import warehouses
 from domain.inventory.repository import products_by_ids, sole_warehouses
 from domain.inventory.stock import InsufficientStock, Movement, apply
 from domain.money import currency as currency_code
+from domain.money import decimal_string
 from domain.sales import repository
 from domain.sales.models import sales_order_lines, sales_orders
 from domain.sales.pricing import Line, LineInput, price_lines, totals
@@ -31,6 +32,8 @@ from tenants.principal import Actor
 
 INVALID_STATE = "INVALID_STATE"
 DEAL_NOT_WON = "DEAL_NOT_WON"
+LINES_REQUIRED = "LINES_REQUIRED"
+DEAL_AMOUNT_MISMATCH = "DEAL_AMOUNT_MISMATCH"
 DUPLICATE = "DUPLICATE"
 ENTITY = "SalesOrder"
 
@@ -161,13 +164,55 @@ async def create_order(
 
 
 async def create_order_from_deal(
-    conn: AsyncConnection, actor: Actor, deal_id: UUID, draft: OrderDraft
+    conn: AsyncConnection,
+    actor: Actor,
+    deal_id: UUID,
+    draft: OrderDraft,
+    accept_amount_difference: bool = False,
 ) -> Any:
-    """A draft for a won deal: its customer and currency; the lines are given."""
+    """A draft for a won deal, with what the deal knows: its customer, its currency and
+    its amount. A deal records no products, so the lines are the caller's
+    (LINES_REQUIRED without them), and they must come to the deal's amount before tax
+    (DEAL_AMOUNT_MISMATCH) unless `accept_amount_difference` says the difference is
+    meant: a won 1,000 EUR deal never quietly becomes a 29.97 EUR order."""
+    deal = await _won_deal(conn, actor, deal_id)
+    if not draft.lines:
+        raise DomainError(
+            f"The deal records its amount ({_money(deal.amount, deal.currency)}) but no "
+            "products: give the order's lines.",
+            field="lines",
+            code=LINES_REQUIRED,
+        )
+    filled = OrderDraft(
+        customer_id=deal.customer_id,
+        warehouse_id=draft.warehouse_id,
+        currency=deal.currency,
+        notes=draft.notes,
+        lines=draft.lines,
+    )
+    order = await create_order(conn, actor, filled, deal_id=deal_id)
+    if order.subtotal != deal.amount and not accept_amount_difference:
+        raise DomainError(
+            f"The lines come to {_money(order.subtotal, deal.currency)} before tax, the deal "
+            f"to {_money(deal.amount, deal.currency)}: give lines that add up to the deal, "
+            "or send acceptAmountDifference: true.",
+            field="lines",
+            code=DEAL_AMOUNT_MISMATCH,
+        )
+    return order
+
+
+def _money(amount: Any, currency: str) -> str:
+    return f"{decimal_string(amount)} {currency}"
+
+
+async def _won_deal(conn: AsyncConnection, actor: Actor, deal_id: UUID) -> Any:
+    """The deal, locked (two requests for one deal cannot both pass the duplicate
+    check); NotFound out of scope, DEAL_NOT_WON unless won, DUPLICATE when it has a
+    live order."""
     owner = actor.owner_only("Deal")
-    # locked, so two requests for the same deal cannot both pass the duplicate check
     query = (
-        sa.select(deals.c.customer_id, deals.c.currency, deals.c.status)
+        sa.select(deals.c.customer_id, deals.c.currency, deals.c.amount, deals.c.status)
         .where(deals.c.id == deal_id)
         .with_for_update()
     )
@@ -185,14 +230,7 @@ async def create_order_from_deal(
     existing = (await repository.live_orders_by_deals(conn, [deal_id], None)).get(deal_id)
     if existing is not None and existing.status != "cancelled":
         raise DomainError("This deal has an order already.", field="dealId", code=DUPLICATE)
-    filled = OrderDraft(
-        customer_id=deal.customer_id,
-        warehouse_id=draft.warehouse_id,
-        currency=deal.currency,
-        notes=draft.notes,
-        lines=draft.lines,
-    )
-    return await create_order(conn, actor, filled, deal_id=deal_id)
+    return deal
 
 
 async def update_order(

@@ -123,7 +123,7 @@ async def test_one_live_order_per_deal_under_concurrency(racing_engine, make_ten
     tenant = await make_tenant()
     stock = await arrange_stock(tenant)
     customer = await arrange_customer(tenant)
-    deal = await arrange_deal(tenant, customer, tenant.admin_id)
+    deal = await arrange_deal(tenant, customer, tenant.admin_id, amount="10")  # WID-1 x 1
     draft = services.OrderDraft(lines=[LineInput(stock.products["WID-1"], 1)])
 
     async def from_deal(conn, actor, deal_id):
