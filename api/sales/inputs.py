@@ -55,8 +55,8 @@ class CreateOrderFromDealInput:
     __writes__ = {**ORDER_WRITES, "acceptAmountDifference": ("lines",)}
     deal_id: strawberry.ID
     lines: list[OrderLineInput] | None = strawberry.UNSET
-    accept_amount_difference: bool = strawberry.field(
-        default=False,
+    accept_amount_difference: bool | None = strawberry.field(
+        default=strawberry.UNSET,
         description="Make the order though its lines do not add up to the deal's amount.",
     )
     warehouse_id: strawberry.ID | None = strawberry.UNSET

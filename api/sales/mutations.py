@@ -115,7 +115,7 @@ class Mutation:
             )
             deal_id = local_id(input.deal_id, "Deal", "dealId")
             return await services.create_order_from_deal(
-                conn, actor, deal_id, draft, input.accept_amount_difference
+                conn, actor, deal_id, draft, bool(_given(input.accept_amount_difference))
             )
 
         return await _run(info, call)
