@@ -24,6 +24,7 @@ from domain.inventory.stock import InsufficientStock, Movement, apply
 from domain.money import currency as currency_code
 from domain.money import decimal_string
 from domain.sales import repository
+from domain.sales.credit import ensure_within_limit
 from domain.sales.models import sales_order_lines, sales_orders
 from domain.sales.pricing import Line, LineInput, price_lines, totals
 from domain.webhooks import events
@@ -280,11 +281,14 @@ async def confirm_order(
     conn: AsyncConnection, actor: Actor, order_id: UUID, version: int | None = None
 ) -> Any:
     """Reserve every line's stock in the order's warehouse, all or nothing: a shortfall
-    is INSUFFICIENT_STOCK at each short line and nothing is reserved."""
+    is INSUFFICIENT_STOCK at each short line and nothing is reserved. An order that
+    would take its customer over the credit limit is CREDIT_LIMIT_EXCEEDED
+    (domain.sales.credit; locks the customer between the order and the stock)."""
     order = await _locked(conn, actor, order_id, version, "draft")
     lines = await _lines(conn, order_id)
     if not lines:
         raise DomainError("An order needs at least one line.", field="lines")
+    await ensure_within_limit(conn, actor, order)
     try:
         await apply(conn, actor, _movements(order, lines, "reservation"))
     except InsufficientStock as short:
