@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from decimal import Decimal
 from typing import Any
 
 import strawberry
@@ -16,6 +18,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.types.base_scalars import DecimalDefinition
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
@@ -26,6 +29,7 @@ from api.extensions import TenantTransaction
 from api.mutation_ids import install_client_mutation_ids
 from api.settings import Settings
 from api.viewer import queries as viewer_queries
+from domain.money import decimal_string
 from tenants.access.areas import area_modules
 
 
@@ -55,6 +59,11 @@ class AtriumSchema(strawberry.Schema):
         ones with their traceback, expected ones not at all."""
 
 
+# strawberry prints a Decimal with str(): "0" from Python arithmetic, "120.0000" from a
+# numeric(18,4) column. One format for every decimal the API gives out.
+DECIMAL = dataclasses.replace(DecimalDefinition, serialize=decimal_string)
+
+
 def build_schema(settings: Settings | None = None) -> AtriumSchema:
     settings = settings or Settings()
     # The validation cache is keyed by the rule classes, and the depth and alias
@@ -81,6 +90,7 @@ def build_schema(settings: Settings | None = None) -> AtriumSchema:
         mutation=merge_types("Mutation", mutations) if mutations else None,
         types=types,
         extensions=extensions,
+        scalar_overrides={Decimal: DECIMAL},
         config=StrawberryConfig(disable_field_suggestions=not settings.introspection),
     )
     install_client_mutation_ids(schema._schema)

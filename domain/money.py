@@ -40,3 +40,18 @@ def amount(
 def round_money(value: Decimal, code: str) -> Decimal:
     """Banker's rounding to the currency's minor unit: the one rounding rule in Atrium."""
     return value.quantize(Decimal(1).scaleb(-CURRENCIES[code]), rounding=ROUND_HALF_EVEN)
+
+
+# The scale of every numeric column in Atrium (money is numeric(18,4); no percentage
+# has more places), so printing with it never drops a stored digit.
+PRINTED_PLACES = 4
+_PRINTED = Decimal(1).scaleb(-PRINTED_PLACES)
+
+
+def decimal_string(value: Decimal | int | str) -> str:
+    """How Atrium prints every decimal, wherever it leaves: the Decimal scalar (stored,
+    summed or derived), webhook payloads and the audit log's values. Always four
+    places ("120.0000", "0.0000"), so a client sees one format whether a value came
+    from a column, a SUM or Python arithmetic; a negative zero prints as zero."""
+    printed = Decimal(str(value)).quantize(_PRINTED, rounding=ROUND_HALF_EVEN)
+    return f"{printed if printed else abs(printed):f}"

@@ -125,7 +125,12 @@ async def arrange_customer(tenant: Any, name: str = "Initech") -> UUID:
 
 
 async def arrange_deal(
-    tenant: Any, customer_id: UUID, owner_id: UUID, status: str = "won", currency: str = "EUR"
+    tenant: Any,
+    customer_id: UUID,
+    owner_id: UUID,
+    status: str = "won",
+    currency: str = "EUR",
+    amount: str = "100",
 ) -> UUID:
     """A deal in the tenant's default pipeline, at its won stage (or first, if open)."""
     from domain.crm.models import deals, pipeline_stages
@@ -151,7 +156,7 @@ async def arrange_deal(
                 owner_id=owner_id,
                 pipeline_id=stage.pipeline_id,
                 stage_id=stage.id,
-                amount=Decimal("100"),
+                amount=Decimal(amount),
                 currency=currency,
                 probability=Decimal(100 if status == "won" else 10),
                 status=status,

@@ -112,12 +112,14 @@ class TransferStockInput:
 @strawberry.input
 class ProductFilter:
     __entity__ = "Product"
-    __reveals__ = {"search": ("sku", "name"), "lowStock": ("onHand", "reorderPoint")}
+    __reveals__ = {"search": ("sku", "name"), "lowStock": ("available", "reorderPoint")}
     search: str | None = strawberry.field(default=None, description="In SKU or name.")
     active: bool | None = None
     currency: str | None = None
     low_stock: bool | None = strawberry.field(
-        default=None, description="On hand (all warehouses) at or under the reorder point."
+        default=None,
+        description="Available (on hand less reserved, all warehouses) at or under the "
+        "reorder point.",
     )
 
 

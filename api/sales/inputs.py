@@ -43,12 +43,21 @@ class CreateOrderInput:
     notes: str | None = strawberry.UNSET
 
 
-@strawberry.input(description="A draft order for a won deal: its customer and currency.")
+@strawberry.input(
+    description="A draft order for a won deal, in the deal's customer and currency. A deal "
+    "records no products: `lines` are required (LINES_REQUIRED) and must come to the deal's "
+    "amount before tax (DEAL_AMOUNT_MISMATCH) unless acceptAmountDifference is true."
+)
 class CreateOrderFromDealInput:
     __entity__ = "SalesOrder"
-    __writes__ = ORDER_WRITES
+    # accepting a difference is a say over the lines: it needs their write
+    __writes__ = {**ORDER_WRITES, "acceptAmountDifference": ("lines",)}
     deal_id: strawberry.ID
-    lines: list[OrderLineInput]
+    lines: list[OrderLineInput] | None = strawberry.UNSET
+    accept_amount_difference: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Make the order though its lines do not add up to the deal's amount.",
+    )
     warehouse_id: strawberry.ID | None = strawberry.UNSET
     notes: str | None = strawberry.UNSET
 

@@ -111,10 +111,12 @@ class Mutation:
             draft = services.OrderDraft(
                 warehouse_id=_optional(_given(input.warehouse_id), "Warehouse", "warehouseId"),
                 notes=_given(input.notes),
-                lines=_lines(input.lines),
+                lines=_lines(_given(input.lines) or []),
             )
             deal_id = local_id(input.deal_id, "Deal", "dealId")
-            return await services.create_order_from_deal(conn, actor, deal_id, draft)
+            return await services.create_order_from_deal(
+                conn, actor, deal_id, draft, bool(_given(input.accept_amount_difference))
+            )
 
         return await _run(info, call)
 

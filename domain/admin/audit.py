@@ -9,11 +9,14 @@ only to a reader of every field of the entity: a new column cannot leak through 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from domain.money import decimal_string
 from tenants.access.catalog import catalog
 from tenants.access.policy import Policy
 
@@ -52,8 +55,39 @@ def auditable_entities(policy: Policy) -> list[str]:
     ]
 
 
-def visible_changes(entity: str, changes: Mapping[str, Any], policy: Policy) -> list[Change]:
+def recorded(changes: str | Mapping[str, Any]) -> Mapping[str, Any]:
+    """The trigger's record (its JSON text) with every column's numeric value as a
+    decimal string, printed as the API prints it ("120.0000"). Numbers inside a jsonb
+    column's value (an address, say) stay JSON numbers, as they were written."""
+    if not isinstance(changes, str):
+        return changes
+    parsed = json.loads(changes, parse_float=Decimal)
+    return {
+        column: {side: _column_value(v) for side, v in values.items()}
+        if isinstance(values, dict)
+        else values
+        for column, values in parsed.items()
+    }
+
+
+def _column_value(value: Any) -> Any:
+    return decimal_string(value) if isinstance(value, Decimal) else _as_written(value)
+
+
+def _as_written(value: Any) -> Any:
+    """Numbers nested in a jsonb value back to the JSON numbers they were."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {key: _as_written(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_written(item) for item in value]
+    return value
+
+
+def visible_changes(entity: str, changes: str | Mapping[str, Any], policy: Policy) -> list[Change]:
     """One change per column, by field name; values the reader may not read redacted."""
+    changes = recorded(changes)
     out = []
     spec = catalog().entities.get(entity)
     reads_all = spec is not None and all(policy.can_read(entity, f) for f in spec.fields)

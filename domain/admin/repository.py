@@ -317,7 +317,13 @@ async def update_api_client(conn: AsyncConnection, client_id: UUID, **values: An
 
 
 # --------------------------------------------------------------------------- audit
-AUDIT_COLUMNS = tuple(c for c in audit_events.c if c.name != "tenant_id")
+# `changes` as its JSON text: the driver's jsonb decoding turns numeric values into
+# floats (120.0000 -> 120.0), domain.admin.audit.recorded keeps them exact.
+AUDIT_COLUMNS = tuple(
+    sa.cast(c, sa.Text).label(c.name) if c.name == "changes" else c
+    for c in audit_events.c
+    if c.name != "tenant_id"
+)
 
 
 def _audit_query(entities: Iterable[str], reader: Actor | None) -> sa.Select[Any]:

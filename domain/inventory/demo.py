@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from domain.inventory import services
+from domain.inventory.repository import is_low_stock
 from tenants.principal import Actor, PolicyCache, Principal, load_actor
 
 if TYPE_CHECKING:
@@ -14,8 +15,9 @@ if TYPE_CHECKING:
 
 WAREHOUSES = (("MAIN", "Main warehouse"), ("EAST", "East depot"))
 # sku, name, unit price, unit cost, reorder point, units in MAIN, units in EAST; in the
-# tenant's home currency. Lamps, docks and headsets start at or under their reorder
-# point, so `products(filter: {lowStock: true})` has something to show.
+# tenant's home currency. Lamps, docks and headsets start with no more available than
+# their reorder point, so `products(filter: {lowStock: true})` has something to show
+# (the demo orders leave them alone, so nothing is reserved of them).
 PRODUCTS = (
     ("DESK-OAK", "Oak desk", "420.00", "250.00", 5, 40, 20),
     ("CHAIR-ERG", "Ergonomic chair", "289.00", "160.00", 10, 60, 25),
@@ -30,7 +32,7 @@ PRODUCTS = (
 )
 # what is also sold in the export currency (SKU suffixed with it), stocked in MAIN
 EXPORT = ("DESK-OAK", "CHAIR-ERG", "MON-27", "CABLE-USB", "KEYB-MEC")
-LOW_STOCK = frozenset(p[0] for p in PRODUCTS if p[5] + p[6] <= p[4])
+LOW_STOCK = frozenset(p[0] for p in PRODUCTS if is_low_stock(p[5] + p[6], p[4]))
 
 
 async def demo_actor(demo: DemoSeed, role_key: str) -> Actor:

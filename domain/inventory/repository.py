@@ -27,12 +27,22 @@ _totals = (
     .lateral("totals")
 )
 
+_available = _totals.c.on_hand - _totals.c.reserved
+
 PRODUCT_SELECT = sa.select(
-    products,
-    _totals.c.on_hand,
-    _totals.c.reserved,
-    (_totals.c.on_hand - _totals.c.reserved).label("available"),
+    products, _totals.c.on_hand, _totals.c.reserved, _available.label("available")
 ).select_from(products.join(_totals, sa.true()))
+
+
+def is_low_stock(available: int, reorder_point: int) -> bool:
+    """The one meaning of "low on stock": what can still be promised (on hand less
+    reserved, all warehouses) is at or under the reorder point. 5 on hand with 5
+    reserved is low; 5 on hand with nothing reserved and a reorder point of 3 is not."""
+    return available <= reorder_point
+
+
+# is_low_stock in SQL, over PRODUCT_SELECT's totals
+LOW_STOCK = _available <= products.c.reorder_point
 
 PRODUCT_SORTS: dict[str, Any] = {
     "name": products.c.name,
@@ -49,7 +59,7 @@ def product_conditions(
     low_stock: bool | None = None,
     currency: str | None = None,
 ) -> list[sa.ColumnElement[bool]]:
-    """`low_stock`: on hand (all warehouses) at or under the product's reorder point."""
+    """`low_stock`: see is_low_stock."""
     out: list[sa.ColumnElement[bool]] = []
     if search:
         escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -58,8 +68,7 @@ def product_conditions(
     if active is not None:
         out.append(products.c.active.is_(active))
     if low_stock is not None:
-        low = _totals.c.on_hand <= products.c.reorder_point
-        out.append(low if low_stock else sa.not_(low))
+        out.append(LOW_STOCK if low_stock else sa.not_(LOW_STOCK))
     if currency:
         out.append(products.c.currency == currency.strip().upper())
     return out

@@ -17,9 +17,11 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from domain.crm.models import customers, deals
+from domain.errors import DomainError
 from domain.inventory.demo import LOW_STOCK, demo_actor
 from domain.inventory.models import products, warehouses
 from domain.sales import services
+from domain.sales.credit import CREDIT_LIMIT_EXCEEDED
 from domain.sales.models import sales_orders
 from domain.sales.pricing import LineInput
 from tenants.principal import Actor
@@ -88,9 +90,16 @@ def _lines(rng: random.Random, choices: list[UUID]) -> list[LineInput]:
 async def _advance(
     conn: Any, actors: Actors, owner: Actor, order_id: UUID, state: str, n: int
 ) -> None:
-    """Take draft number `n` to `state`; every other cancelled one was confirmed first."""
+    """Take draft number `n` to `state`; every other cancelled one was confirmed first.
+    An order credit control holds stays a draft, as it would for a real rep (the CRM
+    demo draws credit limits by the tenant's slug, so some tenants meet one)."""
     if state in ("confirmed", "fulfilled") or (state == "cancelled" and n % 2):
-        await services.confirm_order(conn, owner, order_id)
+        try:
+            await services.confirm_order(conn, owner, order_id)
+        except DomainError as refused:
+            if refused.code != CREDIT_LIMIT_EXCEEDED:
+                raise
+            return
     if state == "fulfilled":
         await services.fulfill_order(conn, actors.warehouse, order_id)
     if state == "cancelled":
@@ -128,13 +137,14 @@ async def seed(demo: DemoSeed) -> None:
 async def _orders_for_won_deals(
     demo: DemoSeed, rng: random.Random, actors: Actors, catalogue: dict[str, list[UUID]], site: UUID
 ) -> None:
-    """Orders for the first won deals of each owner (CRM demo), in the deal's currency."""
+    """Orders for the first won deals of each owner (CRM demo), in the deal's currency and
+    for its amount: a deal records no products, so one is sold at the deal's price."""
     conn = demo.conn
     for n, state in enumerate(DEAL_STATES):
         owner = actors.owners[n % 2]
         deal = (
             await conn.execute(
-                sa.select(deals.c.id, deals.c.currency)
+                sa.select(deals.c.id, deals.c.currency, deals.c.amount)
                 .where(
                     deals.c.status == "won",
                     deals.c.owner_id == owner.user_id,
@@ -150,7 +160,9 @@ async def _orders_for_won_deals(
         draft = services.OrderDraft(
             warehouse_id=site,
             notes=f"Demo order {len(STATES) + n + 1:02d}, from a won deal",
-            lines=_lines(rng, catalogue[deal.currency]),
+            lines=[
+                LineInput(rng.choice(catalogue[deal.currency]), 1, deal.amount, tax_rate=TAX_RATE)
+            ],
         )
         order = await services.create_order_from_deal(conn, owner, deal.id, draft)
         await _advance(conn, actors, owner, order.id, state, n)

@@ -22,7 +22,9 @@ from domain.inventory.models import warehouses
 from domain.inventory.repository import products_by_ids, sole_warehouses
 from domain.inventory.stock import InsufficientStock, Movement, apply
 from domain.money import currency as currency_code
+from domain.money import decimal_string
 from domain.sales import repository
+from domain.sales.credit import ensure_within_limit
 from domain.sales.models import sales_order_lines, sales_orders
 from domain.sales.pricing import Line, LineInput, price_lines, totals
 from domain.scope import in_scope
@@ -32,6 +34,8 @@ from tenants.principal import Actor
 
 INVALID_STATE = "INVALID_STATE"
 DEAL_NOT_WON = "DEAL_NOT_WON"
+LINES_REQUIRED = "LINES_REQUIRED"
+DEAL_AMOUNT_MISMATCH = "DEAL_AMOUNT_MISMATCH"
 DUPLICATE = "DUPLICATE"
 ENTITY = "SalesOrder"
 
@@ -161,12 +165,54 @@ async def create_order(
 
 
 async def create_order_from_deal(
-    conn: AsyncConnection, actor: Actor, deal_id: UUID, draft: OrderDraft
+    conn: AsyncConnection,
+    actor: Actor,
+    deal_id: UUID,
+    draft: OrderDraft,
+    accept_amount_difference: bool = False,
 ) -> Any:
-    """A draft for a won deal: its customer and currency; the lines are given."""
-    # locked, so two requests for the same deal cannot both pass the duplicate check
+    """A draft for a won deal, with what the deal knows: its customer, its currency and
+    its amount. A deal records no products, so the lines are the caller's
+    (LINES_REQUIRED without them), and they must come to the deal's amount before tax
+    (DEAL_AMOUNT_MISMATCH) unless `accept_amount_difference` says the difference is
+    meant: a won 1,000 EUR deal never quietly becomes a 29.97 EUR order."""
+    deal = await _won_deal(conn, actor, deal_id)
+    if not draft.lines:
+        raise DomainError(
+            f"The deal records its amount ({_money(deal.amount, deal.currency)}) but no "
+            "products: give the order's lines.",
+            field="lines",
+            code=LINES_REQUIRED,
+        )
+    filled = OrderDraft(
+        customer_id=deal.customer_id,
+        warehouse_id=draft.warehouse_id,
+        currency=deal.currency,
+        notes=draft.notes,
+        lines=draft.lines,
+    )
+    order = await create_order(conn, actor, filled, deal_id=deal_id)
+    if order.subtotal != deal.amount and not accept_amount_difference:
+        raise DomainError(
+            f"The lines come to {_money(order.subtotal, deal.currency)} before tax, the deal "
+            f"to {_money(deal.amount, deal.currency)}: give lines that add up to the deal, "
+            "or send acceptAmountDifference: true.",
+            field="lines",
+            code=DEAL_AMOUNT_MISMATCH,
+        )
+    return order
+
+
+def _money(amount: Any, currency: str) -> str:
+    return f"{decimal_string(amount)} {currency}"
+
+
+async def _won_deal(conn: AsyncConnection, actor: Actor, deal_id: UUID) -> Any:
+    """The deal, locked (two requests for one deal cannot both pass the duplicate
+    check); NotFound out of scope, DEAL_NOT_WON unless won, DUPLICATE when it has a
+    live order."""
     query = (
-        sa.select(deals.c.customer_id, deals.c.currency, deals.c.status)
+        sa.select(deals.c.customer_id, deals.c.currency, deals.c.amount, deals.c.status)
         .where(deals.c.id == deal_id, in_scope(actor, "Deal"))
         .with_for_update()
     )
@@ -182,14 +228,7 @@ async def create_order_from_deal(
     existing = await repository.any_order_of_deal(conn, deal_id)
     if existing is not None and existing.status != "cancelled":
         raise DomainError("This deal has an order already.", field="dealId", code=DUPLICATE)
-    filled = OrderDraft(
-        customer_id=deal.customer_id,
-        warehouse_id=draft.warehouse_id,
-        currency=deal.currency,
-        notes=draft.notes,
-        lines=draft.lines,
-    )
-    return await create_order(conn, actor, filled, deal_id=deal_id)
+    return deal
 
 
 async def update_order(
@@ -239,11 +278,14 @@ async def confirm_order(
     conn: AsyncConnection, actor: Actor, order_id: UUID, version: int | None = None
 ) -> Any:
     """Reserve every line's stock in the order's warehouse, all or nothing: a shortfall
-    is INSUFFICIENT_STOCK at each short line and nothing is reserved."""
+    is INSUFFICIENT_STOCK at each short line and nothing is reserved. An order that
+    would take its customer over the credit limit is CREDIT_LIMIT_EXCEEDED
+    (domain.sales.credit; locks the customer between the order and the stock)."""
     order = await _locked(conn, actor, order_id, version, "draft")
     lines = await _lines(conn, order_id)
     if not lines:
         raise DomainError("An order needs at least one line.", field="lines")
+    await ensure_within_limit(conn, actor, order)
     try:
         await apply(conn, actor, _movements(order, lines, "reservation"))
     except InsufficientStock as short:

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.ids import global_id
+from domain.money import decimal_string
 
 Payload = dict[str, Any]
 
@@ -19,7 +20,7 @@ def _id(type_name: str, value: UUID | None) -> str | None:
 
 def money(value: Decimal, currency: str) -> dict[str, str]:
     """Decimal strings, as the API gives them: a float would round."""
-    return {"amount": str(value), "currency": currency}
+    return {"amount": decimal_string(value), "currency": currency}
 
 
 def deal(row: Any) -> Payload:

@@ -95,7 +95,7 @@ async def test_move_win_and_history(gql, tenant):
         rep,
         DEAL,
     )
-    assert (moved["deal"]["stage"]["name"], moved["deal"]["probability"]) == ("Proposal", "50.00")
+    assert (moved["deal"]["stage"]["name"], moved["deal"]["probability"]) == ("Proposal", "50.0000")
 
     stale = await mutate(
         gql,

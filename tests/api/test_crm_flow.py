@@ -58,7 +58,7 @@ async def test_lead_to_won_deal_as_sales_rep(gql, tenant):
     assert (converted["customer"]["name"], deal["stage"]["name"]) == ("Globex", "Qualification")
     assert await by_stage(gql, rep) == (
         {"Qualification": 1},
-        [{"amount": "12000.00", "weightedAmount": "1200.00"}],
+        [{"amount": "12000.0000", "weightedAmount": "1200.0000"}],
     )
 
     await ok(
@@ -71,7 +71,7 @@ async def test_lead_to_won_deal_as_sales_rep(gql, tenant):
     assert await follow_ups(gql, rep) == ["Demo"]
 
     version = deal["version"]
-    for stage, weighted in (("Proposal", "6000.00"), ("Negotiation", "9000.00")):
+    for stage, weighted in (("Proposal", "6000.0000"), ("Negotiation", "9000.0000")):
         moved = await ok(
             gql,
             "moveDealStage",
@@ -82,7 +82,7 @@ async def test_lead_to_won_deal_as_sales_rep(gql, tenant):
         version = moved["deal"]["version"]
         assert await by_stage(gql, rep) == (
             {stage: 1},
-            [{"amount": "12000.00", "weightedAmount": weighted}],
+            [{"amount": "12000.0000", "weightedAmount": weighted}],
         )
 
     won = await ok(
@@ -91,7 +91,7 @@ async def test_lead_to_won_deal_as_sales_rep(gql, tenant):
     assert won["deal"]["status"] == "WON" and won["deal"]["closedAt"]
     assert await by_stage(gql, rep) == (
         {"Won": 1},
-        [{"amount": "12000.00", "weightedAmount": "12000.00"}],
+        [{"amount": "12000.0000", "weightedAmount": "12000.0000"}],
     )
 
     query = """query($id: ID!) { node(id: $id) { ... on Customer {

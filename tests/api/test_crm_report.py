@@ -31,7 +31,7 @@ async def expected_totals(tenant, *where):
         n, amount, weighted = out.get(d.currency, (0, Decimal(0), Decimal(0)))
         out[d.currency] = (n + 1, amount + d.amount, weighted + d.amount * d.probability / 100)
     return {
-        code: (n, f"{amount:.2f}", f"{weighted.quantize(Decimal('0.01')):.2f}")
+        code: (n, f"{amount:.4f}", f"{weighted.quantize(Decimal('0.01')):.4f}")
         for code, (n, amount, weighted) in out.items()
     }
 
@@ -78,8 +78,8 @@ async def test_totals_equal_the_sum_of_the_deals(gql, tenant):
         {
             "currency": "EUR",
             "count": 2,
-            "amount": "8110.33",
-            "weightedAmount": "4055.16",
+            "amount": "8110.3300",
+            "weightedAmount": "4055.1600",
         }  # 4055.165, to even
     ]
 
@@ -111,7 +111,7 @@ async def test_report_follows_the_pipeline(gql, tenant):
     found = await report(gql, manager)
     won = next(s for s in found["stages"] if s["stage"]["name"] == "Won")
     assert won["amounts"] == [
-        {"currency": "EUR", "count": 1, "amount": "1000.00", "weightedAmount": "1000.00"}
+        {"currency": "EUR", "count": 1, "amount": "1000.0000", "weightedAmount": "1000.0000"}
     ]
     assert totals(found) == await expected_totals(tenant)
 
@@ -155,11 +155,11 @@ async def test_forecast_groups_open_deals_by_expected_close_month(gql, tenant):
     assert totals({"totals": found["months"][0]["amounts"]}) == await expected_totals(
         tenant, *january
     )
-    assert found["undated"] == [{"currency": "USD", "count": 1, "amount": "50.00"}]
+    assert found["undated"] == [{"currency": "USD", "count": 1, "amount": "50.0000"}]
     assert totals(found) == await expected_totals(tenant, deals.c.status == "open")
     won = await forecast(gql, manager, status=["WON"])
     assert [(m["month"], m["amounts"][0]["amount"]) for m in won["months"]] == [
-        ("2030-02-01", "333.33")
+        ("2030-02-01", "333.3300")
     ]
 
 

@@ -2,7 +2,13 @@
 and bad input is a userError that writes nothing."""
 
 from api.relay import to_global_id
-from tests.backoffice import arrange_stock, ledger_matches_levels, level_of, movement_count
+from tests.backoffice import (
+    arrange_customer,
+    arrange_stock,
+    ledger_matches_levels,
+    level_of,
+    movement_count,
+)
 
 ADJUST = """mutation($input: AdjustStockInput!) { adjustStock(input: $input) {
     stockLevel { onHand reserved available } userErrors { field code } } }"""
@@ -159,3 +165,32 @@ async def test_low_stock_filter(gql, tenant):
     query = "{ products(filter: {lowStock: true}, orderBy: {field: SKU}) { nodes { sku } } }"
     nodes = (await gql(query, token=token)).ok()["products"]["nodes"]
     assert [n["sku"] for n in nodes] == ["EDGE", "LOW"]
+
+
+CREATE_ORDER = """mutation($input: CreateOrderInput!) { createOrder(input: $input) {
+    order { id } userErrors { code } } }"""
+CONFIRM_ORDER = """mutation($input: OrderStepInput!) { confirmOrder(input: $input) {
+    userErrors { code } } }"""
+
+
+async def test_low_stock_counts_what_is_reserved(gql, tenant):
+    """5 on hand with all 5 reserved leaves nothing to promise: low, though on hand is
+    over the reorder point; unreserved stock over the point is not low."""
+    stock = await arrange_stock(
+        tenant,
+        {"BOOKED": ("1", None, 2), "FREE": ("1", None, 2)},
+        on_hand={("BOOKED", "MAIN"): 5, ("FREE", "MAIN"): 5},
+    )
+    token = await tenant.token_for("sales_manager")
+    line = {"productId": to_global_id("Product", stock.products["BOOKED"]), "quantity": 5}
+    order = {"customerId": to_global_id("Customer", await arrange_customer(tenant))}
+    created = await gql(CREATE_ORDER, {"input": {**order, "lines": [line]}}, token=token)
+    order_id = created.ok()["createOrder"]["order"]["id"]
+    confirmed = await gql(CONFIRM_ORDER, {"input": {"id": order_id}}, token=token)
+    assert confirmed.ok()["confirmOrder"]["userErrors"] == []
+    query = """query($low: Boolean) { products(filter: {lowStock: $low}, orderBy: {field: SKU}) {
+        nodes { sku onHand available reorderPoint } } }"""
+    low = (await gql(query, {"low": True}, token=token)).ok()["products"]["nodes"]
+    assert low == [{"sku": "BOOKED", "onHand": 5, "available": 0, "reorderPoint": 2}]
+    rest = (await gql(query, {"low": False}, token=token)).ok()["products"]["nodes"]
+    assert [n["sku"] for n in rest] == ["FREE"]

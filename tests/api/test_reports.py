@@ -70,7 +70,7 @@ async def test_report_figures(gql, tenant):
     margins = (await gql(MARGINS, token=token)).ok()["orderMarginReport"]
     assert len(margins) == 7
     assert {(m["revenue"], m["cost"], m["margin"], m["marginPercent"]) for m in margins} == {
-        ("100.0000", "60.0000", "40.0000", "40.00")
+        ("100.0000", "60.0000", "40.0000", "40.0000")
     }
     assert {m["order"]["status"] for m in margins} == {"CONFIRMED"}
 

@@ -39,7 +39,7 @@ async def test_an_order_lists_its_invoices_newest_first(gql, tenant, role):
     found = (await gql(one(SUMMARY), {"id": order}, token=token)).ok()["order"]
     assert found["invoices"] == [
         {"number": issued.number, "status": "ISSUED", "amountDue": "120.0000"},
-        {"number": voided.number, "status": "VOID", "amountDue": "0"},
+        {"number": voided.number, "status": "VOID", "amountDue": "0.0000"},
     ]
 
 

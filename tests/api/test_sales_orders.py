@@ -46,7 +46,7 @@ async def test_won_deal_to_confirmed_to_shipped(gql, tenant):
     rep = await tenant.user("sales_rep")
     rep_token = tenant.token(rep)
     customer = await arrange_customer(tenant)
-    deal = await arrange_deal(tenant, customer, rep)
+    deal = await arrange_deal(tenant, customer, rep, amount="30")
 
     created = await gql(
         FROM_DEAL,
@@ -303,7 +303,7 @@ async def test_only_a_won_deal_of_this_tenant_becomes_an_order(gql, tenant, othe
 async def test_a_rep_orders_only_from_own_deals(gql, tenant):
     stock = await arrange_stock(tenant)
     rep, other_rep = await tenant.user("sales_rep"), await tenant.user("sales_rep")
-    deal = await arrange_deal(tenant, await arrange_customer(tenant), other_rep)
+    deal = await arrange_deal(tenant, await arrange_customer(tenant), other_rep, amount="10")
     line = {"productId": gid("Product", stock.products["WID-1"]), "quantity": 1}
     variables = {"input": {"dealId": gid("Deal", deal), "lines": [line]}}
     refused = (await gql(FROM_DEAL, variables, token=tenant.token(rep))).ok()
@@ -353,3 +353,74 @@ async def test_reserved_units_cannot_be_adjusted_or_transferred_away(gql, tenant
     assert moved.ok()["transferStock"]["userErrors"] == [{"code": "INSUFFICIENT_STOCK"}]
     assert await level_of(tenant, stock.products["WID-1"], stock.warehouses["MAIN"]) == (5, 4)
     assert await level_of(tenant, stock.products["WID-1"], stock.warehouses["EAST"]) == (0, 0)
+
+
+async def test_an_order_from_a_deal_carries_its_amount_or_says_what_is_missing(gql, tenant):
+    """A deal records its customer, currency and amount, no products: without lines
+    the order is refused, and lines that do not come to the deal's amount (before tax)
+    are refused unless the difference is accepted. Nothing is written on a refusal."""
+    stock = await arrange_stock(tenant, {"W": ("9.99", None, 0)}, on_hand={("W", "MAIN"): 9})
+    manager = await tenant.token_for("sales_manager")
+    deal = gid(
+        "Deal",
+        await arrange_deal(tenant, await arrange_customer(tenant), tenant.admin_id, amount="1000"),
+    )
+    line = {"productId": gid("Product", stock.products["W"]), "quantity": 3, "taxRate": "20"}
+
+    async def from_deal(**input):
+        result = await gql(FROM_DEAL, {"input": {"dealId": deal, **input}}, token=manager)
+        return result.ok()["createOrderFromDeal"]
+
+    for missing in ({}, {"lines": []}):
+        refused = await from_deal(**missing)
+        assert [(e["field"], e["code"]) for e in refused["userErrors"]] == [
+            ("lines", "LINES_REQUIRED")
+        ]
+        assert "1000.0000 EUR" in refused["userErrors"][0]["message"]
+    short = await from_deal(lines=[line])
+    assert short["order"] is None
+    assert [(e["field"], e["code"]) for e in short["userErrors"]] == [
+        ("lines", "DEAL_AMOUNT_MISMATCH")
+    ]
+    assert "29.9700 EUR" in short["userErrors"][0]["message"]
+    assert await order_count(tenant) == 0
+
+    priced = {**line, "quantity": 4, "unitPrice": "250"}
+    made = (await from_deal(lines=[priced]))["order"]
+    assert (made["currency"], made["subtotal"], made["total"]) == ("EUR", "1000.0000", "1200.0000")
+    await gql(CANCEL, {"input": {"id": made["id"]}}, token=manager)
+    accepted = await from_deal(lines=[line], acceptAmountDifference=True)
+    assert accepted["userErrors"] == [] and accepted["order"]["subtotal"] == "29.9700"
+
+
+async def test_an_order_from_a_deal_is_in_the_deal_currency(gql, tenant):
+    eur = await arrange_stock(tenant, {"EU": ("10", None, 0)}, on_hand={("EU", "MAIN"): 5})
+    usd = await arrange_stock(
+        tenant,
+        {"US": ("10", None, 0)},
+        warehouses=("EAST",),
+        on_hand={("US", "EAST"): 5},
+        currency="USD",
+    )
+    rep_id = await tenant.user("sales_rep")
+    deal = await arrange_deal(
+        tenant, await arrange_customer(tenant), rep_id, currency="USD", amount="20"
+    )
+    token = tenant.token(rep_id)
+
+    async def from_deal(product, warehouse):
+        line = {"productId": gid("Product", product), "quantity": 2}
+        input = {
+            "dealId": gid("Deal", deal),
+            "warehouseId": gid("Warehouse", warehouse),
+            "lines": [line],
+        }
+        return (await gql(FROM_DEAL, {"input": input}, token=token)).ok()["createOrderFromDeal"]
+
+    mixed = await from_deal(eur.products["EU"], eur.warehouses["MAIN"])
+    assert [(e["field"], e["code"]) for e in mixed["userErrors"]] == [
+        ("lines.0.productId", "CURRENCY_MISMATCH")
+    ]
+    made = await from_deal(usd.products["US"], usd.warehouses["EAST"])
+    assert made["userErrors"] == []
+    assert (made["order"]["currency"], made["order"]["total"]) == ("USD", "20.0000")

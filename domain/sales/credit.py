@@ -1,0 +1,92 @@
+"""Credit control: confirming an order may not take its customer's exposure over the
+customer's credit limit.
+
+Exposure, in the limit's currency only (amounts in different currencies never add up,
+so an order or invoice in another currency neither counts against a limit nor is held
+by it):
+
+    what open invoices (issued, part-paid) still owe
+  + the totals of confirmed and fulfilled orders no live invoice bills yet
+    (none issued, part-paid or paid; a draft or void one bills nothing)
+  + the total of the order being confirmed (tax included, as its invoice will be)
+
+A role with the SalesOrder action `override_credit_limit` confirms over the limit.
+The customer row is locked for the rest of the confirming transaction, so two
+confirmations for one customer queue and the second one counts the first.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.billing.models import invoices
+from domain.billing.repository import OPEN
+from domain.crm.models import customers
+from domain.errors import DomainError
+from domain.money import decimal_string
+from domain.sales.models import sales_orders
+from tenants.principal import Actor
+
+CREDIT_LIMIT_EXCEEDED = "CREDIT_LIMIT_EXCEEDED"
+OVERRIDE = "override_credit_limit"
+BILLING = ("issued", "partially_paid", "paid")  # an invoice that bills its order
+UNBILLED = ("confirmed", "fulfilled")
+
+
+async def _locked_limit(conn: AsyncConnection, customer_id: Any) -> Any:
+    """The customer's limit, the row locked FOR NO KEY UPDATE: that queues concurrent
+    confirmations but not the inserts of orders and invoices that reference it."""
+    query = (
+        sa.select(customers.c.credit_limit, customers.c.credit_currency)
+        .where(customers.c.id == customer_id)
+        .with_for_update(key_share=True)
+    )
+    return (await conn.execute(query)).one()
+
+
+async def exposure(conn: AsyncConnection, customer_id: Any, currency: str) -> Decimal:
+    """What the customer owes and has ordered unbilled, in `currency` (see above)."""
+    due = invoices.c.total - invoices.c.amount_paid - invoices.c.amount_credited
+    owed = sa.select(sa.func.coalesce(sa.func.sum(due), 0)).where(
+        invoices.c.customer_id == customer_id,
+        invoices.c.currency == currency,
+        invoices.c.status.in_(OPEN),
+    )
+    billed = sa.exists().where(
+        invoices.c.tenant_id == sales_orders.c.tenant_id,
+        invoices.c.order_id == sales_orders.c.id,
+        invoices.c.status.in_(BILLING),
+    )
+    ordered = sa.select(sa.func.coalesce(sa.func.sum(sales_orders.c.total), 0)).where(
+        sales_orders.c.customer_id == customer_id,
+        sales_orders.c.currency == currency,
+        sales_orders.c.status.in_(UNBILLED),
+        ~billed,
+    )
+    return Decimal(await conn.scalar(sa.select(owed.scalar_subquery() + ordered.scalar_subquery())))
+
+
+async def ensure_within_limit(conn: AsyncConnection, actor: Actor, order: Any) -> None:
+    """CREDIT_LIMIT_EXCEEDED when confirming `order` would take its customer over the
+    limit, unless the actor may override it."""
+    if actor.policy.can("SalesOrder", OVERRIDE):
+        return
+    customer = await _locked_limit(conn, order.customer_id)
+    if customer.credit_limit is None or customer.credit_currency != order.currency:
+        return
+    before = await exposure(conn, order.customer_id, order.currency)
+    if before + order.total > customer.credit_limit:
+        code = order.currency
+        raise DomainError(
+            f"Confirming this order ({decimal_string(order.total)} {code}) would take the "
+            f"customer's exposure from {decimal_string(before)} to "
+            f"{decimal_string(before + order.total)} {code}, over its credit limit of "
+            f"{decimal_string(customer.credit_limit)} {code}. Ask someone who may override "
+            "the credit limit, or have accounting raise it.",
+            field="id",
+            code=CREDIT_LIMIT_EXCEEDED,
+        )
