@@ -18,7 +18,11 @@ Type and argument metadata is declared where the types are: `__entity__` on
 strawberry types and inputs, `__reveals__` on filter inputs for keys that are not
 plain fields, `__writes__` on mutation inputs for keys that write fields under
 another name (`{"roleId": ("role",)}`), `__locators__` for keys that only locate
-the row, `metadata={"access": (entity, action)}` on root fields.
+the row, `metadata={"access": (entity, action)}` on root fields, and
+`metadata={"reveals": {entity: (field, ...)}}` on a field whose value is made of other
+entities' fields (a report's sums, a webhook payload): it is readable only by a role
+that may read every one of them. `reveals` may instead be a function of the row giving
+that mapping, for a field whose content depends on the row (a delivery's payload).
 """
 
 from __future__ import annotations
@@ -55,12 +59,26 @@ LOGICAL_KEYS = ("and", "or", "not")
 LOCATOR_KEYS = ("id", "version", "clientMutationId")
 
 
+Reveals = Mapping[str, tuple[str, ...]]  # entity -> the fields of it a value is made of
+RowReveals = Callable[[Any], Reveals]
+
+
 @dataclass(frozen=True)
 class Rule:
     """Why a field node is guarded."""
 
     message: str
     self_only: bool = False  # readable when the row is the viewer's own
+    row_reveals: RowReveals | None = None  # readable when the row reveals nothing hidden
+
+
+def hidden_field(policy: Policy, reveals: Reveals) -> str | None:
+    """The first `Entity.field` of `reveals` the role may not read (None: it reads all)."""
+    for entity, fields in reveals.items():
+        for name in fields:
+            if not policy.can_read(entity, name):
+                return f"{entity}.{name}"
+    return None
 
 
 def _origin(gtype: Any) -> Any:
@@ -143,9 +161,19 @@ def _rule_for(
     own_record = _metadata(field).get("own_record", False)
     if target_entity is not None and not own_record and not policy.can(target_entity, "read"):
         return Rule(f"Your role may not read {target_entity}.")
+    reveals = _metadata(field).get("reveals")
+    if reveals is not None:
+        return _reveals_rule(policy, name, reveals)
     if decision is Read.SELF:
         return Rule(f"Your role may read {parent_entity}.{name} on your own record only.", True)
     return None
+
+
+def _reveals_rule(policy: Policy, name: str, reveals: Reveals | RowReveals) -> Rule | None:
+    if callable(reveals):  # decided row by row, in the guard
+        return Rule(f"This {name} reveals fields your role may not read.", row_reveals=reveals)
+    hidden = hidden_field(policy, reveals)
+    return Rule(f"{name} reveals {hidden}, which your role may not read.") if hidden else None
 
 
 class AccessCache:
@@ -200,7 +228,7 @@ def _guard(resolve: Callable[..., Any], checks: list[tuple[str, ArgCheck]]) -> C
         if context.denied:
             for node in info.field_nodes:
                 rule = context.denied.get(id(node))
-                if rule is not None and not (rule.self_only and _is_own(root, context)):
+                if rule is not None and not _row_allows(rule, root, context):
                     raise forbidden(rule.message)
         if checks:
             policy = context.policy
@@ -212,6 +240,12 @@ def _guard(resolve: Callable[..., Any], checks: list[tuple[str, ArgCheck]]) -> C
 
     guarded.__wrapped__ = resolve  # type: ignore[attr-defined]
     return guarded
+
+
+def _row_allows(rule: Rule, root: Any, context: Any) -> bool:
+    if rule.row_reveals is not None:
+        return hidden_field(context.policy, rule.row_reveals(root)) is None
+    return rule.self_only and _is_own(root, context)
 
 
 def _is_own(root: Any, context: Any) -> bool:
