@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from domain.search import Search
 from tenants.models import api_clients, audit_events, roles, users
 
 __all__ = ["api_clients", "audit_events", "roles", "users"]
@@ -69,13 +70,13 @@ class NewApiClient:
 class UserFilter:
     active: bool | None = None
     role_id: UUID | None = None
-    search: str | None = None
+    search: Search | None = None
 
 
 @dataclass(frozen=True)
 class RoleFilter:
     builtin: bool | None = None
-    search: str | None = None
+    search: Search | None = None
 
 
 @dataclass(frozen=True)
