@@ -12,13 +12,19 @@ Two halves, both fed by the catalog (tenants/access) and the caller's policy:
   type, of Query and of Mutation. The wrapper raises FORBIDDEN for a marked node
   (so the field is null with an error at its path, whatever alias or fragment led
   there), checks row-dependent fields against the row, and checks arguments:
-  `filter` and `orderBy` may only use readable fields, `input` only writable ones.
+  `filter` and `orderBy` may only use readable fields, `input` only writable ones; a
+  filter's text search is narrowed to the searched fields the role may read.
 
 Type and argument metadata is declared where the types are: `__entity__` on
 strawberry types and inputs, `__reveals__` on filter inputs for keys that are not
-plain fields, `__writes__` on mutation inputs for keys that write fields under
+plain fields, `__searches__` on filter inputs for text-search keys and the fields they
+search (the guard hands the resolver a `domain.search.Search` of the readable ones), `__writes__` on mutation inputs for keys that write fields under
 another name (`{"roleId": ("role",)}`), `__locators__` for keys that only locate
-the row, `metadata={"access": (entity, action)}` on root fields.
+the row, `metadata={"access": (entity, action)}` on root fields, and
+`metadata={"reveals": {entity: (field, ...)}}` on a field whose value is made of other
+entities' fields (a report's sums, a webhook payload): it is readable only by a role
+that may read every one of them. `reveals` may instead be a function of the row giving
+that mapping, for a field whose content depends on the row (a delivery's payload).
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ from graphql import (
 )
 
 from api.errors import forbidden
+from domain.search import Search
 from tenants.access.catalog import catalog
 from tenants.access.policy import Policy, Read
 
@@ -55,12 +62,26 @@ LOGICAL_KEYS = ("and", "or", "not")
 LOCATOR_KEYS = ("id", "version", "clientMutationId")
 
 
+Reveals = Mapping[str, tuple[str, ...]]  # entity -> the fields of it a value is made of
+RowReveals = Callable[[Any], Reveals]
+
+
 @dataclass(frozen=True)
 class Rule:
     """Why a field node is guarded."""
 
     message: str
     self_only: bool = False  # readable when the row is the viewer's own
+    row_reveals: RowReveals | None = None  # readable when the row reveals nothing hidden
+
+
+def hidden_field(policy: Policy, reveals: Reveals) -> str | None:
+    """The first `Entity.field` of `reveals` the role may not read (None: it reads all)."""
+    for entity, fields in reveals.items():
+        for name in fields:
+            if not policy.can_read(entity, name):
+                return f"{entity}.{name}"
+    return None
 
 
 def _origin(gtype: Any) -> Any:
@@ -143,9 +164,19 @@ def _rule_for(
     own_record = _metadata(field).get("own_record", False)
     if target_entity is not None and not own_record and not policy.can(target_entity, "read"):
         return Rule(f"Your role may not read {target_entity}.")
+    reveals = _metadata(field).get("reveals")
+    if reveals is not None:
+        return _reveals_rule(policy, name, reveals)
     if decision is Read.SELF:
         return Rule(f"Your role may read {parent_entity}.{name} on your own record only.", True)
     return None
+
+
+def _reveals_rule(policy: Policy, name: str, reveals: Reveals | RowReveals) -> Rule | None:
+    if callable(reveals):  # decided row by row, in the guard
+        return Rule(f"This {name} reveals fields your role may not read.", row_reveals=reveals)
+    hidden = hidden_field(policy, reveals)
+    return Rule(f"{name} reveals {hidden}, which your role may not read.") if hidden else None
 
 
 class AccessCache:
@@ -191,7 +222,7 @@ def install_guards(schema: GraphQLSchema) -> None:
                 field.resolve = _guard(field.resolve or default_field_resolver, checks)
 
 
-ArgCheck = Callable[[Policy, Any], None]
+ArgCheck = Callable[[Policy, Any], Any]  # the argument value to resolve with
 
 
 def _guard(resolve: Callable[..., Any], checks: list[tuple[str, ArgCheck]]) -> Callable[..., Any]:
@@ -200,18 +231,24 @@ def _guard(resolve: Callable[..., Any], checks: list[tuple[str, ArgCheck]]) -> C
         if context.denied:
             for node in info.field_nodes:
                 rule = context.denied.get(id(node))
-                if rule is not None and not (rule.self_only and _is_own(root, context)):
+                if rule is not None and not _row_allows(rule, root, context):
                     raise forbidden(rule.message)
         if checks:
             policy = context.policy
             for name, check in checks:
                 value = args.get(name)
                 if value is not None:
-                    check(policy, value)
+                    args[name] = check(policy, value)
         return resolve(root, info, **args)
 
     guarded.__wrapped__ = resolve  # type: ignore[attr-defined]
     return guarded
+
+
+def _row_allows(rule: Rule, root: Any, context: Any) -> bool:
+    if rule.row_reveals is not None:
+        return hidden_field(context.policy, rule.row_reveals(root)) is None
+    return rule.self_only and _is_own(root, context)
 
 
 def _is_own(root: Any, context: Any) -> bool:
@@ -243,31 +280,48 @@ def _argument_checks(field: GraphQLField) -> list[tuple[str, ArgCheck]]:
 def _filter_check(input_type: GraphQLInputObjectType) -> ArgCheck:
     entity = entity_of(input_type)
     reveals: Mapping[str, tuple[str, ...]] = getattr(_origin(input_type), "__reveals__", {})
+    searches: Mapping[str, tuple[str, ...]] = getattr(_origin(input_type), "__searches__", {})
 
-    def check(policy: Policy, value: Any) -> None:
-        for item in value if isinstance(value, list) else [value]:
-            for key, sub in item.items():
-                if sub is None:
-                    continue
-                if key in LOGICAL_KEYS:
-                    check(policy, sub)
-                    continue
-                fields = reveals.get(key, (key,))
-                for f in fields:
-                    if entity is None or not policy.can_read(entity, f):
-                        raise forbidden(f"Your role may not filter {entity} by {key}.")
+    def check(policy: Policy, value: Any) -> Any:
+        if isinstance(value, list):
+            return [check(policy, item) for item in value]
+        checked = dict(value)  # graphql-core may share the value: never change it
+        for key, sub in value.items():
+            if sub is None:
+                continue
+            if key in LOGICAL_KEYS:
+                checked[key] = check(policy, sub)
+            elif key in searches:
+                checked[key] = _search(policy, entity, key, searches[key], sub)
+            elif any(
+                entity is None or not policy.can_read(entity, f) for f in reveals.get(key, (key,))
+            ):
+                raise forbidden(f"Your role may not filter {entity} by {key}.")
+        return checked
 
     return check
+
+
+def _search(
+    policy: Policy, entity: str | None, key: str, fields: tuple[str, ...], text: str
+) -> Search:
+    """The search over the fields the role may read: a match on another would tell
+    something about a value the role may not see."""
+    readable = tuple(f for f in fields if entity is not None and policy.can_read(entity, f))
+    if not readable:
+        raise forbidden(f"Your role may read none of the fields {entity} {key} covers.")
+    return Search(text, readable)
 
 
 def _order_check(input_type: GraphQLInputObjectType) -> ArgCheck:
     entity = entity_of(input_type)
 
-    def check(policy: Policy, value: Any) -> None:
+    def check(policy: Policy, value: Any) -> Any:
         for item in value if isinstance(value, list) else [value]:
             key = getattr(item.get("field"), "value", item.get("field"))
             if key is not None and (entity is None or not policy.can_read(entity, key)):
                 raise forbidden(f"Your role may not sort {entity} by {key}.")
+        return value
 
     return check
 
@@ -291,4 +345,8 @@ def _input_check(input_type: GraphQLInputType) -> ArgCheck:
                 if sub is not None:
                     check(policy, sub, gtype.fields[key].type)
 
-    return check
+    def checked(policy: Policy, value: Any) -> Any:
+        check(policy, value)
+        return value
+
+    return checked

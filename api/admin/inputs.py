@@ -15,6 +15,7 @@ import strawberry
 from api.ordering import OrderDirection
 from api.relay import local_id
 from domain.admin.models import NewApiClient, NewRole, NewUser, PermissionSpec, RoleChanges
+from domain.admin.repository import ROLE_SEARCH, USER_SEARCH
 
 T = TypeVar("T")
 
@@ -22,10 +23,12 @@ T = TypeVar("T")
 @strawberry.input(description="Users whose fields match every given key.")
 class UserFilter:
     __entity__ = "User"
-    __reveals__ = {"search": ("email", "name")}
+    __searches__ = {"search": tuple(USER_SEARCH)}
     active: bool | None = None
     role: strawberry.ID | None = strawberry.field(default=None, description="A role's id.")
-    search: str | None = strawberry.field(default=None, description="Part of email or name.")
+    search: str | None = strawberry.field(
+        default=None, description="Part of email or name (those your role may read)."
+    )
 
 
 @strawberry.enum
@@ -45,9 +48,11 @@ class UserOrder:
 @strawberry.input(description="Roles whose fields match every given key.")
 class RoleFilter:
     __entity__ = "Role"
-    __reveals__ = {"search": ("key", "name")}
+    __searches__ = {"search": tuple(ROLE_SEARCH)}
     builtin: bool | None = None
-    search: str | None = strawberry.field(default=None, description="Part of key or name.")
+    search: str | None = strawberry.field(
+        default=None, description="Part of key or name (those your role may read)."
+    )
 
 
 @strawberry.enum

@@ -1,6 +1,7 @@
 """Typed `filter:` and `orderBy:` inputs of the CRM lists. Keys are catalog fields, or
 declare in `__reveals__` which fields they reveal, so the guard in api.access refuses a
-filter or sort key on a field the role cannot read."""
+filter or sort key on a field the role cannot read. `search` covers the fields of
+`domain.crm.repository.SEARCHED` that the role may read (`__searches__`)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from api.crm.types import ActivityKind, CustomerKind, LeadStatus
 from api.ordering import OrderDirection
 from api.relay import from_global_id
 from domain.crm.report import ReportFilter
-from domain.crm.repository import Filter, Sort
+from domain.crm.repository import SEARCHED, Filter, Sort
 
 
 def given(value: Any) -> bool:
@@ -56,9 +57,12 @@ class DateRange:
 @strawberry.input
 class LeadFilter:
     __entity__ = "Lead"
-    __reveals__ = {"search": ("name", "company", "email"), "ownedByMe": ("owner",)}
+    __reveals__ = {"ownedByMe": ("owner",)}
+    __searches__ = {"search": SEARCHED["Lead"]}
 
-    search: str | None = strawberry.field(default=UNSET, description="In name, company, email.")
+    search: str | None = strawberry.field(
+        default=UNSET, description="In name, company, email (those your role may read)."
+    )
     status: list[LeadStatus] | None = UNSET
     source: str | None = UNSET
     owner: list[strawberry.ID] | None = UNSET
@@ -76,9 +80,11 @@ class LeadFilter:
 @strawberry.input
 class CustomerFilter:
     __entity__ = "Customer"
-    __reveals__ = {"search": ("name", "email")}
+    __searches__ = {"search": SEARCHED["Customer"]}
 
-    search: str | None = strawberry.field(default=UNSET, description="In name and email.")
+    search: str | None = strawberry.field(
+        default=UNSET, description="In name and email (those your role may read)."
+    )
     kind: list[CustomerKind] | None = UNSET
     owner: list[strawberry.ID] | None = UNSET
 
@@ -91,9 +97,11 @@ class CustomerFilter:
 @strawberry.input
 class ContactFilter:
     __entity__ = "Contact"
-    __reveals__ = {"search": ("name", "email")}
+    __searches__ = {"search": SEARCHED["Contact"]}
 
-    search: str | None = strawberry.field(default=UNSET, description="In name and email.")
+    search: str | None = strawberry.field(
+        default=UNSET, description="In name, email and title (those your role may read)."
+    )
     customer: strawberry.ID | None = UNSET
 
     def to_domain(self, user_id: UUID) -> Filter:
@@ -103,7 +111,8 @@ class ContactFilter:
 @strawberry.input
 class DealFilter:
     __entity__ = "Deal"
-    __reveals__ = {"search": ("title",), "ownedByMe": ("owner",)}
+    __reveals__ = {"ownedByMe": ("owner",)}
+    __searches__ = {"search": SEARCHED["Deal"]}
 
     search: str | None = strawberry.field(default=UNSET, description="In the title.")
     status: list[DealStatus] | None = UNSET
@@ -135,8 +144,8 @@ class DealFilter:
 @strawberry.input(description="My overdue follow-ups: `{assignedToMe: true, overdue: true}`.")
 class ActivityFilter:
     __entity__ = "Activity"
+    __searches__ = {"search": SEARCHED["Activity"]}
     __reveals__ = {
-        "search": ("subject",),
         "assignedToMe": ("assignedTo",),
         "overdue": ("dueAt", "completedAt"),
         "completed": ("completedAt",),

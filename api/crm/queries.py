@@ -24,7 +24,14 @@ from api.crm.filters import (
     PipelineReportFilter,
     sort,
 )
-from api.crm.report import ForecastReport, PipelineReport, forecast_report, pipeline_report
+from api.crm.report import (
+    FORECAST_REVEALS,
+    REVEALS,
+    ForecastReport,
+    PipelineReport,
+    forecast_report,
+    pipeline_report,
+)
 from api.crm.types import Activity, Contact, Customer, Lead
 from api.relay import Connection, connection, page_request
 from domain.crm import repository
@@ -135,7 +142,7 @@ class Query:
         return await _page(info, "Pipeline", Pipeline, filter, order_by, paging)
 
     @strawberry.field(
-        metadata={"access": ("PipelineReport", "read")},
+        metadata={"access": ("PipelineReport", "read"), "reveals": REVEALS},
         description="Count, amount and probability-weighted amount of deals per stage of one "
         "pipeline (the default one unless `filter.pipeline`), within your record scope.",
     )
@@ -145,7 +152,7 @@ class Query:
         return await pipeline_report(info, filter)
 
     @strawberry.field(
-        metadata={"access": ("ForecastReport", "read")},
+        metadata={"access": ("ForecastReport", "read"), "reveals": FORECAST_REVEALS},
         description="Open deals by the month they are expected to close in: count, amount "
         "and probability-weighted amount per currency, within your record scope (all "
         "pipelines unless `filter.pipeline`; other statuses with `filter.status`).",

@@ -14,6 +14,7 @@ from strawberry import UNSET
 from api.ordering import OrderDirection
 from api.relay import from_global_id, local_id
 from domain.hr.models import SALARY_OPERATORS, Changes, EmployeeQuery
+from domain.hr.repository import EMPLOYEE_SEARCH
 
 # input attribute holding a global id -> (type of the id, input field for errors)
 EMPLOYEE_REFS = {
@@ -58,6 +59,7 @@ class SalaryRange:
 @strawberry.input
 class EmployeeFilter:
     __entity__ = "Employee"
+    __searches__ = {"name": tuple(EMPLOYEE_SEARCH)}
 
     name: str | None = strawberry.field(
         default=None, description="Case-insensitive part of the name."

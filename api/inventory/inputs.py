@@ -10,6 +10,7 @@ import strawberry
 
 from api.inventory.types import StockMovementKind
 from api.ordering import OrderDirection
+from domain.inventory.repository import PRODUCT_SEARCH
 
 # GraphQL input name -> products column
 PRODUCT_COLUMNS = {
@@ -112,8 +113,11 @@ class TransferStockInput:
 @strawberry.input
 class ProductFilter:
     __entity__ = "Product"
-    __reveals__ = {"search": ("sku", "name"), "lowStock": ("available", "reorderPoint")}
-    search: str | None = strawberry.field(default=None, description="In SKU or name.")
+    __reveals__ = {"lowStock": ("available", "reorderPoint")}
+    __searches__ = {"search": tuple(PRODUCT_SEARCH)}
+    search: str | None = strawberry.field(
+        default=None, description="In SKU or name (those your role may read)."
+    )
     active: bool | None = None
     currency: str | None = None
     low_stock: bool | None = strawberry.field(

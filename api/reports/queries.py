@@ -1,4 +1,5 @@
-"""Back-office reports; who reads which is the catalog's (tenants/access/areas/reports.py)."""
+"""Back-office reports; who reads which: the fields each reveals (api/reports/types.py)
+and, for the aggregates, the catalog (tenants/access/areas/reports.py)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def _range(since: date | None, until: date | None) -> tuple[date, date]:
 class Query:
     @strawberry.field(
         description="Invoiced and paid per month and currency (default: the last 12 months).",
-        metadata={"access": ("RevenueReport", "read")},
+        metadata={"access": ("RevenueReport", "read"), "reveals": t.REVENUE_REVEALS},
     )
     async def revenue_report(
         self, info: strawberry.Info, since: date | None = None, until: date | None = None
@@ -39,7 +40,7 @@ class Query:
 
     @strawberry.field(
         description="Open receivables by days past due, per currency, as of a day (default today).",
-        metadata={"access": ("ArAgingReport", "read")},
+        metadata={"access": ("ArAgingReport", "read"), "reveals": t.AGING_REVEALS},
     )
     async def ar_aging_report(
         self, info: strawberry.Info, as_of: date | None = None
@@ -51,7 +52,7 @@ class Query:
 
     @strawberry.field(
         description="Stock on hand valued at unit cost, per product and warehouse.",
-        metadata={"access": ("StockValuationReport", "read")},
+        metadata={"access": ("StockValuationReport", "read"), "reveals": t.VALUATION_REVEALS},
     )
     async def stock_valuation_report(
         self, info: strawberry.Info
@@ -72,7 +73,7 @@ class Query:
 
     @strawberry.field(
         description="Margins of confirmed and fulfilled orders created in a period.",
-        metadata={"access": ("OrderMarginReport", "read")},
+        metadata={"access": ("SalesOrder", "read"), "reveals": t.MARGIN_REVEALS},
     )
     async def order_margin_report(
         self,

@@ -1,6 +1,9 @@
-"""Report rows. Each row type is the report's catalog entity, so every column obeys the
-role's grant on that report; the objects a row points at (product, warehouse, order)
-are their own entities and obey their own grants."""
+"""Report rows. A report is read by a role that may read every field it is made of
+(`*_REVEALS`, the root fields' "reveals", enforced by api.access); the aggregates are
+also catalog entities a role is granted. The margin report is not: its rows are the
+`margin` of single orders, so reading `SalesOrder.margin` is what lets a role read it
+(one rule for one fact). The objects a row points at (product, warehouse, order) are
+their own entities and obey their own grants."""
 
 from __future__ import annotations
 
@@ -19,6 +22,18 @@ from api.inventory.types import (
 )
 from api.sales.loaders import ORDERS
 from api.sales.types import SalesOrder, order_by_id
+
+REVENUE_REVEALS = {
+    "Invoice": ("status", "issueDate", "total", "currency"),
+    "CreditNote": ("issueDate", "amount", "currency"),
+    "Payment": ("paidOn", "amount", "currency"),
+}
+AGING_REVEALS = {"Invoice": ("status", "issueDate", "dueDate", "amountDue", "currency")}
+VALUATION_REVEALS = {
+    "StockLevel": ("product", "warehouse", "onHand"),
+    "Product": ("unitCost", "currency"),
+}
+MARGIN_REVEALS = {"SalesOrder": ("status", "createdAt", "currency", "subtotal", "cost", "margin")}
 
 
 @strawberry.type(description="One month in one currency: net invoiced and cash received.")
@@ -64,7 +79,6 @@ class StockValuationReport:
 
 @strawberry.type(description="Revenue (before tax), cost and margin of one order.")
 class OrderMarginReport:
-    __entity__ = "OrderMarginReport"
     __prefetch__ = {"order": (ORDERS, "order_id")}
     order_id: strawberry.Private[UUID]
     currency: str | None

@@ -13,6 +13,7 @@ from strawberry.scalars import JSON
 from api.admin.types import User, user_of
 from api.relay import Node, node_resolver, to_global_id
 from domain.webhooks import repository as repo
+from domain.webhooks.events import carried_fields
 
 
 @strawberry.enum(description="What a webhook may subscribe to (`Atrium-Event` names it).")
@@ -71,7 +72,11 @@ class WebhookDelivery(Node):
     __entity__ = "WebhookDelivery"
     webhook_id: strawberry.Private[UUID]
     event: WebhookEvent | None
-    payload: JSON | None = strawberry.field(description="The body's `data`.")
+    payload: JSON | None = strawberry.field(
+        description="The body's `data`. Readable when your role may read every field it "
+        "carries (else null and FORBIDDEN, the rest of the delivery intact).",
+        metadata={"reveals": lambda delivery: carried_fields(delivery.payload)},
+    )
     status: WebhookDeliveryStatus | None
     attempts: int | None
     next_attempt_at: datetime | None = strawberry.field(description="When pending.")

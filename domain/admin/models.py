@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.ownership import HeldBy, OwnedBy, Ownership
+from domain.search import Search
 from tenants.models import api_clients, audit_events, roles, users
 
 __all__ = ["api_clients", "audit_events", "roles", "users"]
@@ -70,13 +71,13 @@ class NewApiClient:
 class UserFilter:
     active: bool | None = None
     role_id: UUID | None = None
-    search: str | None = None
+    search: Search | None = None
 
 
 @dataclass(frozen=True)
 class RoleFilter:
     builtin: bool | None = None
-    search: str | None = None
+    search: Search | None = None
 
 
 @dataclass(frozen=True)

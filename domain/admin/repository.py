@@ -5,7 +5,7 @@ own clients and actions); None is a use case's own lookup, e.g. the role a user 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 from uuid import UUID
 
@@ -25,9 +25,13 @@ from domain.admin.models import (
 )
 from domain.pagination import Page, PageRequest, paginate
 from domain.scope import in_scope
+from domain.search import Search, search_condition
 from tenants.access.builtin import ADMIN_ROLE
 from tenants.principal import Actor
 
+# what each list's `search` covers (API field names)
+USER_SEARCH = {"email": users.c.email, "name": users.c.name}
+ROLE_SEARCH = {"key": roles.c.key, "name": roles.c.name}
 USER_COLUMNS = (
     users.c.id,
     users.c.email,
@@ -63,12 +67,11 @@ def _where(query: sa.Select[Any], *conditions: tuple[sa.ColumnElement[Any], Any]
     return query
 
 
-def _search(query: sa.Select[Any], text: str | None, *columns: sa.Column[Any]) -> sa.Select[Any]:
-    """Rows where any of `columns` contains `text`, case-insensitively."""
-    if not text:
-        return query
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return query.where(sa.or_(*(c.ilike(f"%{escaped}%", escape="\\") for c in columns)))
+def _search(
+    query: sa.Select[Any], search: Search | None, columns: Mapping[str, sa.Column[Any]]
+) -> sa.Select[Any]:
+    condition = search_condition(search, columns)
+    return query if condition is None else query.where(condition)
 
 
 def _scoped(reader: Actor | None, entity: str) -> sa.ColumnElement[bool]:
@@ -96,7 +99,7 @@ async def list_users(
         (users.c.active, where.active),
         (users.c.role_id, where.role_id),
     )
-    query = _search(query, where.search, users.c.email, users.c.name)
+    query = _search(query, where.search, USER_SEARCH)
     return await paginate(
         conn, query, page, sort=USER_SORT[sort], id_column=users.c.id, descending=descending
     )
@@ -171,7 +174,7 @@ async def list_roles(
     query = _where(
         sa.select(*ROLE_COLUMNS).where(_scoped(reader, "Role")), (roles.c.builtin, where.builtin)
     )
-    query = _search(query, where.search, roles.c.key, roles.c.name)
+    query = _search(query, where.search, ROLE_SEARCH)
     return await paginate(
         conn, query, page, sort=ROLE_SORT[sort], id_column=roles.c.id, descending=descending
     )

@@ -27,6 +27,7 @@ from domain.crm.models import (
 from domain.errors import DomainError
 from domain.pagination import Page, PageRequest, decode_cursor, paginate
 from domain.scope import in_scope
+from domain.search import Search, search_condition
 from tenants.models import users
 from tenants.principal import Actor
 
@@ -68,6 +69,16 @@ FAR_FUTURE: dict[type, Any] = {
 }
 
 
+# what each list's `search` covers: API field names, which are also the column names
+SEARCHED = {
+    "Lead": ("name", "company", "email"),
+    "Customer": ("name", "email"),
+    "Contact": ("name", "email", "title"),
+    "Deal": ("title",),
+    "Activity": ("subject",),
+}
+
+
 @dataclass(frozen=True)
 class Sort:
     field: str = "createdAt"
@@ -78,7 +89,7 @@ class Sort:
 class Filter:
     """Every list filter; each list uses the keys its table has."""
 
-    search: str | None = None
+    search: Search | None = None
     status: Sequence[str] | None = None
     kind: Sequence[str] | None = None
     source: str | None = None
@@ -98,19 +109,13 @@ class Filter:
     is_default: bool | None = None
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _conditions(entity: str, f: Filter) -> list[sa.ColumnElement[bool]]:
     table = TABLES[entity]
     c = table.c
     out: list[sa.ColumnElement[bool]] = []
-    if f.search and f.search.strip():
-        pattern = _like(f.search.strip())
-        names = ("name", "title", "subject", "company", "email")
-        out.append(sa.or_(*(c[n].ilike(pattern) for n in names if n in c)))
+    searched = search_condition(f.search, {name: c[name] for name in SEARCHED.get(entity, ())})
+    if searched is not None:
+        out.append(searched)
     for column, values in (("status", f.status), ("kind", f.kind), ("stage_id", f.stage_ids)):
         if values is not None and column in c:
             out.append(c[column].in_(list(values)))

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import UUID as PGUUID
 
 from domain.base import tenant_table
 from domain.ownership import HeldBy, Ownership, Person
+from domain.search import Search
 
 departments = tenant_table(
     "departments",
@@ -63,7 +64,7 @@ SALARY_OPERATORS = ("eq", "gt", "gte", "lt", "lte")
 
 @dataclass(frozen=True)
 class EmployeeQuery:
-    name: str | None = None  # case-insensitive substring
+    name: Search | None = None  # case-insensitive part of the name
     department_id: UUID | None = None
     manager_id: UUID | None = None
     active: bool | None = None

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from domain.hr.models import EmployeeQuery, departments, employees
 from domain.pagination import Page, PageRequest, paginate
 from domain.scope import in_scope
+from domain.search import search_condition
 from tenants.principal import Actor
 
 _SALARY_OPS: dict[str, Callable[[Any, Any], sa.ColumnElement[bool]]] = {
@@ -38,13 +39,15 @@ _SORT_KEYS: dict[str, sa.ColumnElement[Any]] = {
         employees.c.salary, sa.cast(10**15, sa.Numeric()), type_=sa.Numeric()
     ),
 }
+# what the `name` filter searches (API field names)
+EMPLOYEE_SEARCH = {"name": employees.c.name}
 
 
 def _employee_conditions(q: EmployeeQuery) -> list[sa.ColumnElement[bool]]:
     where: list[sa.ColumnElement[bool]] = []
-    if q.name:
-        escaped = q.name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append(employees.c.name.ilike(f"%{escaped}%", escape="\\"))
+    named = search_condition(q.name, EMPLOYEE_SEARCH)
+    if named is not None:
+        where.append(named)
     if q.department_id is not None:
         where.append(employees.c.department_id == q.department_id)
     if q.manager_id is not None:

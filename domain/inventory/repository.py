@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.inventory.models import products, stock_levels, stock_movements, warehouses
 from domain.pagination import Page, PageRequest, paginate
+from domain.search import Search, search_condition
 
 # Stock totals of each product over all warehouses, computed per product row (LATERAL),
 # so a lookup of a few products reads only their levels.
@@ -29,6 +30,8 @@ _totals = (
 
 _available = _totals.c.on_hand - _totals.c.reserved
 
+# what `search` covers (API field names)
+PRODUCT_SEARCH = {"sku": products.c.sku, "name": products.c.name}
 PRODUCT_SELECT = sa.select(
     products, _totals.c.on_hand, _totals.c.reserved, _available.label("available")
 ).select_from(products.join(_totals, sa.true()))
@@ -54,17 +57,16 @@ PRODUCT_SORTS: dict[str, Any] = {
 
 def product_conditions(
     *,
-    search: str | None = None,
+    search: Search | None = None,
     active: bool | None = None,
     low_stock: bool | None = None,
     currency: str | None = None,
 ) -> list[sa.ColumnElement[bool]]:
     """`low_stock`: see is_low_stock."""
     out: list[sa.ColumnElement[bool]] = []
-    if search:
-        escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
-        out.append(sa.or_(products.c.name.ilike(pattern), products.c.sku.ilike(pattern)))
+    searched = search_condition(search, PRODUCT_SEARCH)
+    if searched is not None:
+        out.append(searched)
     if active is not None:
         out.append(products.c.active.is_(active))
     if low_stock is not None:

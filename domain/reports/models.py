@@ -8,6 +8,5 @@ from domain.ownership import Ownership, ReportOf, Unowned
 OWNERSHIP: dict[str, Ownership] = {
     "RevenueReport": ReportOf("Invoice"),
     "ArAgingReport": ReportOf("Invoice"),
-    "OrderMarginReport": ReportOf("SalesOrder"),
     "StockValuationReport": Unowned("stock and its cost are the tenant's, nobody's own"),
 }

@@ -13,6 +13,10 @@ from domain.money import decimal_string
 
 Payload = dict[str, Any]
 
+# the entity each top-level key of a payload's `data` stands for; its keys are that
+# entity's API field names
+CARRIED = {"deal": "Deal", "order": "SalesOrder", "invoice": "Invoice", "payment": "Payment"}
+
 
 def _id(type_name: str, value: UUID | None) -> str | None:
     return global_id(type_name, value) if value is not None else None
@@ -73,3 +77,21 @@ def payment(row: Any, invoice_row: Any, due: Decimal) -> Payload:
         },
         "invoice": _invoice(invoice_row, due),
     }
+
+
+def carried_fields(data: Payload) -> dict[str, tuple[str, ...]]:
+    """Entity -> the fields a payload's `data` shows of it (an amount shows its entity's
+    currency too). A key this module does not know stands for no entity, so no role
+    may read it: a payload shape added without its entity here fails closed."""
+    carried: dict[str, tuple[str, ...]] = {}
+    for key, body in data.items():
+        entity = CARRIED.get(key, f"unknown payload key {key!r}")
+        names = [name for name in body if name != "id"] if isinstance(body, dict) else [key]
+        if isinstance(body, dict) and any(_is_money(v) for v in body.values()):
+            names.append("currency")
+        carried[entity] = (*carried.get(entity, ()), *names)
+    return carried
+
+
+def _is_money(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"amount", "currency"}

@@ -506,7 +506,6 @@ PROBES: dict[str, Probe] = {
     ),
     "RevenueReport": Probe(an_invoice, (REVENUE,)),
     "ArAgingReport": Probe(an_invoice, (AGING,)),
-    "OrderMarginReport": Probe(an_order, (MARGINS,)),
     "User": Probe(a_user, (listed("users"), node(), searched("users"))),
     "Role": Probe(a_role, (listed("roles", "first: 200"), node())),
     "ApiClient": Probe(

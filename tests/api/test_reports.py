@@ -80,7 +80,7 @@ async def test_report_figures(gql, tenant):
     [
         ("accountant", {"revenue", "aging", "valuation", "margins"}),
         ("tenant_admin", {"revenue", "aging", "valuation", "margins"}),
-        ("sales_manager", {"revenue", "aging"}),
+        ("sales_manager", {"aging", "margins"}),  # revenue sums payments: accounting's
         ("warehouse", {"valuation"}),
         ("sales_rep", set()),
         ("hr_manager", set()),
@@ -96,6 +96,33 @@ async def test_who_reads_which_report(gql, tenant, role, readable):
             result.ok()
         else:
             assert result.codes == ["FORBIDDEN"] and result.nothing, (name, result.body)
+
+
+BUILT_IN = ("sales_rep", "sales_manager", "accountant", "warehouse", "hr_manager", "tenant_admin")
+ORDER_MARGINS = "{ orders(first: 5) { nodes { margin } } }"
+
+
+def margins_read(result, *path):
+    """Whether the answer holds margins: some, and none refused."""
+    rows = result.data
+    for key in path:
+        rows = (rows or {}).get(key)
+    return not result.codes and bool(rows) and all(r["margin"] is not None for r in rows)
+
+
+@pytest.mark.parametrize("role", BUILT_IN)
+async def test_the_margin_report_and_the_orders_margin_agree(gql, tenant, role):
+    """One fact, one rule: a role reads the margin report exactly when it reads
+    SalesOrder.margin on the orders it sees (its own order here, for the record scope)."""
+    user_id = tenant.admin_id if role == "tenant_admin" else await tenant.user(role)
+    async with tenant.session(tenant.admin_id) as conn:
+        await arrange_order(conn, tenant.id, user_id)
+    token = tenant.token(user_id)
+    through_orders = margins_read(await gql(ORDER_MARGINS, token=token), "orders", "nodes")
+    report = await gql("{ orderMarginReport { margin } }", token=token)
+    assert margins_read(report, "orderMarginReport") == through_orders, report.body
+    expected = role in {"sales_manager", "accountant", "tenant_admin"}  # ACCESS.md: cost, margin
+    assert through_orders == expected
 
 
 async def test_reports_stay_in_their_tenant(gql, tenant, other_tenant):

@@ -1,13 +1,14 @@
-"""Back-office reports. Each is an entity so a role's access to it is data (ACCESS.md:
-revenue, AR aging, margins and stock valuation are accounting's; the warehouse reads
-valuation; sales managers read revenue and aging but not margins)."""
+"""Back-office aggregate reports. Each is an entity so a role's access to it is data, and
+each is read only by a role that may also read every field it sums (api/reports/types.py:
+revenue sums payments and credit notes, so it stays accounting's; the warehouse reads
+valuation; sales managers read aging). The order margin report is no entity: it shows
+single orders' margins, so `SalesOrder.margin` decides who reads it."""
 
 from tenants.access.catalog import Area, EntitySpec, Grant
 
 REVENUE = ("month", "currency", "invoiced", "paid")
 AGING = ("currency", "current", "days1To30", "days31To60", "days61To90", "over90", "total")
 VALUATION = ("product", "warehouse", "onHand", "unitCost", "value", "currency")
-MARGIN = ("order", "currency", "revenue", "cost", "margin", "marginPercent")
 
 
 def _report(name: str, fields: tuple[str, ...]) -> EntitySpec:
@@ -19,15 +20,13 @@ AREA = Area(
         _report("RevenueReport", REVENUE),
         _report("ArAgingReport", AGING),
         _report("StockValuationReport", VALUATION),
-        _report("OrderMarginReport", MARGIN),
     ),
     grants={
-        "sales_manager": (Grant("RevenueReport", "read"), Grant("ArAgingReport", "read")),
+        "sales_manager": (Grant("ArAgingReport", "read"),),
         "accountant": (
             Grant("RevenueReport", "read"),
             Grant("ArAgingReport", "read"),
             Grant("StockValuationReport", "read"),
-            Grant("OrderMarginReport", "read"),
         ),
         "warehouse": (Grant("StockValuationReport", "read"),),
     },
