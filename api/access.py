@@ -5,8 +5,8 @@ Two halves, both fed by the catalog (tenants/access) and the caller's policy:
 * `analyse` walks a document once per (document, role version) — the result is
   cached — and marks every field node the role may not read: a field of an entity
   type the policy denies, a row-dependent field (readable on the viewer's own row
-  only), any field that returns an entity the role cannot read, and a mutation whose
-  action the role lacks. Fields on entity types that the catalog does not know are
+  only, or on a row reached through a reference relation only), any field that
+  returns an entity the role cannot read, and a mutation whose action the role lacks. Fields on entity types that the catalog does not know are
   denied: a new field cannot forget its policy.
 * `install_guards` wraps, once at start-up, the resolvers of every field of an entity
   type, of Query and of Mutation. The wrapper raises FORBIDDEN for a marked node
@@ -18,7 +18,9 @@ Type and argument metadata is declared where the types are: `__entity__` on
 strawberry types and inputs, `__reveals__` on filter inputs for keys that are not
 plain fields, `__writes__` on mutation inputs for keys that write fields under
 another name (`{"roleId": ("role",)}`), `__locators__` for keys that only locate
-the row, `metadata={"access": (entity, action)}` on root fields.
+the row, `metadata={"access": (entity, action)}` on root fields, `{"own_record": True}`
+on a field returning the viewer's own row, `{"reference": True}` on a relation whose
+rows show their entity's referable fields to any caller (`REFERENCE`).
 """
 
 from __future__ import annotations
@@ -53,6 +55,10 @@ from tenants.access.policy import Policy, Read
 DEFINITION = "strawberry-definition"
 LOGICAL_KEYS = ("and", "or", "not")
 LOCATOR_KEYS = ("id", "version", "clientMutationId")
+# Metadata of a relation to rows of an entity with referable fields (a deal's owner):
+# readable without the entity's read. Its resolver returns rows that say so
+# (`referenced`), on which the referable fields show (Read.REFERENCE).
+REFERENCE = {"reference": True}
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ class Rule:
 
     message: str
     self_only: bool = False  # readable when the row is the viewer's own
+    referenced: bool = False  # readable when the row was reached through a reference
 
 
 def _origin(gtype: Any) -> Any:
@@ -135,17 +142,36 @@ def _rule_for(
         if parent_entity not in catalog():
             return Rule(f"{parent_entity} is not in the access catalog.")
         decision = policy.read(parent_entity, name)
-        if decision is Read.DENY:
+        if not decision:
             return Rule(f"Your role may not read {parent_entity}.{name}.")
     target_entity = returned_entity(get_named_type(field.type))
     # A field marked `own_record` returns only the viewer's own row, whose fields are
-    # then checked one by one (Read.SELF): readable even without the entity's read.
-    own_record = _metadata(field).get("own_record", False)
-    if target_entity is not None and not own_record and not policy.can(target_entity, "read"):
+    # then checked one by one (Read.SELF): readable even without the entity's read;
+    # so is a reference relation, whose rows show their referable fields.
+    metadata = _metadata(field)
+    reaches = metadata.get("own_record", False) or metadata.get("reference", False)
+    if target_entity is not None and not reaches and not policy.can(target_entity, "read"):
         return Rule(f"Your role may not read {target_entity}.")
-    if decision is Read.SELF:
-        return Rule(f"Your role may read {parent_entity}.{name} on your own record only.", True)
+    if decision is not Read.ALLOW:
+        return _row_rule(f"{parent_entity}.{name}", decision)
     return None
+
+
+def _row_rule(field: str, decision: Read) -> Rule:
+    """The rule of a field readable on some rows only (Read.SELF, Read.REFERENCE)."""
+    where = [
+        text
+        for flag, text in (
+            (Read.SELF, "on your own record"),
+            (Read.REFERENCE, "where a record you read names it"),
+        )
+        if flag in decision
+    ]
+    return Rule(
+        f"Your role may read {field} {' or '.join(where)} only.",
+        self_only=Read.SELF in decision,
+        referenced=Read.REFERENCE in decision,
+    )
 
 
 class AccessCache:
@@ -200,7 +226,7 @@ def _guard(resolve: Callable[..., Any], checks: list[tuple[str, ArgCheck]]) -> C
         if context.denied:
             for node in info.field_nodes:
                 rule = context.denied.get(id(node))
-                if rule is not None and not (rule.self_only and _is_own(root, context)):
+                if rule is not None and not _row_allows(rule, root, context):
                     raise forbidden(rule.message)
         if checks:
             policy = context.policy
@@ -212,6 +238,13 @@ def _guard(resolve: Callable[..., Any], checks: list[tuple[str, ArgCheck]]) -> C
 
     guarded.__wrapped__ = resolve  # type: ignore[attr-defined]
     return guarded
+
+
+def _row_allows(rule: Rule, root: Any, context: Any) -> bool:
+    """Whether a row-dependent rule lets this row's field through."""
+    if rule.referenced and getattr(root, "referenced", False) is True:
+        return True
+    return rule.self_only and _is_own(root, context)
 
 
 def _is_own(root: Any, context: Any) -> bool:
