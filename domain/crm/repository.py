@@ -27,7 +27,6 @@ from domain.crm.models import (
 )
 from domain.errors import DomainError
 from domain.pagination import Page, PageRequest, decode_cursor, paginate
-from tenants.models import users
 from tenants.principal import Actor
 
 TABLES: dict[str, sa.Table] = {
@@ -217,11 +216,6 @@ async def by_ids(
 
 async def get(conn: AsyncConnection, actor: Actor, entity: str, row_id: UUID) -> Any:
     return (await by_ids(conn, actor, entity, [row_id])).get(row_id)
-
-
-async def users_by_ids(conn: AsyncConnection, ids: Sequence[UUID]) -> dict[UUID, Any]:
-    query = sa.select(users.c.id, users.c.name, users.c.email).where(users.c.id.in_(list(set(ids))))
-    return {r.id: r for r in await conn.execute(query)}
 
 
 async def children(
