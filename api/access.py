@@ -5,8 +5,8 @@ Two halves, both fed by the catalog (tenants/access) and the caller's policy:
 * `analyse` walks a document once per (document, role version) — the result is
   cached — and marks every field node the role may not read: a field of an entity
   type the policy denies, a row-dependent field (readable on the viewer's own row
-  only), any field that returns an entity the role cannot read, and a mutation whose
-  action the role lacks. Fields on entity types that the catalog does not know are
+  only, or on a row reached through a reference relation only), any field that
+  returns an entity the role cannot read, and a mutation whose action the role lacks. Fields on entity types that the catalog does not know are
   denied: a new field cannot forget its policy.
 * `install_guards` wraps, once at start-up, the resolvers of every field of an entity
   type, of Query and of Mutation. The wrapper raises FORBIDDEN for a marked node
@@ -20,7 +20,9 @@ strawberry types and inputs, `__reveals__` on filter inputs for keys that are no
 plain fields, `__searches__` on filter inputs for text-search keys and the fields they
 search (the guard hands the resolver a `domain.search.Search` of the readable ones), `__writes__` on mutation inputs for keys that write fields under
 another name (`{"roleId": ("role",)}`), `__locators__` for keys that only locate
-the row, `metadata={"access": (entity, action)}` on root fields, and
+the row, `metadata={"access": (entity, action)}` on root fields, `{"own_record": True}`
+on a field returning the viewer's own row, `{"reference": True}` on a relation whose
+rows show their entity's referable fields to any caller (`REFERENCE`), and
 `metadata={"reveals": {entity: (field, ...)}}` on a field whose value is made of other
 entities' fields (a report's sums, a webhook payload): it is readable only by a role
 that may read every one of them. `reveals` may instead be a function of the row giving
@@ -60,6 +62,10 @@ from tenants.access.policy import Policy, Read
 DEFINITION = "strawberry-definition"
 LOGICAL_KEYS = ("and", "or", "not")
 LOCATOR_KEYS = ("id", "version", "clientMutationId")
+# Metadata of a relation to rows of an entity with referable fields (a deal's owner):
+# readable without the entity's read. Its resolver returns rows that say so
+# (`referenced`), on which the referable fields show (Read.REFERENCE).
+REFERENCE = {"reference": True}
 
 
 Reveals = Mapping[str, tuple[str, ...]]  # entity -> the fields of it a value is made of
@@ -73,6 +79,7 @@ class Rule:
     message: str
     self_only: bool = False  # readable when the row is the viewer's own
     row_reveals: RowReveals | None = None  # readable when the row reveals nothing hidden
+    referenced: bool = False  # readable when the row was reached through a reference
 
 
 def hidden_field(policy: Policy, reveals: Reveals) -> str | None:
@@ -156,19 +163,21 @@ def _rule_for(
         if parent_entity not in catalog():
             return Rule(f"{parent_entity} is not in the access catalog.")
         decision = policy.read(parent_entity, name)
-        if decision is Read.DENY:
+        if not decision:
             return Rule(f"Your role may not read {parent_entity}.{name}.")
     target_entity = returned_entity(get_named_type(field.type))
     # A field marked `own_record` returns only the viewer's own row, whose fields are
-    # then checked one by one (Read.SELF): readable even without the entity's read.
-    own_record = _metadata(field).get("own_record", False)
-    if target_entity is not None and not own_record and not policy.can(target_entity, "read"):
+    # then checked one by one (Read.SELF): readable even without the entity's read;
+    # so is a reference relation, whose rows show their referable fields.
+    metadata = _metadata(field)
+    reaches = metadata.get("own_record", False) or metadata.get("reference", False)
+    if target_entity is not None and not reaches and not policy.can(target_entity, "read"):
         return Rule(f"Your role may not read {target_entity}.")
-    reveals = _metadata(field).get("reveals")
-    if reveals is not None:
-        return _reveals_rule(policy, name, reveals)
-    if decision is Read.SELF:
-        return Rule(f"Your role may read {parent_entity}.{name} on your own record only.", True)
+    reveals = metadata.get("reveals")
+    if reveals is not None and (refused := _reveals_rule(policy, name, reveals)):
+        return refused
+    if decision is not Read.ALLOW:
+        return _row_rule(f"{parent_entity}.{name}", decision)
     return None
 
 
@@ -177,6 +186,23 @@ def _reveals_rule(policy: Policy, name: str, reveals: Reveals | RowReveals) -> R
         return Rule(f"This {name} reveals fields your role may not read.", row_reveals=reveals)
     hidden = hidden_field(policy, reveals)
     return Rule(f"{name} reveals {hidden}, which your role may not read.") if hidden else None
+
+
+def _row_rule(field: str, decision: Read) -> Rule:
+    """The rule of a field readable on some rows only (Read.SELF, Read.REFERENCE)."""
+    where = [
+        text
+        for flag, text in (
+            (Read.SELF, "on your own record"),
+            (Read.REFERENCE, "where a record you read names it"),
+        )
+        if flag in decision
+    ]
+    return Rule(
+        f"Your role may read {field} {' or '.join(where)} only.",
+        self_only=Read.SELF in decision,
+        referenced=Read.REFERENCE in decision,
+    )
 
 
 class AccessCache:
@@ -246,8 +272,11 @@ def _guard(resolve: Callable[..., Any], checks: list[tuple[str, ArgCheck]]) -> C
 
 
 def _row_allows(rule: Rule, root: Any, context: Any) -> bool:
+    """Whether a row-dependent rule lets this row's field through."""
     if rule.row_reveals is not None:
         return hidden_field(context.policy, rule.row_reveals(root)) is None
+    if rule.referenced and getattr(root, "referenced", False) is True:
+        return True
     return rule.self_only and _is_own(root, context)
 
 

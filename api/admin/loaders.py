@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
-from api.loaders import keyed_loader
+from api.loaders import Relation, keyed_loader
 from domain.admin import repository as repo
 
 
@@ -16,6 +16,16 @@ async def _roles(context: Any, ids: list[UUID]) -> Mapping[UUID, Any]:
 
 async def _users(context: Any, ids: list[UUID]) -> Mapping[UUID, Any]:
     return await repo.users_by_ids(context.db, ids, reader=context.require_actor())
+
+
+async def _referenced_users(context: Any, ids: list[UUID]) -> Mapping[UUID, Any]:
+    # Outside the User record scope on purpose: a user a record names (its owner) shows
+    # only what Policy.read allows on a reference, its referable fields.
+    return await repo.users_by_ids(context.db, ids, reader=None)
+
+
+# The users records name (owners, assignees, authors): one statement per page of records.
+REFERENCED_USERS = Relation("admin.referenced_users", _referenced_users)
 
 
 async def _holder_counts(context: Any, ids: list[UUID]) -> Mapping[UUID, int]:

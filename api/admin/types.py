@@ -10,6 +10,7 @@ import strawberry
 from graphql import GraphQLSchema, get_named_type
 from strawberry.scalars import JSON
 
+from api.access import REFERENCE
 from api.admin import loaders
 from api.relay import NODE_RESOLVERS, Node, node_resolver, to_global_id
 from api.viewer.types import EntityPermission, entity_permissions
@@ -49,15 +50,27 @@ def to_role(row: Any) -> Role:
     )
 
 
-@strawberry.type(description="A person who signs in to this tenant; one role each.")
+@strawberry.type(
+    description="A person who signs in to this tenant (or an API client's service identity); "
+    "one role each. The same type wherever a user appears: `users`, a record's owner or "
+    "assignee, `viewer.user`. Roles that may not read users see the `name` of those a "
+    "record they read names, and their own account (email, roleKey)."
+)
 class User(Node):
     __entity__ = "User"
+    uuid: strawberry.Private[UUID]
     role_id: strawberry.Private[UUID]
+    # reached through a reference relation (a deal's owner): referable fields show
+    referenced: strawberry.Private[bool]
     email: str | None
     name: str | None
     active: bool | None
+    role_key: str | None = strawberry.field(description="Key of the user's role, e.g. `sales_rep`.")
     created_at: datetime | None
     version: int | None
+
+    def belongs_to(self, user_id: UUID) -> bool:
+        return self.uuid == user_id
 
     @strawberry.field
     async def role(self, info: strawberry.Info) -> Role | None:
@@ -65,20 +78,41 @@ class User(Node):
         return to_role(row) if row is not None else None
 
 
-def to_user(row: Any) -> User:
+def to_user(row: Any, *, referenced: bool = False) -> User:
     return User(
         id=to_global_id("User", row.id),
+        uuid=row.id,
         role_id=row.role_id,
+        referenced=referenced,
         email=row.email,
         name=row.name,
         active=row.active,
+        role_key=row.role_key,
         created_at=row.created_at,
         version=row.version,
     )
 
 
+def referenced_user(row: Any) -> User:
+    return to_user(row, referenced=True)
+
+
+def user_reference(info: Any, user_id: UUID | None) -> Any:
+    """The user a record names (its owner, assignee, author) as a reference: at once when
+    prefetched (`REFERENCED_USERS` in `__prefetch__`), else awaitable. Declare its field
+    with `user_relation`."""
+    return loaders.REFERENCED_USERS.resolve(info, user_id, referenced_user)
+
+
+def user_relation(description: str | None = None) -> Any:
+    """A field resolved by `user_reference`: readable by any role that reads the record,
+    which then sees the user's referable fields (api.access.REFERENCE)."""
+    return strawberry.field(description=description, metadata=REFERENCE)
+
+
 async def user_of(info: strawberry.Info, user_id: UUID | None) -> User | None:
-    """The user a row names (its creator, its actor), through the request's loader."""
+    """The user a row of tenant administration names (its creator, its actor), within the
+    User record scope: these relations need the User read, as they always did."""
     if user_id is None:
         return None
     row = await loaders.user_row(info, user_id)

@@ -10,16 +10,16 @@ from uuid import UUID
 
 import strawberry
 
+from api.admin.loaders import REFERENCED_USERS
+from api.admin.types import User, user_reference, user_relation
 from api.crm import loaders
 from api.crm.types import (
     STAMPS,
     Contact,
     Customer,
     Lead,
-    UserRef,
     columns,
     register_nodes,
-    user_ref,
 )
 from api.relay import Node, to_global_id, with_relations
 
@@ -92,7 +92,7 @@ class Pipeline(Node):
 class DealStageChange:
     # relations a deal's history loads at once when selected (api.loaders.prefetch)
     __prefetch__ = {
-        "by": (loaders.USERS, "by_id"),
+        "by": (REFERENCED_USERS, "by_id"),
         "fromStage": (loaders.ROWS["PipelineStage"], "from_id"),
         "toStage": (loaders.ROWS["PipelineStage"], "to_id"),
         "deal": (loaders.ROWS["Deal"], "deal_id"),
@@ -116,9 +116,9 @@ class DealStageChange:
             deal_id=row.deal_id,
         )
 
-    @strawberry.field
-    def by(self, info: strawberry.Info) -> UserRef | None:
-        return user_ref(info, self.by_id)
+    @user_relation()
+    def by(self, info: strawberry.Info) -> User | None:
+        return user_reference(info, self.by_id)
 
     @strawberry.field(description="Null for the event that created the deal.")
     def from_stage(self, info: strawberry.Info) -> PipelineStage | None:
@@ -140,7 +140,7 @@ class Deal(Node):
     __prefetch__ = {
         "customer": (loaders.ROWS["Customer"], "customer_id"),
         "contact": (loaders.ROWS["Contact"], "contact_id"),
-        "owner": (loaders.USERS, "owner_id"),
+        "owner": (REFERENCED_USERS, "owner_id"),
         "pipeline": (loaders.ROWS["Pipeline"], "pipeline_id"),
         "stage": (loaders.ROWS["PipelineStage"], "stage_id"),
         "lead": (loaders.ROWS["Lead"], "lead_id"),
@@ -186,9 +186,9 @@ class Deal(Node):
     def contact(self, info: strawberry.Info) -> Contact | None:
         return loaders.row(info, "Contact", self.contact_id, Contact.from_row)
 
-    @strawberry.field
-    def owner(self, info: strawberry.Info) -> UserRef | None:
-        return user_ref(info, self.owner_id)
+    @user_relation()
+    def owner(self, info: strawberry.Info) -> User | None:
+        return user_reference(info, self.owner_id)
 
     @strawberry.field
     def pipeline(self, info: strawberry.Info) -> Pipeline | None:

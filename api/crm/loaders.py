@@ -28,13 +28,6 @@ def row(info: Any, entity: str, id: UUID | None, convert: Callable[[Any], Any]) 
     return ROWS[entity].resolve(info, id, convert)
 
 
-async def _users(context: Any, ids: list[UUID]) -> dict[UUID, Any]:
-    return await repository.users_by_ids(context.db, ids)
-
-
-USERS = Relation("crm.user", _users)
-
-
 def _children_of(entity: str, key: str, order: tuple[str, ...] = ()) -> Callable[..., Any]:
     async def fetch(context: Any, ids: list[UUID]) -> dict[UUID, list[Any]]:
         actor = context.require_actor()

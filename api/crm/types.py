@@ -13,6 +13,8 @@ from uuid import UUID
 
 import strawberry
 
+from api.admin.loaders import REFERENCED_USERS
+from api.admin.types import User, user_reference, user_relation
 from api.crm import loaders
 from api.relay import Node, node_resolver, to_global_id, with_relations
 from domain.crm import repository
@@ -62,25 +64,6 @@ class ActivityKind(Enum):
     TASK = "task"
 
 
-@strawberry.type(description="A user of the tenant, as the CRM shows them (owner, assignee).")
-class UserRef:
-    uuid: strawberry.Private[UUID]
-    name: str
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return to_global_id("User", self.uuid)
-
-
-def user_ref(info: Any, id: UUID | None) -> UserRef | None:
-    """At once when the user is loaded already, else awaitable (Relation.resolve)."""
-    return loaders.USERS.resolve(info, id, _to_user_ref)
-
-
-def _to_user_ref(found: Any) -> UserRef:
-    return UserRef(uuid=found.id, name=found.name)
-
-
 @strawberry.type
 class Address:
     line1: str | None = None
@@ -109,7 +92,7 @@ class Lead(Node):
     __entity__ = "Lead"
     # relations a page of Leads loads at once when selected (api.loaders.prefetch)
     __prefetch__ = {
-        "owner": (loaders.USERS, "owner_id"),
+        "owner": (REFERENCED_USERS, "owner_id"),
         "convertedCustomer": (loaders.ROWS["Customer"], "customer_id"),
         "convertedDeal": (loaders.ROWS["Deal"], "deal_id"),
     }
@@ -142,9 +125,9 @@ class Lead(Node):
             **columns(row, "notes", "converted_at", *STAMPS),
         )
 
-    @strawberry.field
-    def owner(self, info: strawberry.Info) -> UserRef | None:
-        return user_ref(info, self.owner_id)
+    @user_relation()
+    def owner(self, info: strawberry.Info) -> User | None:
+        return user_reference(info, self.owner_id)
 
     @strawberry.field(description="The customer this lead became.")
     def converted_customer(self, info: strawberry.Info) -> Customer | None:
@@ -164,7 +147,7 @@ class Customer(Node):
     __entity__ = "Customer"
     # relations a page of Customers loads at once when selected (api.loaders.prefetch)
     __prefetch__ = {
-        "owner": (loaders.USERS, "owner_id"),
+        "owner": (REFERENCED_USERS, "owner_id"),
     }
 
     uuid: strawberry.Private[UUID]
@@ -198,9 +181,9 @@ class Customer(Node):
             **columns(row, "credit_limit", "credit_currency", "payment_terms_days", *STAMPS),
         )
 
-    @strawberry.field
-    def owner(self, info: strawberry.Info) -> UserRef | None:
-        return user_ref(info, self.owner_id)
+    @user_relation()
+    def owner(self, info: strawberry.Info) -> User | None:
+        return user_reference(info, self.owner_id)
 
     @strawberry.field(description="The customer's contacts, by name.")
     async def contacts(self, info: strawberry.Info) -> list[Contact] | None:
@@ -267,7 +250,7 @@ class Contact(Node):
     # relations a page of Contacts loads at once when selected (api.loaders.prefetch)
     __prefetch__ = {
         "customer": (loaders.ROWS["Customer"], "customer_id"),
-        "owner": (loaders.USERS, "owner_id"),
+        "owner": (REFERENCED_USERS, "owner_id"),
     }
 
     uuid: strawberry.Private[UUID]
@@ -293,9 +276,9 @@ class Contact(Node):
     def customer(self, info: strawberry.Info) -> Customer | None:
         return loaders.row(info, "Customer", self.customer_id, Customer.from_row)
 
-    @strawberry.field
-    def owner(self, info: strawberry.Info) -> UserRef | None:
-        return user_ref(info, self.owner_id)
+    @user_relation()
+    def owner(self, info: strawberry.Info) -> User | None:
+        return user_reference(info, self.owner_id)
 
 
 @strawberry.type(
@@ -305,8 +288,8 @@ class Activity(Node):
     __entity__ = "Activity"
     # relations a page of Activitys loads at once when selected (api.loaders.prefetch)
     __prefetch__ = {
-        "assignedTo": (loaders.USERS, "assigned_id"),
-        "createdBy": (loaders.USERS, "creator_id"),
+        "assignedTo": (REFERENCED_USERS, "assigned_id"),
+        "createdBy": (REFERENCED_USERS, "creator_id"),
         "lead": (loaders.ROWS["Lead"], "lead_id"),
         "deal": (loaders.ROWS["Deal"], "deal_id"),
         "customer": (loaders.ROWS["Customer"], "customer_id"),
@@ -342,13 +325,13 @@ class Activity(Node):
             **columns(row, "due_at", "completed_at", *STAMPS),
         )
 
-    @strawberry.field
-    def assigned_to(self, info: strawberry.Info) -> UserRef | None:
-        return user_ref(info, self.assigned_id)
+    @user_relation()
+    def assigned_to(self, info: strawberry.Info) -> User | None:
+        return user_reference(info, self.assigned_id)
 
-    @strawberry.field
-    def created_by(self, info: strawberry.Info) -> UserRef | None:
-        return user_ref(info, self.creator_id)
+    @user_relation()
+    def created_by(self, info: strawberry.Info) -> User | None:
+        return user_reference(info, self.creator_id)
 
     @strawberry.field
     def lead(self, info: strawberry.Info) -> Lead | None:

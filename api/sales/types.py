@@ -11,9 +11,11 @@ from uuid import UUID
 
 import strawberry
 
+from api.admin.loaders import REFERENCED_USERS
+from api.admin.types import User, user_reference, user_relation
 from api.crm import loaders as crm_loaders
 from api.crm.deal_types import Deal
-from api.crm.types import Customer, UserRef, user_ref
+from api.crm.types import Customer
 from api.inventory.loaders import PRODUCTS, WAREHOUSES
 from api.inventory.types import Product, Warehouse, columns, product_by_id, warehouse_by_id
 from api.relay import Node, node_resolver, to_global_id, with_relations
@@ -104,7 +106,7 @@ class SalesOrder(Node):
     __prefetch__ = {
         "customer": (crm_loaders.ROWS["Customer"], "customer_id"),
         "deal": (crm_loaders.ROWS["Deal"], "deal_id"),
-        "owner": (crm_loaders.USERS, "owner_id"),
+        "owner": (REFERENCED_USERS, "owner_id"),
         "warehouse": (WAREHOUSES, "warehouse_id"),
     }
     uuid: strawberry.Private[UUID]
@@ -162,9 +164,9 @@ class SalesOrder(Node):
 
         return await order_invoices(info, self.uuid)
 
-    @strawberry.field(description="The user who owns the order.")
-    def owner(self, info: strawberry.Info) -> UserRef | None:
-        return user_ref(info, self.owner_id)
+    @user_relation(description="The user who owns the order.")
+    def owner(self, info: strawberry.Info) -> User | None:
+        return user_reference(info, self.owner_id)
 
     @strawberry.field(description="Where the order's stock is reserved and shipped from.")
     def warehouse(self, info: strawberry.Info) -> Warehouse | None:

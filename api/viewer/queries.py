@@ -6,8 +6,10 @@ from uuid import UUID
 import sqlalchemy as sa
 import strawberry
 
+from api.admin.types import to_user
 from api.relay import node_resolver
-from api.viewer.types import Tenant, Viewer, ViewerUser, entity_permissions
+from api.viewer.types import Tenant, Viewer, entity_permissions
+from domain.admin.repository import USER_COLUMNS
 from tenants.models import tenants, users
 
 
@@ -19,17 +21,13 @@ class Query:
         actor = context.require_actor()
         row = (
             await context.db.execute(
-                sa.select(
-                    users.c.email, users.c.name, tenants.c.slug, tenants.c.name.label("tenant_name")
-                )
+                sa.select(*USER_COLUMNS, tenants.c.slug, tenants.c.name.label("tenant_name"))
                 .select_from(users.join(tenants, tenants.c.id == users.c.tenant_id))
                 .where(users.c.id == actor.user_id)
             )
         ).one()
         return Viewer(
-            user=ViewerUser(
-                uuid=actor.user_id, email=row.email, name=row.name, role_key=actor.role_key
-            ),
+            user=to_user(row, referenced=True),
             tenant=Tenant(uuid=actor.tenant_id, slug=row.slug, name=row.tenant_name),
             permissions=entity_permissions(actor.policy),
         )

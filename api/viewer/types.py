@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 import strawberry
@@ -12,17 +13,8 @@ from api.relay import Node, to_global_id
 from tenants.access.catalog import catalog
 from tenants.access.policy import Policy, Read
 
-
-@strawberry.type(description="The signed-in user's own account.")
-class ViewerUser:
-    uuid: strawberry.Private[UUID]
-    email: str
-    name: str
-    role_key: str = strawberry.field(description="Key of the user's role, e.g. `sales_rep`.")
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return to_global_id("User", self.uuid)
+if TYPE_CHECKING:
+    from api.admin.types import User
 
 
 @strawberry.type
@@ -45,6 +37,10 @@ class EntityPermission:
     own_record_fields: list[str] = strawberry.field(
         description="Fields readable only on the viewer's own record (e.g. their own salary)."
     )
+    reference_fields: list[str] = strawberry.field(
+        description="Fields readable where a record the viewer reads names the row (e.g. the "
+        "name of a deal's owner), though not in the entity's own lists or node(id:)."
+    )
     writable_fields: list[str]
 
 
@@ -52,8 +48,11 @@ def entity_permissions(policy: Policy) -> list[EntityPermission]:
     out = []
     for spec in catalog().entities.values():
         grant = policy.grants.get(spec.name)
-        readable = [f for f in spec.fields if policy.read(spec.name, f) is Read.ALLOW]
-        own = [f for f in spec.fields if policy.read(spec.name, f) is Read.SELF]
+        # readable: on the rows of its record scope; the others on some rows beyond it
+        readable = [f for f in spec.fields if policy.can_read(spec.name, f)]
+        decisions = {f: policy.read(spec.name, f) for f in spec.fields}
+        own = [f for f, d in decisions.items() if Read.SELF in d and f not in readable]
+        reference = [f for f, d in decisions.items() if Read.REFERENCE in d]
         out.append(
             EntityPermission(
                 entity=spec.name,
@@ -61,6 +60,7 @@ def entity_permissions(policy: Policy) -> list[EntityPermission]:
                 scope=grant.scope if grant and grant.actions else None,
                 readable_fields=readable,
                 own_record_fields=own,
+                reference_fields=reference,
                 writable_fields=[f for f in spec.fields if policy.can_write(spec.name, f)],
             )
         )
@@ -69,7 +69,11 @@ def entity_permissions(policy: Policy) -> list[EntityPermission]:
 
 @strawberry.type(description="The caller: user, tenant and permissions.")
 class Viewer:
-    user: ViewerUser
+    user: Annotated[User, strawberry.lazy("api.admin.types")] = strawberry.field(
+        description="The viewer's own account: email, name and roleKey whatever the role.",
+        # the viewer's own row (Read.SELF), reached as a reference (Read.REFERENCE)
+        metadata={"own_record": True, "reference": True},
+    )
     tenant: Tenant
     permissions: list[EntityPermission]
 

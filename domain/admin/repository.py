@@ -32,7 +32,7 @@ from tenants.principal import Actor
 # what each list's `search` covers (API field names)
 USER_SEARCH = {"email": users.c.email, "name": users.c.name}
 ROLE_SEARCH = {"key": roles.c.key, "name": roles.c.name}
-USER_COLUMNS = (
+USER_FIELDS = (
     users.c.id,
     users.c.email,
     users.c.name,
@@ -41,6 +41,19 @@ USER_COLUMNS = (
     users.c.created_at,
     users.c.version,
 )
+
+
+def _role_key(role_id: sa.ColumnElement[Any] | UUID) -> sa.Label[Any]:
+    """The key of the user's role (User.roleKey), in the same statement as the user."""
+    query = sa.select(roles.c.key).where(roles.c.id == role_id)
+    if isinstance(role_id, sa.ColumnElement):
+        query = query.where(roles.c.tenant_id == users.c.tenant_id).correlate(users)
+    return query.scalar_subquery().label("role_key")
+
+
+# An INSERT's RETURNING does not correlate a sub-select with the new row: insert_user
+# names the role by its id instead.
+USER_COLUMNS = (*USER_FIELDS, _role_key(users.c.role_id))
 ROLE_COLUMNS = (
     roles.c.id,
     roles.c.key,
@@ -137,7 +150,7 @@ async def insert_user(
             api_client=api_client,
         )
         .on_conflict_do_nothing(index_elements=[users.c.tenant_id, sa.func.lower(users.c.email)])
-        .returning(*USER_COLUMNS)
+        .returning(*USER_FIELDS, _role_key(new.role_id))
     )
     return (await conn.execute(statement)).first()
 

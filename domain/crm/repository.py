@@ -28,7 +28,6 @@ from domain.errors import DomainError
 from domain.pagination import Page, PageRequest, decode_cursor, paginate
 from domain.scope import in_scope
 from domain.search import Search, search_condition
-from tenants.models import users
 from tenants.principal import Actor
 
 TABLES: dict[str, sa.Table] = {
@@ -212,11 +211,6 @@ async def by_ids(
 
 async def get(conn: AsyncConnection, actor: Actor, entity: str, row_id: UUID) -> Any:
     return (await by_ids(conn, actor, entity, [row_id])).get(row_id)
-
-
-async def users_by_ids(conn: AsyncConnection, ids: Sequence[UUID]) -> dict[UUID, Any]:
-    query = sa.select(users.c.id, users.c.name, users.c.email).where(users.c.id.in_(list(set(ids))))
-    return {r.id: r for r in await conn.execute(query)}
 
 
 async def children(

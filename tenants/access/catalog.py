@@ -23,6 +23,10 @@ class EntitySpec:
     actions: tuple[str, ...] = CRUD
     # fields every user reads on the row that is their own (row-dependent access)
     self_readable: tuple[str, ...] = ()
+    # fields every user reads on a row they reached through a relation they may read
+    # (a colleague's name as the owner of their deal), without the entity's read: the
+    # entity's own lists and node(id:) still need it
+    referable: tuple[str, ...] = ()
     # derived or system fields: readable when granted, never writable
     readonly: tuple[str, ...] = ()
     description: str = ""

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import Enum
+from enum import Flag, auto
 from typing import Any
 
 from tenants.access.catalog import SCOPES, Catalog, catalog
 
 
-class Read(Enum):
-    ALLOW = "allow"
-    SELF = "self"  # readable on the viewer's own row only
-    DENY = "deny"
+class Read(Flag):
+    """On which rows a role reads a field. SELF and REFERENCE combine (User.id is both)."""
+
+    DENY = 0
+    SELF = auto()  # on the viewer's own row only
+    REFERENCE = auto()  # on a row reached through a relation (EntitySpec.referable)
+    ALLOW = auto()  # on every row the caller reaches
 
 
 @dataclass(frozen=True)
@@ -58,19 +61,27 @@ class Policy:
         return grant.scope if grant else None
 
     def read(self, entity: str, field: str) -> Read:
-        grant = self.grants.get(entity)
         spec = self._catalog.entities.get(entity)
-        own = spec is not None and (field in spec.self_readable or field == "id")
-        if grant is None or "read" not in grant.actions:
-            # Only a field marked as the viewer's own record (viewer.employee) reaches a
-            # row of an entity the role cannot read; there, self-readable fields show.
-            return Read.SELF if own and spec is not None and spec.self_readable else Read.DENY
-        if field == "id" or field in grant.read:
+        granted = self.can_read(entity, field)
+        if granted and not (spec is not None and spec.referable and self.scope(entity) == "own"):
             return Read.ALLOW
-        return Read.SELF if own else Read.DENY
+        if spec is None:
+            return Read.DENY
+        decision = Read.DENY
+        if field in spec.self_readable or (field == "id" and spec.self_readable):
+            decision |= Read.SELF
+        if field in spec.referable or (field == "id" and spec.referable):
+            decision |= Read.REFERENCE
+        # A referable entity's rows are also met outside the record scope (as the owner
+        # of a deal), so under scope `own` the granted fields show on the own row only.
+        return (decision | Read.SELF) if granted else decision
 
     def can_read(self, entity: str, field: str) -> bool:
-        return self.read(entity, field) is Read.ALLOW
+        """Granted on the rows in the record scope (what filters and sort keys may use)."""
+        grant = self.grants.get(entity)
+        return (
+            grant is not None and "read" in grant.actions and (field == "id" or field in grant.read)
+        )
 
     def can_write(self, entity: str, field: str) -> bool:
         grant = self.grants.get(entity)

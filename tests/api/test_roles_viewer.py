@@ -47,7 +47,8 @@ async def test_a_sales_rep_sees_no_administration(gql, tenant):
             "actions": [],
             "scope": None,
             "readableFields": [],
-            "ownRecordFields": [],
+            # their own account (viewer.user), nobody else's
+            "ownRecordFields": ["email", "roleKey"] if entity == "User" else [],
             "writableFields": [],
         }
 

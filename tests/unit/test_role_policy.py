@@ -3,7 +3,8 @@ reading for what is stored (the catalog may have changed since)."""
 
 import pytest
 
-from tenants.access.policy import Policy, PolicyError
+from tenants.access.builtin import builtin_policy
+from tenants.access.policy import Policy, PolicyError, Read
 
 ROLE = {"Role": {"actions": ["read"], "scope": "all", "read": ["key", "name"], "write": []}}
 
@@ -41,3 +42,21 @@ def test_a_stored_role_drops_what_the_catalog_no_longer_knows():
     assert policy.grants["Role"].actions == {"read"}
     assert policy.scope("Role") == "own"  # fails closed
     assert policy.grants["Role"].read == {"key"}
+
+
+def test_users_read_their_own_account_and_the_names_records_give_them():
+    rep = builtin_policy("sales_rep")
+    assert rep.read("User", "name") == Read.REFERENCE
+    assert rep.read("User", "email") == Read.SELF and rep.read("User", "roleKey") == Read.SELF
+    assert rep.read("User", "id") == Read.SELF | Read.REFERENCE
+    assert rep.read("User", "active") == Read.DENY and not rep.can("User", "read")
+    admin = builtin_policy("tenant_admin")
+    assert all(admin.read("User", f) is Read.ALLOW for f in ("id", "name", "email", "active"))
+
+
+def test_own_scope_on_a_referable_entity_keeps_granted_fields_to_the_own_row():
+    """A colleague met as a deal's owner lies outside scope `own` on User."""
+    own = Policy.from_json({"User": {"actions": ["read"], "scope": "own", "read": ["active"]}})
+    assert own.read("User", "active") == Read.SELF
+    assert own.read("User", "name") == Read.REFERENCE
+    assert own.can_read("User", "active")  # a filter or sort key stays within the scope

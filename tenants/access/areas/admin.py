@@ -1,5 +1,9 @@
 """Tenant administration: users, roles, partner API clients, the audit log. tenant_admin only (no built-in
-role is granted any of it; tenant_admin gets every entity of the catalog)."""
+role is granted any of it; tenant_admin gets every entity of the catalog).
+
+Two exceptions, both row-dependent: every user reads their own account (`viewer.user`:
+email, role key), and a user's name shows wherever a record the caller reads names
+them (a deal's owner, an activity's assignee); `users(...)` and node(id:) stay admin's."""
 
 from tenants.access.catalog import Area, EntitySpec
 
@@ -28,10 +32,12 @@ AREA = Area(
     entities=(
         EntitySpec(
             "User",
-            {"profile": ("email", "name", "active", "role", "createdAt", "version")},
+            {"profile": ("email", "name", "active", "roleKey", "role", "createdAt", "version")},
             # `active` changes only through the deactivate / reactivate actions
             actions=("read", "create", "update", "deactivate", "reactivate"),
-            readonly=("active", "createdAt", "version"),
+            self_readable=("email", "roleKey"),
+            referable=("name",),
+            readonly=("active", "roleKey", "createdAt", "version"),
         ),
         EntitySpec(
             "Role",
