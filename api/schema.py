@@ -23,6 +23,7 @@ from api import node
 from api.access import AccessCache, install_guards
 from api.cost import query_cost_rule
 from api.extensions import TenantTransaction
+from api.input_checks import install_input_checks
 from api.settings import Settings
 from api.viewer import queries as viewer_queries
 from tenants.access.areas import area_modules
@@ -82,6 +83,8 @@ def build_schema(settings: Settings | None = None) -> AtriumSchema:
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not settings.introspection),
     )
+    # the access guards wrap the input checks: a role is refused before its input is read
+    install_input_checks(schema._schema)
     install_guards(schema._schema)
     return schema
 
