@@ -33,11 +33,24 @@ CHECKED_SCALARS = {"String", "ID", "Decimal", "Date", "DateTime"}
 Check = Callable[[Any, str], None]
 
 
+class Built(dict[str, "Check | None"]):
+    """The checks of input object types by name, built so far; `money`: whether
+    Decimals are checked against numeric(18, 4)."""
+
+    def __init__(self, *, money: bool) -> None:
+        super().__init__()
+        self.money = money
+
+
 def install_input_checks(schema: GraphQLSchema) -> None:
-    checks_of: dict[str, Check | None] = {}
+    # Mutations' services check their amounts themselves and answer a userError on the
+    # field (DESIGN: expected failures of a mutation are in its payload); everything
+    # else a mutation input holds is checked here too.
+    caches = {True: Built(money=False), False: Built(money=True)}
     for gtype in schema.type_map.values():
         if not isinstance(gtype, GraphQLObjectType) or gtype.name.startswith("__"):
             continue
+        checks_of = caches[gtype is schema.mutation_type]
         for field in gtype.fields.values():
             # a field's arguments are checked like the fields of an input object
             check = _fields_check({name: arg.type for name, arg in field.args.items()}, checks_of)
@@ -54,7 +67,7 @@ def _checked(resolve: Callable[..., Any], check: Check) -> Callable[..., Any]:
     return checked
 
 
-def _check_for(gtype: GraphQLInputType, checks_of: dict[str, Check | None]) -> Check | None:
+def _check_for(gtype: GraphQLInputType, checks_of: Built) -> Check | None:
     """The check for values of `gtype`, or None when no value of it can be refused."""
     if isinstance(gtype, GraphQLNonNull):
         return _check_for(gtype.of_type, checks_of)
@@ -62,6 +75,8 @@ def _check_for(gtype: GraphQLInputType, checks_of: dict[str, Check | None]) -> C
         item = _check_for(gtype.of_type, checks_of)
         return None if item is None else _each(item)
     if isinstance(gtype, GraphQLScalarType):
+        if gtype.name == "Decimal" and not checks_of.money:
+            return None
         return _scalar if gtype.name in CHECKED_SCALARS else None
     if isinstance(gtype, GraphQLInputObjectType):
         return _object_check(gtype, checks_of)
@@ -83,9 +98,7 @@ def _each(item: Check) -> Check:
     return check
 
 
-def _object_check(
-    gtype: GraphQLInputObjectType, checks_of: dict[str, Check | None]
-) -> Check | None:
+def _object_check(gtype: GraphQLInputObjectType, checks_of: Built) -> Check | None:
     if gtype.name in checks_of:
         return checks_of[gtype.name]
     # while it is built, a reference to the type itself (filters nest in and/or/not)
@@ -96,9 +109,7 @@ def _object_check(
     return checks_of[gtype.name]
 
 
-def _fields_check(
-    types: dict[str, GraphQLInputType], checks_of: dict[str, Check | None]
-) -> Check | None:
+def _fields_check(types: dict[str, GraphQLInputType], checks_of: Built) -> Check | None:
     """The check of a dict of values by key (an input object's, or a field's arguments)."""
     checks = {key: found for key, gtype in types.items() if (found := _check_for(gtype, checks_of))}
     if not checks:
@@ -113,7 +124,7 @@ def _fields_check(
     return check
 
 
-def _late(name: str, checks_of: dict[str, Check | None]) -> Check:
+def _late(name: str, checks_of: Built) -> Check:
     """A self-reference met while its type's check is still being built."""
 
     def check(value: Any, path: str) -> None:

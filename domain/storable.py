@@ -19,14 +19,16 @@ INT4 = (-(2**31), 2**31 - 1)
 INT8 = (-(2**63), 2**63 - 1)
 
 
-def problem(value: object) -> str | None:
-    """Why `value` cannot go to the database, or None when it can."""
+def problem(value: object, *, money: bool = True) -> str | None:
+    """Why `value` cannot go to the database, or None when it can. `money=False` lets
+    finite decimals of any size through (computed sort keys use sentinels beyond
+    numeric(18, 4))."""
     if isinstance(value, str):
         return "must not contain NUL characters (\\u0000)" if "\x00" in value else None
     if isinstance(value, Decimal):
         if not value.is_finite():
             return "must be a finite number"
-        if abs(value) >= MONEY_LIMIT:
+        if money and abs(value) >= MONEY_LIMIT:
             return f"must be below {MONEY_LIMIT:,} in magnitude"
         return None
     if isinstance(value, datetime):
