@@ -26,6 +26,7 @@ from api import node
 from api.access import AccessCache, install_guards
 from api.cost import query_cost_rule
 from api.extensions import TenantTransaction
+from api.input_checks import install_input_checks
 from api.mutation_ids import install_client_mutation_ids
 from api.settings import Settings
 from api.viewer import queries as viewer_queries
@@ -95,6 +96,9 @@ def build_schema(settings: Settings | None = None) -> AtriumSchema:
     )
     install_client_mutation_ids(schema._schema)
     install_guards(schema._schema)
+    # outermost: arguments are checked as the client sent them, before the guards hand
+    # resolvers anything derived from them (a search narrowed to the readable fields)
+    install_input_checks(schema._schema)
     return schema
 
 

@@ -18,6 +18,7 @@ import orjson
 import sqlalchemy as sa
 
 from domain.errors import DomainError
+from domain.storable import INT4, INT8, problem
 
 
 @dataclass(frozen=True)
@@ -68,14 +69,36 @@ def _decode_value(value: Any, column_type: Any) -> Any:
         raise DomainError("Invalid cursor.", field="after")
     try:
         if python_type in (UUID, Decimal):
-            return python_type(str(value))
-        if python_type in (datetime, date):
-            return python_type.fromisoformat(value)
+            value = python_type(str(value))
+        elif python_type in (datetime, date):
+            value = python_type.fromisoformat(value)
     except (ValueError, TypeError, ArithmeticError):
         raise DomainError("Invalid cursor.", field="after") from None
     if python_type in (str, int, float, bool) and not isinstance(value, python_type):
         raise DomainError("Invalid cursor.", field="after")
+    if isinstance(value, Decimal) and not _fits_numeric(value, column_type):
+        raise DomainError("Invalid cursor.", field="after")
+    if python_type is int and (isinstance(value, bool) or not _fits(value, column_type)):
+        raise DomainError("Invalid cursor.", field="after")
+    # a value of the column's type may still be one the database refuses (NUL in text)
+    # or cannot compare (NaN, ±infinity, the ends of the calendar)
+    if problem(value, money=False) is not None:
+        raise DomainError("Invalid cursor.", field="after")
     return value
+
+
+def _fits(value: int, column_type: Any) -> bool:
+    low, high = INT8 if isinstance(column_type, sa.BigInteger) else INT4
+    return low <= value <= high
+
+
+def _fits_numeric(value: Decimal, column_type: Any) -> bool:
+    """Within numeric(p, s) when the sort key has a precision (computed keys have none)."""
+    precision = getattr(column_type, "precision", None)
+    if not value.is_finite() or precision is None:
+        return True  # non-finite values are refused with the other unstorable ones
+    limit: Decimal = Decimal(10) ** (precision - (getattr(column_type, "scale", 0) or 0))
+    return abs(value) < limit
 
 
 def decode_cursor(cursor: str, arity: int) -> list[Any]:

@@ -42,7 +42,7 @@ def changes(input: Any, refs: dict[str, tuple[str, str]]) -> Changes:
     id = getattr(input, "id", None)
     return Changes(
         values=values,
-        id=local_id(id, type(input).__entity__, "id") if id else None,
+        id=local_id(id, type(input).__entity__, "id") if id is not None else None,
         version=getattr(input, "version", None),
     )
 
