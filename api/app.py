@@ -20,11 +20,11 @@ from api.database import create_engine, resolve_urls
 from api.graphql_app import RETRY_LATER, GraphQLApp
 from api.middleware import Authenticate, BodyLimit, Metrics, RequestContext
 from api.oauth import token_endpoint
-from api.outage import database_unavailable
 from api.ratelimit import RateLimit
 from api.schema import access_cache, build_schema
 from api.settings import Settings
 from api.webhooks.background import dispatching
+from domain.outage import database_unavailable
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from api.errors import unauthenticated
-from api.outage import OutageLog
 from api.settings import Settings
+from domain.outage import OutageLog
 from tenants.access.policy import Policy
 from tenants.principal import Actor, PolicyCache, Principal
 

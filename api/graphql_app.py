@@ -18,7 +18,7 @@ from strawberry.types import ExecutionResult
 from api.auth import bearer_challenge
 from api.context import Context
 from api.errors import Code, shape_error
-from api.outage import RETRY_AFTER_SECONDS, database_unavailable
+from domain.outage import RETRY_AFTER_SECONDS, database_unavailable
 
 NOT_A_REQUEST = 'Expected a JSON object: a GraphQL request is {"query": "...", "variables": {...}}.'
 

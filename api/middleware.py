@@ -15,7 +15,7 @@ from api.auth import AuthError, bearer_challenge
 from api.errors import Code, internal_message
 from api.graphql_app import error_response, unavailable_response
 from api.logs import request_id_var
-from api.outage import database_unavailable
+from domain.outage import database_unavailable
 
 log = logging.getLogger("atrium.errors")
 

@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.ids import global_id
+from domain.outage import OutageLog, database_unavailable
 from domain.webhooks.models import webhook_deliveries, webhooks
 from domain.webhooks.signing import signature
 from domain.webhooks.targets import RefusedTarget, Resolver, check_target, system_resolver
@@ -110,14 +111,19 @@ class Dispatcher:
     batch: int = 10
     resolve_timeout: float = 5.0
     tenants_per_pass: int = 100
+    outage: OutageLog = field(default_factory=lambda: OutageLog("dispatch passes were skipped"))
 
     async def run_pass(self) -> int:
         """Send one batch per tenant with due deliveries; how many were attempted."""
         try:
             tenants = await self._due_tenants()
-        except Exception:
-            log.exception("webhook dispatch: could not list tenants with due deliveries")
+        except Exception as exc:
+            if not database_unavailable(exc):
+                log.exception("webhook dispatch: could not list tenants with due deliveries")
+                return 0
+            self.outage.failed(exc)  # once per outage, not once per poll
             return 0
+        self.outage.succeeded()
         attempted = 0
         for tenant_id in tenants:
             try:

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.app import build_state, create_app
 from api.database import asyncpg_dsn, create_engine
+from domain.webhooks.dispatch import Dispatcher
 from tests.conftest import graphql
 
 VIEWER = "{ viewer { user { email } } }"
@@ -114,3 +115,18 @@ async def test_a_connection_the_server_terminated_is_unavailable_then_recovers(
     started, ended = _outage_lines(caplog)
     assert "unavailable" in started.getMessage()
     assert "available again" in ended.getMessage() and "1 requests" in ended.getMessage()
+
+
+async def test_the_webhook_dispatcher_logs_an_outage_once_not_every_poll(
+    database: Any, settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = make_url(database.app_url).set(host="127.0.0.1", port=_closed_port(), query={})
+    engine = create_engine(url.render_as_string(hide_password=False), settings)
+    async with httpx.AsyncClient() as http:
+        dispatcher = Dispatcher(engine, http)
+        with caplog.at_level(logging.INFO):
+            for _ in range(3):
+                assert await dispatcher.run_pass() == 0
+    await engine.dispose()
+    assert [r.levelno for r in _outage_lines(caplog)] == [logging.ERROR]
+    assert not [r for r in caplog.records if r.name == "domain.webhooks.dispatch"]

@@ -1,4 +1,5 @@
-"""The database being away: told apart from bugs, answered 503, logged once per outage.
+"""The database being away: told apart from bugs, answered 503, logged once per outage
+(by the server's requests and by the webhook dispatcher alike).
 
 During a PostgreSQL restart, failover or a full pool every request fails the same way.
 Those failures are the client's cue to retry later (UNAVAILABLE, HTTP 503,
@@ -59,9 +60,10 @@ class OutageLog:
     """Logs the first failure of an outage and the first success after it, and counts
     the requests refused in between; nothing per request."""
 
-    def __init__(self) -> None:
+    def __init__(self, refused: str = "requests were refused") -> None:
         self._since: float | None = None
         self._refused = 0
+        self._what = refused  # what the count at the end of an outage counts
 
     @property
     def ongoing(self) -> bool:
@@ -80,9 +82,10 @@ class OutageLog:
         if self._since is None:
             return
         log.warning(
-            "database available again after %.1f s; %d requests were refused",
+            "database available again after %.1f s; %d %s",
             time.monotonic() - self._since,
             self._refused,
+            self._what,
         )
         self._since = None
         self._refused = 0
