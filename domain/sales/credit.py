@@ -67,7 +67,8 @@ async def exposure(conn: AsyncConnection, customer_id: Any, currency: str) -> De
         sales_orders.c.status.in_(UNBILLED),
         ~billed,
     )
-    return Decimal(await conn.scalar(sa.select(owed.scalar_subquery() + ordered.scalar_subquery())))
+    total = await conn.scalar(sa.select(owed.scalar_subquery() + ordered.scalar_subquery()))
+    return Decimal(total or 0)  # both sums coalesce to 0: never NULL
 
 
 async def ensure_within_limit(conn: AsyncConnection, actor: Actor, order: Any) -> None:
