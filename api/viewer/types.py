@@ -6,6 +6,7 @@ from uuid import UUID
 
 import strawberry
 
+from api.cost import at_most
 from api.hr.loaders import own_employee_row
 from api.hr.types import Employee, maybe
 from api.relay import Node, to_global_id
@@ -48,6 +49,10 @@ class EntityPermission:
     writable_fields: list[str]
 
 
+# one EntityPermission per entity of the (static) catalog
+PERMISSIONS = len(catalog().entities)
+
+
 def entity_permissions(policy: Policy) -> list[EntityPermission]:
     out = []
     for spec in catalog().entities.values():
@@ -71,7 +76,7 @@ def entity_permissions(policy: Policy) -> list[EntityPermission]:
 class Viewer:
     user: ViewerUser
     tenant: Tenant
-    permissions: list[EntityPermission]
+    permissions: list[EntityPermission] = strawberry.field(metadata=at_most(PERMISSIONS))
 
     @strawberry.field(
         description="The viewer's own employee record, read in full; null without one.",
