@@ -242,7 +242,7 @@ async def children(
     the first in `order`, or the last when `latest`."""
     table = TABLES[entity]
     query = sa.select(table).where(table.c[key].in_(list(set(parent_ids))), in_scope(actor, entity))
-    ordered = [*(table.c[c] for c in order), table.c.id]
+    ordered: list[Any] = [*(table.c[c] for c in order), table.c.id]
     if limit is not None:
         rank_by = [c.desc() for c in ordered] if latest else ordered
         ranked = first_per_parent(query, table.c[key], rank_by, limit)

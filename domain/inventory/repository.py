@@ -126,7 +126,7 @@ async def levels_by(
     """Stock levels grouped by `product_id` or `warehouse_id`, at most `limit` each."""
     col = stock_levels.c[column]
     query = LEVEL_SELECT.where(col.in_(list(set(ids))))
-    order = (stock_levels.c.product_id, stock_levels.c.warehouse_id)
+    order: tuple[Any, ...] = (stock_levels.c.product_id, stock_levels.c.warehouse_id)
     if limit is not None:
         ranked = first_per_parent(query, col, order, limit)
         query, order = sa.select(ranked), (ranked.c.product_id, ranked.c.warehouse_id)

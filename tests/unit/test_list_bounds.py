@@ -59,6 +59,7 @@ def test_declared_bounds_are_positive():
 
 
 def test_no_audited_table_has_more_columns_than_an_event_has_changes():
+    importlib.import_module("tenants.models")
     for module in pkgutil.walk_packages(domain.__path__, "domain."):
         if module.name.endswith(".models"):
             importlib.import_module(module.name)
