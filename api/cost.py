@@ -6,6 +6,13 @@ field costs 1 times the page sizes of the lists above it; a field taking `first`
 multiplies what is below it by the literal page size, by the maximum for a variable
 (validation is cached per document, before variables are known), or by the default
 page size when neither is given. Introspection fields are free.
+
+A list without `first` multiplies what is below it by the most items it can answer per
+parent, declared on the field with `metadata=at_most(N)`, where N is a named constant
+beside the list's read (the read applies it, ranked per parent in SQL) or its writes
+(they refuse to exceed it); the constant's comment says which. A list that declares
+nothing counts as the largest page (`max_page_size`); tests/unit/test_list_bounds.py
+fails on such a list, so a new one cannot forget its bound.
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLField,
+    GraphQLList,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
@@ -24,11 +33,31 @@ from graphql import (
     ValidationContext,
     ValidationRule,
     get_named_type,
+    get_nullable_type,
 )
 
 from api.settings import Settings
 
 PAGE_ARGUMENTS = ("first", "last")
+MAX_ITEMS = "max_items"  # field metadata key: see at_most
+DEFINITION = "strawberry-definition"  # where strawberry keeps a GraphQL field's definition
+# `edges`/`nodes` of a connection: the connection field's `first` counted the page already
+PER_PAGE = 1
+
+
+def at_most(items: int) -> dict[str, int]:
+    """Metadata of a list field without `first`: it answers at most `items` per parent."""
+    return {MAX_ITEMS: items}
+
+
+def declared_bound(field: GraphQLField) -> int | None:
+    """The `at_most` a list field declares, None when it declares none."""
+    definition = (field.extensions or {}).get(DEFINITION)
+    return (getattr(definition, "metadata", None) or {}).get(MAX_ITEMS)
+
+
+def is_list(field: GraphQLField) -> bool:
+    return isinstance(get_nullable_type(field.type), GraphQLList)
 
 
 def query_cost_rule(settings: Settings) -> type[ValidationRule]:
@@ -98,7 +127,10 @@ class _Cost:
     def page_size(self, node: FieldNode, field: Any) -> int:
         settings = self.settings
         if not any(a in field.args for a in PAGE_ARGUMENTS):
-            return 1
+            if not is_list(field):
+                return 1
+            declared = declared_bound(field)
+            return settings.max_page_size if declared is None else declared
         given = [a.value for a in node.arguments or () if a.name.value in PAGE_ARGUMENTS]
         if not given:
             return settings.default_page_size

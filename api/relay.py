@@ -11,6 +11,7 @@ from uuid import UUID
 import strawberry
 from strawberry.types.nodes import SelectedField
 
+from api.cost import PER_PAGE, at_most
 from api.errors import AppError, Code, bad_input
 from api.loaders import prefetch
 from domain.ids import global_id
@@ -78,10 +79,10 @@ class Edge(Generic[T]):
 
 @strawberry.type
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
+    edges: list[Edge[T]] = strawberry.field(metadata=at_most(PER_PAGE))
     page_info: PageInfo
 
-    @strawberry.field
+    @strawberry.field(metadata=at_most(PER_PAGE))
     def nodes(self) -> list[T]:
         return [edge.node for edge in self.edges]
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 metadata = sa.MetaData()
 
@@ -35,3 +36,12 @@ def tenant_table(name: str, *columns: Any, versioned: bool = True) -> sa.Table:
         *columns,
         *extra,
     )
+
+
+async def lock_tenant_table(conn: AsyncConnection, table: sa.Table) -> None:
+    """Serialise this tenant's writers of `table` until the transaction ends (an
+    advisory lock on the table and the tenant): for rules a row lock cannot hold, such
+    as no cycle in a hierarchy or at most N rows."""
+    tenant = sa.func.current_setting("app.tenant_id")
+    lock = sa.func.pg_advisory_xact_lock(sa.func.hashtext(table.name), sa.func.hashtext(tenant))
+    await conn.execute(sa.select(lock))

@@ -12,6 +12,10 @@ CURRENCIES: dict[str, int] = {
     "GBP": 2, "HKD": 2, "HUF": 2, "INR": 2, "JPY": 0, "KRW": 0, "MXN": 2, "NOK": 2,
     "NZD": 2, "PLN": 2, "SEK": 2, "SGD": 2, "TRY": 2, "USD": 2, "ZAR": 2,
 }  # fmt: skip
+# A per-currency list (a report's amounts, a customer's overdue amount) has at most one
+# item per accepted currency: every currency written goes through `currency()` below.
+# api/cost.py counts it.
+MAX_CURRENCIES = len(CURRENCIES)
 
 
 def currency(code: str, *, field: str = "currency") -> str:

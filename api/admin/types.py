@@ -12,10 +12,11 @@ from strawberry.scalars import JSON
 
 from api.access import REFERENCE
 from api.admin import loaders
+from api.cost import at_most
 from api.relay import NODE_RESOLVERS, Node, node_resolver, to_global_id
-from api.viewer.types import EntityPermission, entity_permissions
+from api.viewer.types import PERMISSIONS, EntityPermission, entity_permissions
 from domain.admin import repository as repo
-from domain.admin.audit import auditable_entities, visible_changes
+from domain.admin.audit import CHANGES_PER_EVENT, auditable_entities, visible_changes
 from domain.admin.services import role_policy
 
 
@@ -29,7 +30,10 @@ class Role(Node):
     builtin: bool | None
     version: int | None = strawberry.field(description="Send it back with updateRole.")
 
-    @strawberry.field(description="Per entity: actions, record scope, readable/writable fields.")
+    @strawberry.field(
+        description="Per entity: actions, record scope, readable/writable fields.",
+        metadata=at_most(PERMISSIONS),
+    )
     def permissions(self) -> list[EntityPermission] | None:
         return entity_permissions(role_policy(self.row))
 
@@ -189,7 +193,10 @@ class AuditEvent(Node):
     async def actor(self, info: strawberry.Info) -> User | None:
         return await user_of(info, self.actor_id)
 
-    @strawberry.field(description="References to other objects are given as global ids.")
+    @strawberry.field(
+        description="References to other objects are given as global ids.",
+        metadata=at_most(CHANGES_PER_EVENT),
+    )
     def changes(self, info: strawberry.Info) -> list[FieldChange] | None:
         entity = self.entity or ""
         out = []

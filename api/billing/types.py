@@ -15,6 +15,7 @@ from uuid import UUID
 import strawberry
 
 from api.billing import loaders
+from api.cost import at_most
 from api.crm import loaders as crm_loaders
 from api.crm.types import Customer
 from api.inventory.loaders import PRODUCTS
@@ -23,6 +24,8 @@ from api.relay import Node, node_resolver, to_global_id, with_relations
 from api.sales.loaders import ORDERS
 from api.sales.types import SalesOrder, order_by_id
 from domain.billing import repository
+from domain.billing.services import CREDIT_NOTES_PER_INVOICE, PAYMENTS_PER_INVOICE
+from domain.sales.pricing import MAX_LINES
 
 T = TypeVar("T")
 
@@ -163,17 +166,17 @@ class Invoice(Node):
     def order(self, info: strawberry.Info) -> SalesOrder | None:
         return order_by_id(info, self.order_id)
 
-    @strawberry.field
+    @strawberry.field(metadata=at_most(MAX_LINES))  # copied from its order's lines
     async def lines(self, info: strawberry.Info) -> list[InvoiceLine] | None:
         rows = await loaders.invoice_lines(info, self.uuid)
         return await with_relations(info, [InvoiceLine.from_row(r) for r in rows])
 
-    @strawberry.field
+    @strawberry.field(metadata=at_most(PAYMENTS_PER_INVOICE))
     async def payments(self, info: strawberry.Info) -> list[Payment] | None:
         rows = await loaders.invoice_payments(info, self.uuid)
         return await with_relations(info, [Payment.from_row(r) for r in rows])
 
-    @strawberry.field
+    @strawberry.field(metadata=at_most(CREDIT_NOTES_PER_INVOICE))
     async def credit_notes(self, info: strawberry.Info) -> list[CreditNote] | None:
         rows = await loaders.invoice_credit_notes(info, self.uuid)
         return await with_relations(info, [CreditNote.from_row(r) for r in rows])

@@ -12,6 +12,7 @@ import strawberry
 
 from api.admin.loaders import REFERENCED_USERS
 from api.admin.types import User, user_reference, user_relation
+from api.cost import at_most
 from api.crm import loaders
 from api.crm.types import (
     STAMPS,
@@ -22,6 +23,8 @@ from api.crm.types import (
     register_nodes,
 )
 from api.relay import Node, to_global_id, with_relations
+from domain.crm.pipelines import MAX_STAGES
+from domain.crm.repository import HISTORY_PER_DEAL
 
 if TYPE_CHECKING:
     from api.sales.types import SalesOrder
@@ -82,7 +85,7 @@ class Pipeline(Node):
             **columns(row, "name", "is_default", *STAMPS),
         )
 
-    @strawberry.field(description="In pipeline order.")
+    @strawberry.field(description="In pipeline order.", metadata=at_most(MAX_STAGES))
     async def stages(self, info: strawberry.Info) -> list[PipelineStage] | None:
         rows = await loaders.children(info, "stages", self.uuid)
         return [PipelineStage.from_row(r) for r in rows]
@@ -202,7 +205,10 @@ class Deal(Node):
     def lead(self, info: strawberry.Info) -> Lead | None:
         return loaders.row(info, "Lead", self.lead_id, Lead.from_row)
 
-    @strawberry.field(description="Every stage change, oldest first.")
+    @strawberry.field(
+        description=f"The latest {HISTORY_PER_DEAL} stage changes, oldest first.",
+        metadata=at_most(HISTORY_PER_DEAL),
+    )
     async def history(self, info: strawberry.Info) -> list[DealStageChange] | None:
         rows = await loaders.history(info, self.uuid)
         return await with_relations(info, [DealStageChange.from_row(r) for r in rows])

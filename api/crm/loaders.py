@@ -28,17 +28,24 @@ def row(info: Any, entity: str, id: UUID | None, convert: Callable[[Any], Any]) 
     return ROWS[entity].resolve(info, id, convert)
 
 
-def _children_of(entity: str, key: str, order: tuple[str, ...] = ()) -> Callable[..., Any]:
+def _children_of(
+    entity: str, key: str, order: tuple[str, ...] = (), **limit: Any
+) -> Callable[..., Any]:
     async def fetch(context: Any, ids: list[UUID]) -> dict[UUID, list[Any]]:
         actor = context.require_actor()
-        return await repository.children(context.db, actor, entity, key, ids, order)
+        return await repository.children(context.db, actor, entity, key, ids, order, **limit)
 
     return fetch
 
 
 _CHILDREN = {
-    "contacts": _children_of("Contact", "customer_id", ("name",)),
-    "deals": _children_of("Deal", "customer_id", ("created_at",)),
+    "contacts": _children_of(
+        "Contact", "customer_id", ("name",), limit=repository.CONTACTS_PER_CUSTOMER
+    ),
+    "deals": _children_of(
+        "Deal", "customer_id", ("created_at",), limit=repository.DEALS_PER_CUSTOMER, latest=True
+    ),
+    # at most MAX_STAGES per pipeline: its writes refuse more (domain/crm/pipelines.py)
     "stages": _children_of("PipelineStage", "pipeline_id", ("position",)),
 }
 

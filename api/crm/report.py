@@ -10,10 +10,15 @@ from uuid import UUID
 
 import strawberry
 
+from api.cost import at_most
 from api.crm import loaders
 from api.crm.deal_types import Pipeline, PipelineStage
 from api.crm.filters import PipelineReportFilter
 from domain.crm import report
+from domain.crm.pipelines import MAX_STAGES
+from domain.money import MAX_CURRENCIES
+
+PER_CURRENCY = at_most(MAX_CURRENCIES)
 
 
 @strawberry.type(description="Deals of one currency.")
@@ -37,7 +42,7 @@ class CurrencyAmount:
 class PipelineReportStage:
     stage_row: strawberry.Private[Any]
     count: int
-    amounts: list[CurrencyAmount]
+    amounts: list[CurrencyAmount] = strawberry.field(metadata=PER_CURRENCY)
 
     @strawberry.field
     def stage(self) -> PipelineStage | None:
@@ -49,8 +54,8 @@ class PipelineReport:
     __entity__ = "PipelineReport"
 
     pipeline_id: strawberry.Private[UUID]
-    stages: list[PipelineReportStage] | None
-    totals: list[CurrencyAmount] | None
+    stages: list[PipelineReportStage] | None = strawberry.field(metadata=at_most(MAX_STAGES))
+    totals: list[CurrencyAmount] | None = strawberry.field(metadata=PER_CURRENCY)
 
     @strawberry.field
     def pipeline(self, info: strawberry.Info) -> Pipeline | None:
@@ -89,7 +94,7 @@ async def pipeline_report(info: strawberry.Info, f: PipelineReportFilter | None)
 @strawberry.type(description="Open deals expected to close in one month.")
 class ForecastMonth:
     month: date = strawberry.field(description="The first day of the month.")
-    amounts: list[CurrencyAmount]
+    amounts: list[CurrencyAmount] = strawberry.field(metadata=PER_CURRENCY)
 
 
 @strawberry.type(
@@ -101,9 +106,9 @@ class ForecastReport:
 
     months: list[ForecastMonth] | None = strawberry.field(description="In calendar order.")
     undated: list[CurrencyAmount] | None = strawberry.field(
-        description="Deals without an expected close date."
+        description="Deals without an expected close date.", metadata=PER_CURRENCY
     )
-    totals: list[CurrencyAmount] | None
+    totals: list[CurrencyAmount] | None = strawberry.field(metadata=PER_CURRENCY)
 
 
 async def forecast_report(info: strawberry.Info, f: PipelineReportFilter | None) -> ForecastReport:

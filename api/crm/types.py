@@ -15,9 +15,12 @@ import strawberry
 
 from api.admin.loaders import REFERENCED_USERS
 from api.admin.types import User, user_reference, user_relation
+from api.cost import at_most
 from api.crm import loaders
 from api.relay import Node, node_resolver, to_global_id, with_relations
+from domain.billing.customers import LATEST
 from domain.crm import repository
+from domain.money import MAX_CURRENCIES
 
 if TYPE_CHECKING:
     from api.billing.customer import Money, PaymentStatus
@@ -185,12 +188,19 @@ class Customer(Node):
     def owner(self, info: strawberry.Info) -> User | None:
         return user_reference(info, self.owner_id)
 
-    @strawberry.field(description="The customer's contacts, by name.")
+    @strawberry.field(
+        description=f"The customer's first {repository.CONTACTS_PER_CUSTOMER} contacts, by name.",
+        metadata=at_most(repository.CONTACTS_PER_CUSTOMER),
+    )
     async def contacts(self, info: strawberry.Info) -> list[Contact] | None:
         rows = await loaders.children(info, "contacts", self.uuid)
         return await with_relations(info, [Contact.from_row(r) for r in rows])
 
-    @strawberry.field(description="The customer's deals in your record scope, oldest first.")
+    @strawberry.field(
+        description=f"The customer's latest {repository.DEALS_PER_CUSTOMER} deals in your "
+        "record scope, oldest first.",
+        metadata=at_most(repository.DEALS_PER_CUSTOMER),
+    )
     async def deals(
         self, info: strawberry.Info
     ) -> list[Annotated[Deal, strawberry.lazy(DEALS)]] | None:
@@ -209,7 +219,10 @@ class Customer(Node):
         return [TimelineEntry.from_item(item) for item in items]
 
     # The back office's fields: resolved in api/billing/customer.py.
-    @strawberry.field(description="Latest orders, newest first, in your record scope.")
+    @strawberry.field(
+        description=f"The latest {LATEST} orders, newest first, in your record scope.",
+        metadata=at_most(LATEST),
+    )
     async def orders(
         self, info: strawberry.Info
     ) -> list[Annotated[SalesOrder, strawberry.lazy(SALES)]] | None:
@@ -217,7 +230,9 @@ class Customer(Node):
 
         return await back_office.orders(info, self.uuid)
 
-    @strawberry.field(description="Latest invoices, newest first.")
+    @strawberry.field(
+        description=f"The latest {LATEST} invoices, newest first.", metadata=at_most(LATEST)
+    )
     async def invoices(
         self, info: strawberry.Info
     ) -> list[Annotated[Invoice, strawberry.lazy(INVOICES)]] | None:
@@ -234,7 +249,8 @@ class Customer(Node):
         return await back_office.payment_status(info, self.uuid)
 
     @strawberry.field(
-        description="What is past due on open invoices, per currency; empty when nothing is."
+        description="What is past due on open invoices, per currency; empty when nothing is.",
+        metadata=at_most(MAX_CURRENCIES),
     )
     async def overdue_amount(
         self, info: strawberry.Info

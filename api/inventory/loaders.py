@@ -22,7 +22,8 @@ async def _levels_by_product(context: Any, ids: list[UUID]) -> dict[UUID, list[A
 
 
 async def _levels_by_warehouse(context: Any, ids: list[UUID]) -> dict[UUID, list[Any]]:
-    return await repository.levels_by(context.db, "warehouse_id", ids)
+    limit = repository.LEVELS_PER_WAREHOUSE
+    return await repository.levels_by(context.db, "warehouse_id", ids, limit)
 
 
 PRODUCTS = Relation("inventory.product", _products, entity="Product")

@@ -6,11 +6,13 @@ from uuid import UUID
 
 import strawberry
 
+from api.cost import at_most
 from api.errors import AppError, Code
 from api.inventory.inputs import ProductFilter, ProductOrder, StockLevelFilter, StockMovementFilter
 from api.inventory.types import Product, StockLevel, StockMovement, Warehouse
 from api.relay import Connection, connection, from_global_id, page_request
 from domain.inventory import repository
+from domain.inventory.services import MAX_WAREHOUSES
 
 
 def optional_id(global_id: str | None, type_name: str) -> UUID | None:
@@ -50,7 +52,7 @@ class Query:
             raise AppError(Code.NOT_FOUND, "No such product.")
         return Product.from_row(row)
 
-    @strawberry.field(description="Every warehouse, by code.")
+    @strawberry.field(description="Every warehouse, by code.", metadata=at_most(MAX_WAREHOUSES))
     async def warehouses(self, info: strawberry.Info) -> list[Warehouse] | None:
         return [Warehouse.from_row(r) for r in await repository.warehouse_list(info.context.db)]
 

@@ -10,10 +10,13 @@ from uuid import UUID
 
 import strawberry
 
+from api.cost import at_most
 from api.inventory.loaders import PRODUCTS, WAREHOUSES, levels_of_product, levels_of_warehouse
 from api.relay import Node, node_resolver, to_global_id, with_relations
 from api.sales.loaders import ORDERS
 from domain.inventory import repository
+from domain.inventory.repository import LEVELS_PER_WAREHOUSE
+from domain.inventory.services import MAX_WAREHOUSES
 
 if TYPE_CHECKING:
     from api.sales.types import SalesOrder
@@ -68,7 +71,7 @@ class Product(Node):
     def from_row(cls, r: Any) -> Product:
         return cls(uuid=r.id, id=to_global_id("Product", r.id), **columns(r, PRODUCT_COLUMNS))
 
-    @strawberry.field(description="Stock per warehouse.")
+    @strawberry.field(description="Stock per warehouse.", metadata=at_most(MAX_WAREHOUSES))
     async def stock_levels(self, info: strawberry.Info) -> list[StockLevel] | None:
         rows = await levels_of_product(info, self.uuid)
         return await with_relations(info, [StockLevel.from_row(r) for r in rows])
@@ -87,7 +90,10 @@ class Warehouse(Node):
     def from_row(cls, r: Any) -> Warehouse:
         return cls(uuid=r.id, id=to_global_id("Warehouse", r.id), **columns(r, WAREHOUSE_COLUMNS))
 
-    @strawberry.field
+    @strawberry.field(
+        description=f"The first {LEVELS_PER_WAREHOUSE} stock levels, by product.",
+        metadata=at_most(LEVELS_PER_WAREHOUSE),
+    )
     async def stock_levels(self, info: strawberry.Info) -> list[StockLevel] | None:
         rows = await levels_of_warehouse(info, self.uuid)
         return await with_relations(info, [StockLevel.from_row(r) for r in rows])

@@ -8,10 +8,12 @@ from datetime import date, timedelta
 import strawberry
 
 from api.billing.types import copied
+from api.cost import at_most
 from api.errors import bad_input
 from api.relay import with_relations
 from api.reports import types as t
 from domain.billing.repository import today_utc
+from domain.money import MAX_CURRENCIES
 from domain.reports import repository as reports
 
 
@@ -40,7 +42,11 @@ class Query:
 
     @strawberry.field(
         description="Open receivables by days past due, per currency, as of a day (default today).",
-        metadata={"access": ("ArAgingReport", "read"), "reveals": t.AGING_REVEALS},
+        metadata={
+            "access": ("ArAgingReport", "read"),
+            "reveals": t.AGING_REVEALS,
+            **at_most(MAX_CURRENCIES),  # one row per currency
+        },
     )
     async def ar_aging_report(
         self, info: strawberry.Info, as_of: date | None = None

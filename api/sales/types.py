@@ -13,6 +13,7 @@ import strawberry
 
 from api.admin.loaders import REFERENCED_USERS
 from api.admin.types import User, user_reference, user_relation
+from api.cost import at_most
 from api.crm import loaders as crm_loaders
 from api.crm.deal_types import Deal
 from api.crm.types import Customer
@@ -21,7 +22,9 @@ from api.inventory.types import Product, Warehouse, columns, product_by_id, ware
 from api.relay import Node, node_resolver, to_global_id, with_relations
 from api.sales.loaders import ORDERS, lines_of
 from api.sales.loaders import order_of_deal as load_order_of_deal
+from domain.billing.services import INVOICES_PER_ORDER
 from domain.money import round_money
+from domain.sales.pricing import MAX_LINES
 
 if TYPE_CHECKING:
     from api.billing.types import Invoice
@@ -143,7 +146,7 @@ class SalesOrder(Node):
             **columns(r, ORDER_COLUMNS),
         )
 
-    @strawberry.field
+    @strawberry.field(metadata=at_most(MAX_LINES))
     async def lines(self, info: strawberry.Info) -> list[SalesOrderLine] | None:
         lines = [SalesOrderLine.from_row(r) for r in await lines_of(info, self.uuid)]
         return await with_relations(info, lines)
@@ -156,7 +159,10 @@ class SalesOrder(Node):
     def deal(self, info: strawberry.Info) -> Deal | None:
         return crm_loaders.row(info, "Deal", self.deal_id, Deal.from_row)
 
-    @strawberry.field(description="The invoices made from the order (void ones too), newest first.")
+    @strawberry.field(
+        description="The invoices made from the order (void ones too), newest first.",
+        metadata=at_most(INVOICES_PER_ORDER),
+    )
     async def invoices(
         self, info: strawberry.Info
     ) -> list[Annotated[Invoice, strawberry.lazy(INVOICES)]] | None:

@@ -7,6 +7,7 @@ from uuid import UUID
 
 import strawberry
 
+from api.cost import at_most
 from api.hr.loaders import own_employee_row
 from api.hr.types import Employee, maybe
 from api.relay import Node, to_global_id
@@ -44,6 +45,10 @@ class EntityPermission:
     writable_fields: list[str]
 
 
+# one EntityPermission per entity of the (static) catalog
+PERMISSIONS = len(catalog().entities)
+
+
 def entity_permissions(policy: Policy) -> list[EntityPermission]:
     out = []
     for spec in catalog().entities.values():
@@ -75,7 +80,7 @@ class Viewer:
         metadata={"own_record": True, "reference": True},
     )
     tenant: Tenant
-    permissions: list[EntityPermission]
+    permissions: list[EntityPermission] = strawberry.field(metadata=at_most(PERMISSIONS))
 
     @strawberry.field(
         description="The viewer's own employee record, read in full; null without one.",

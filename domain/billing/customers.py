@@ -17,30 +17,24 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.billing.models import invoices
 from domain.billing.repository import OPEN, overdue_condition, today_utc
+from domain.ranking import first_per_parent
 from domain.sales.models import sales_orders
 from domain.scope import in_scope
 from tenants.principal import Actor
 
-LATEST = 50  # per customer, newest first
+# A customer's `orders` and `invoices` answer at most this many, the newest: the read
+# applies it, ranked per customer in SQL (api/cost.py counts it).
+LATEST = 50
 ZERO = sa.cast(0, invoices.c.total.type)
 
 
 async def _latest(
     conn: AsyncConnection, table: sa.Table, customer_ids: Iterable[UUID], *where: Any
 ) -> dict[UUID, list[Any]]:
-    rank = (
-        sa.func.row_number()
-        .over(partition_by=table.c.customer_id, order_by=(table.c.created_at.desc(), table.c.id))
-        .label("rank")
-    )
-    ranked = (
-        sa.select(table, rank).where(table.c.customer_id.in_(list(customer_ids)), *where).subquery()
-    )
-    query = (
-        sa.select(ranked)
-        .where(ranked.c.rank <= LATEST)
-        .order_by(ranked.c.customer_id, ranked.c.rank)
-    )
+    query = sa.select(table).where(table.c.customer_id.in_(list(customer_ids)), *where)
+    newest = (table.c.created_at.desc(), table.c.id)
+    ranked = first_per_parent(query, table.c.customer_id, newest, LATEST)
+    query = sa.select(ranked).order_by(ranked.c.customer_id, ranked.c.rank)
     out: dict[UUID, list[Any]] = defaultdict(list)
     for row in (await conn.execute(query)).all():
         out[row.customer_id].append(row)

@@ -41,6 +41,24 @@ LARGEST = Decimal(10) ** 14  # numeric(18, 4)
 IMMUTABLE = "Issued invoices are immutable: correct them with a credit note or void them."
 
 
+# What an invoice and an order hold at most: the writes below count what is there under
+# the invoice's (the order's) row lock and refuse one more (TOO_MANY); api/cost.py
+# counts the same constants for `Invoice.payments`, `creditNotes`, `SalesOrder.invoices`.
+PAYMENTS_PER_INVOICE = 100
+CREDIT_NOTES_PER_INVOICE = 20
+INVOICES_PER_ORDER = 20  # one live invoice, the others void
+TOO_MANY = "TOO_MANY"
+
+
+async def _refuse_one_more(
+    conn: AsyncConnection, key: sa.Column[Any], value: UUID, limit: int, what: str, field: str
+) -> None:
+    """Refuse a row past `limit` rows with `key = value` (the parent row is locked)."""
+    held = await conn.scalar(sa.select(sa.func.count()).where(key == value))
+    if held is not None and held >= limit:
+        raise DomainError(f"At most {limit} {what}.", field=field, code=TOO_MANY)
+
+
 def _state_error(message: str, field: str | None = "id") -> DomainError:
     return DomainError(message, field=field, code=INVALID_STATE)
 
@@ -94,6 +112,9 @@ async def create_invoice_from_order(
     )
     if (await conn.execute(live)).first() is not None:
         raise DomainError("This order has an invoice already.", field="orderId", code="DUPLICATE")
+    await _refuse_one_more(
+        conn, invoices.c.order_id, order_id, INVOICES_PER_ORDER, "invoices per order", "orderId"
+    )
     lines = (
         await conn.execute(
             sa.select(sales_order_lines, products.c.name.label("product_name"))
@@ -288,6 +309,14 @@ async def record_payment(
     """A (partial) payment; never more than what is still due. Returns (payment, invoice)."""
     invoice = await _lock_invoice(conn, actor, invoice_id, None, "invoiceId")
     amount, code = _settlement(invoice, amount, currency_code, "payment")
+    await _refuse_one_more(
+        conn,
+        payments.c.invoice_id,
+        invoice_id,
+        PAYMENTS_PER_INVOICE,
+        "payments per invoice",
+        "invoiceId",
+    )
     payment = await _insert(
         conn,
         payments,
@@ -327,6 +356,14 @@ async def create_credit_note(
         raise DomainError("Say why the invoice is credited.", field="reason")
     invoice = await _lock_invoice(conn, actor, invoice_id, None, "invoiceId")
     amount, code = _settlement(invoice, amount, currency_code, "credit")
+    await _refuse_one_more(
+        conn,
+        credit_notes.c.invoice_id,
+        invoice_id,
+        CREDIT_NOTES_PER_INVOICE,
+        "credit notes per invoice",
+        "invoiceId",
+    )
     issued_on = today or today_utc()
     sequence = await next_number(conn, actor.tenant_id, CREDIT_NOTE_SERIES, issued_on.year)
     note = await _insert(

@@ -15,6 +15,11 @@ from domain.crm.models import deal_stage_changes, deals, pipeline_stages, pipeli
 from domain.errors import DomainError, NotFound
 from tenants.principal import Actor
 
+# A pipeline has at most this many stages: every write of its stages goes through
+# _stage_values, which refuses more (TOO_MANY_STAGES); api/cost.py counts it.
+MAX_STAGES = 50
+TOO_MANY_STAGES = "TOO_MANY_STAGES"
+
 
 @dataclass(frozen=True)
 class StageDraft:
@@ -28,6 +33,10 @@ class StageDraft:
 def _stage_values(drafts: list[StageDraft]) -> list[dict[str, Any]]:
     if not drafts:
         raise DomainError("A pipeline needs at least one stage.", field="stages")
+    if len(drafts) > MAX_STAGES:
+        raise DomainError(
+            f"A pipeline has at most {MAX_STAGES} stages.", field="stages", code=TOO_MANY_STAGES
+        )
     names: set[str] = set()
     out = []
     for position, draft in enumerate(drafts):

@@ -26,6 +26,7 @@ from domain.crm.models import (
 )
 from domain.errors import DomainError
 from domain.pagination import Page, PageRequest, decode_cursor, paginate
+from domain.ranking import first_per_parent
 from domain.scope import in_scope
 from domain.search import Search, search_condition
 from tenants.principal import Actor
@@ -213,6 +214,13 @@ async def get(conn: AsyncConnection, actor: Actor, entity: str, row_id: UUID) ->
     return (await by_ids(conn, actor, entity, [row_id])).get(row_id)
 
 
+# How many items a customer's and a deal's lists answer at most: the reads below apply
+# them, ranked per parent in SQL (api/cost.py counts the same constants).
+CONTACTS_PER_CUSTOMER = 50  # the first by name
+DEALS_PER_CUSTOMER = 25  # the latest, shown oldest first
+HISTORY_PER_DEAL = 20  # the latest stage changes, shown oldest first
+
+
 async def children(
     conn: AsyncConnection,
     actor: Actor,
@@ -220,35 +228,42 @@ async def children(
     key: str,
     parent_ids: Sequence[UUID],
     order: Sequence[str] = (),
+    limit: int | None = None,
+    latest: bool = False,
 ) -> dict[UUID, list[Any]]:
-    """An entity's rows grouped by a parent key, within record scope: one statement for
-    a whole page of parents."""
+    """An entity's rows grouped by a parent key, within record scope, in `order`: one
+    statement for a whole page of parents. With `limit`, at most that many per parent:
+    the first in `order`, or the last when `latest`."""
     table = TABLES[entity]
     query = sa.select(table).where(table.c[key].in_(list(set(parent_ids))), in_scope(actor, entity))
+    ordered: list[Any] = [*(table.c[c] for c in order), table.c.id]
+    if limit is not None:
+        rank_by = [c.desc() for c in ordered] if latest else ordered
+        ranked = first_per_parent(query, table.c[key], rank_by, limit)
+        query, ordered = sa.select(ranked), [ranked.c[c.name] for c in ordered]
     out: dict[UUID, list[Any]] = {}
-    for row in await conn.execute(query.order_by(*(table.c[c] for c in order), table.c.id)):
+    for row in await conn.execute(query.order_by(*ordered)):
         out.setdefault(row._mapping[key], []).append(row)
     return out
 
 
 async def stage_history(conn: AsyncConnection, deal_ids: Sequence[UUID]) -> dict[UUID, list[Any]]:
-    """Each deal's stage changes, oldest first (the caller has read the deals already)."""
-    query = (
-        sa.select(deal_stage_changes)
-        .where(deal_stage_changes.c.deal_id.in_(list(set(deal_ids))))
-        .order_by(deal_stage_changes.c.changed_at, deal_stage_changes.c.id)
+    """Each deal's latest HISTORY_PER_DEAL stage changes, oldest first (the caller has
+    read the deals already)."""
+    changes = deal_stage_changes.c
+    query = sa.select(deal_stage_changes).where(changes.deal_id.in_(list(set(deal_ids))))
+    ranked = first_per_parent(
+        query, changes.deal_id, (changes.changed_at.desc(), changes.id.desc()), HISTORY_PER_DEAL
     )
     out: dict[UUID, list[Any]] = {}
-    for row in await conn.execute(query):
+    for row in await conn.execute(sa.select(ranked).order_by(ranked.c.changed_at, ranked.c.id)):
         out.setdefault(row.deal_id, []).append(row)
     return out
 
 
 def _newest(query: sa.Select[Any], owner: Any, at: Any, id: Any, limit: int) -> sa.Select[Any]:
     """At most `limit` rows per customer (`owner`), the newest, ranked in SQL."""
-    rank = sa.func.row_number().over(partition_by=owner, order_by=(at.desc(), id.desc()))
-    ranked = query.add_columns(rank.label("rank")).subquery()
-    return sa.select(ranked).where(ranked.c.rank <= limit)
+    return sa.select(first_per_parent(query, owner, (at.desc(), id.desc()), limit))
 
 
 def _activities_of(actor: Actor, customer_ids: list[UUID], limit: int) -> sa.Select[Any]:

@@ -16,6 +16,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.base import lock_tenant_table
 from domain.errors import Conflict, DomainError, NotFound
 from domain.hr.models import DEPARTMENT_FIELDS, EMPLOYEE_FIELDS, Changes, departments, employees
 from domain.hr.repository import ancestors
@@ -52,12 +53,6 @@ def _clean_text(values: dict[str, Any], column: str, *, required: bool = False) 
     if value and len(value) > 500:
         raise DomainError("Too long (500 characters at most).", field=_TEXT_FIELDS[column])
     values[column] = value or None
-
-
-async def _lock_hierarchy(conn: AsyncConnection, table: sa.Table) -> None:
-    tenant = sa.func.current_setting("app.tenant_id")
-    lock = sa.func.pg_advisory_xact_lock(sa.func.hashtext(table.name), sa.func.hashtext(tenant))
-    await conn.execute(sa.select(lock))
 
 
 async def _exists(conn: AsyncConnection, table: sa.Table, id: UUID, *where: Any) -> bool:
@@ -174,7 +169,7 @@ async def _check_manager(
         raise DomainError("The manager has left the company.", field="managerId")
     if current is None:
         return  # a new employee has no reports yet: no cycle possible
-    await _lock_hierarchy(conn, employees)
+    await lock_tenant_table(conn, employees)
     if current.id in await ancestors(conn, employees, "manager_id", manager_id):
         raise DomainError(
             "An employee cannot report to themselves or to someone who reports to them.",
@@ -232,7 +227,7 @@ async def _check_department_values(
     if not await _exists(conn, departments, parent_id, in_scope(actor, "Department")):
         raise NotFound("No such parent department.", field="parentId")
     if current is not None:
-        await _lock_hierarchy(conn, departments)
+        await lock_tenant_table(conn, departments)
         if current.id in await ancestors(conn, departments, "parent_id", parent_id):
             raise DomainError(
                 "A department cannot sit inside itself or inside one of its sub-departments.",

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.inventory.models import products, stock_levels, stock_movements, warehouses
 from domain.pagination import Page, PageRequest, paginate
+from domain.ranking import first_per_parent
 from domain.search import Search, search_condition
 
 # Stock totals of each product over all warehouses, computed per product row (LATERAL),
@@ -113,18 +114,24 @@ LEVEL_SELECT = sa.select(
 )
 
 
+# A warehouse's `stockLevels` answer at most this many (by product): the read applies
+# it, ranked per warehouse in SQL. A product has one level per warehouse, at most
+# MAX_WAREHOUSES (domain/inventory/services.py). api/cost.py counts both.
+LEVELS_PER_WAREHOUSE = 200
+
+
 async def levels_by(
-    conn: AsyncConnection, column: str, ids: Iterable[UUID]
+    conn: AsyncConnection, column: str, ids: Iterable[UUID], limit: int | None = None
 ) -> dict[UUID, list[Any]]:
-    """Stock levels grouped by `product_id` or `warehouse_id`."""
+    """Stock levels grouped by `product_id` or `warehouse_id`, at most `limit` each."""
     col = stock_levels.c[column]
-    rows = await conn.execute(
-        LEVEL_SELECT.where(col.in_(list(set(ids)))).order_by(
-            stock_levels.c.product_id, stock_levels.c.warehouse_id
-        )
-    )
+    query = LEVEL_SELECT.where(col.in_(list(set(ids))))
+    order: tuple[Any, ...] = (stock_levels.c.product_id, stock_levels.c.warehouse_id)
+    if limit is not None:
+        ranked = first_per_parent(query, col, order, limit)
+        query, order = sa.select(ranked), (ranked.c.product_id, ranked.c.warehouse_id)
     out: dict[UUID, list[Any]] = {}
-    for r in rows:
+    for r in await conn.execute(query.order_by(*order)):
         out.setdefault(getattr(r, column), []).append(r)
     return out
 

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.base import lock_tenant_table
 from domain.errors import Conflict, DomainError, NotFound, ValidationFailed
 from domain.inventory.models import products, warehouses
 from domain.inventory.repository import level, products_by_ids
@@ -23,6 +24,11 @@ from domain.money import amount, currency
 from tenants.principal import Actor
 
 DUPLICATE = "DUPLICATE"
+# A tenant has at most this many warehouses, so a product at most this many stock
+# levels (one per warehouse): create_warehouse refuses more (TOO_MANY_WAREHOUSES) under
+# a per-tenant lock. api/cost.py counts it for `warehouses` and `Product.stockLevels`.
+MAX_WAREHOUSES = 50
+TOO_MANY_WAREHOUSES = "TOO_MANY_WAREHOUSES"
 
 
 # --------------------------------------------------------------------------- checks
@@ -139,6 +145,12 @@ async def update_product(
 # --------------------------------------------------------------------------- warehouses
 async def create_warehouse(conn: AsyncConnection, actor: Actor, code: str, name: str) -> Any:
     code_value, name_value = text(code, "code"), text(name, "name")
+    await lock_tenant_table(conn, warehouses)
+    held = await conn.scalar(sa.select(sa.func.count()).select_from(warehouses))
+    if held is not None and held >= MAX_WAREHOUSES:
+        raise DomainError(
+            f"A tenant has at most {MAX_WAREHOUSES} warehouses.", code=TOO_MANY_WAREHOUSES
+        )
     row = (
         await conn.execute(
             insert(warehouses)

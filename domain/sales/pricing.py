@@ -25,7 +25,10 @@ from domain.errors import DomainError, NotFound
 from domain.inventory.services import price
 from domain.money import round_money
 
+# An order has at most this many lines (every write of lines is priced here, which
+# refuses more: TOO_MANY_LINES); its invoice copies them. api/cost.py counts it.
 MAX_LINES = 200
+TOO_MANY_LINES = "TOO_MANY_LINES"
 MAX_QUANTITY = 1_000_000
 CURRENCY_MISMATCH = "CURRENCY_MISMATCH"
 
@@ -119,7 +122,9 @@ def price_lines(
     if not items:
         raise DomainError("An order needs at least one line.", field="lines")
     if len(items) > MAX_LINES:
-        raise DomainError(f"An order has at most {MAX_LINES} lines.", field="lines")
+        raise DomainError(
+            f"An order has at most {MAX_LINES} lines.", field="lines", code=TOO_MANY_LINES
+        )
     for i, item in enumerate(items):
         product = products.get(item.product_id)
         if product is None:

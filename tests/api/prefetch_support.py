@@ -4,9 +4,19 @@ never loads a relation the role may not read."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+
+_PAGE_VARIABLE = re.compile(r"query\s*\(\$n: Int!?\)\s*")
+
+
+def with_page(query: str, n: int) -> str:
+    """`query` with its `$n` written as the literal `n`: with a variable the cost limit
+    counts the largest page (api/cost.py), and nested lists at 200 rows are what it
+    refuses, not what these tests measure."""
+    return _PAGE_VARIABLE.sub("", query).replace("$n", str(n))
 
 
 def nodes(root: str) -> Callable[[Any], list[Any]]:
@@ -37,7 +47,7 @@ class Probe:
         answers = []
         for query in queries:
             for n in sizes:
-                result, counts[query, n] = await self.counted(query, n=n)
+                result, counts[query, n] = await self.counted(with_page(query, n))
                 data = result.ok()
                 assert len(items(data)) == n, data
                 answers.append(data)

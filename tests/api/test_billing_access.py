@@ -8,6 +8,7 @@ import pytest
 
 from api.relay import to_global_id
 from domain.billing import services
+from tests.api.prefetch_support import with_page
 from tests.api.test_billing_invoices import PAY, VOID, snapshot
 from tests.arrange_orders import actor_for, arrange_invoice
 
@@ -148,7 +149,7 @@ async def test_statement_count_does_not_grow_with_the_page(gql, tenant, count_st
     counts = []
     for n in (1, 6):
         with count_statements() as counter:
-            nodes = (await gql(query, {"n": n}, token=token)).ok()["invoices"]["nodes"]
+            nodes = (await gql(with_page(query, n), token=token)).ok()["invoices"]["nodes"]
         assert len(nodes) == n and all(node["payments"] for node in nodes)
         assert all(node["order"]["status"] == "CONFIRMED" for node in nodes)
         counts.append(counter.count)

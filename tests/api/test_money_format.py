@@ -25,9 +25,10 @@ UPDATE_PRODUCT = """mutation($input: UpdateProductInput!) { updateProduct(input:
     userErrors { code } } }"""
 VOID = """mutation($input: VoidInvoiceInput!) { voidInvoice(input: $input) {
     userErrors { code } } }"""
+# orders(first: 5): each order's lines count at MAX_LINES in the cost limit (api/cost.py)
 READ = """{
   products { nodes { unitPrice unitCost } }
-  orders { nodes { subtotal taxTotal total cost margin
+  orders(first: 5) { nodes { subtotal taxTotal total cost margin
     lines { unitPrice discountPercent taxRate subtotal tax total unitCost cost margin } } }
   invoices { nodes { status subtotal taxTotal total amountPaid amountCredited amountDue } }
   arAgingReport { current days1To30 days31To60 days61To90 over90 total }

@@ -8,7 +8,7 @@ import pytest
 import strawberry
 from graphql import parse, validate
 
-from api.cost import query_cost_rule
+from api.cost import at_most, query_cost_rule
 from api.settings import Settings
 
 
@@ -21,6 +21,9 @@ class Line:
 @strawberry.type
 class Order:
     number: str
+    tags: list[str]  # a leaf: its items cost nothing below them
+    undeclared: list[Line]
+    notes: list[Line] = strawberry.field(metadata=at_most(3))
 
     @strawberry.field
     def lines(self, first: int | None = None, last: int | None = None) -> list[Line]:
@@ -69,6 +72,10 @@ def cost_of(query: str, **settings: Any) -> int:
             1 + 2 * (2 + 4),
         ),
         ("{ orders(first: 2) { ... on Order { number } } }", 1 + 2),
+        # a list without `first`: its declared bound, or the largest page when it has none
+        ("{ order { notes { sku } } }", 1 + 1 + 3),
+        ("{ order { undeclared { sku } } }", 1 + 1 + 200),
+        ("{ order { tags } }", 2),
     ],
 )
 def test_cost(query, cost):
