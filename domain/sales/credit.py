@@ -67,7 +67,9 @@ async def exposure(conn: AsyncConnection, customer_id: Any, currency: str) -> De
         sales_orders.c.status.in_(UNBILLED),
         ~billed,
     )
-    return Decimal(await conn.scalar(sa.select(owed.scalar_subquery() + ordered.scalar_subquery())))
+    both = sa.select(owed.scalar_subquery() + ordered.scalar_subquery())
+    # both sums are coalesced: the one row always holds a number
+    return Decimal((await conn.execute(both)).scalar_one())
 
 
 async def ensure_within_limit(conn: AsyncConnection, actor: Actor, order: Any) -> None:
