@@ -3,12 +3,11 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-import sqlalchemy as sa
 import strawberry
 
 from api.relay import node_resolver
 from api.viewer.types import Tenant, Viewer, ViewerUser, entity_permissions
-from tenants.models import tenants, users
+from tenants.directory import TenantRecord, tenant_by_id, user_with_tenant
 
 
 @strawberry.type
@@ -17,22 +16,18 @@ class Query:
     async def viewer(self, info: strawberry.Info) -> Viewer:
         context = info.context
         actor = context.require_actor()
-        row = (
-            await context.db.execute(
-                sa.select(
-                    users.c.email, users.c.name, tenants.c.slug, tenants.c.name.label("tenant_name")
-                )
-                .select_from(users.join(tenants, tenants.c.id == users.c.tenant_id))
-                .where(users.c.id == actor.user_id)
-            )
-        ).one()
+        user = await user_with_tenant(context.db, actor.user_id)
         return Viewer(
             user=ViewerUser(
-                uuid=actor.user_id, email=row.email, name=row.name, role_key=actor.role_key
+                uuid=user.id, email=user.email, name=user.name, role_key=actor.role_key
             ),
-            tenant=Tenant(uuid=actor.tenant_id, slug=row.slug, name=row.tenant_name),
+            tenant=_tenant(user.tenant),
             permissions=entity_permissions(actor.policy),
         )
+
+
+def _tenant(record: TenantRecord) -> Tenant:
+    return Tenant(uuid=record.id, slug=record.slug, name=record.name)
 
 
 @node_resolver("Tenant", entity=None)
@@ -40,6 +35,5 @@ async def _tenant_node(context: Any, uuid: UUID) -> Tenant | None:
     """The caller's own tenant (`viewer.tenant.id`); any other is not found."""
     if uuid != context.tenant_id:
         return None
-    query = sa.select(tenants.c.slug, tenants.c.name).where(tenants.c.id == uuid)
-    row = (await context.db.execute(query)).one()
-    return Tenant(uuid=uuid, slug=row.slug, name=row.name)
+    record = await tenant_by_id(context.db, uuid)
+    return None if record is None else _tenant(record)
