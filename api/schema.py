@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +17,6 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
-from strawberry.schema.types.base_scalars import DecimalDefinition
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
@@ -49,6 +47,7 @@ from api.cost import query_cost_rule
 from api.extensions import TenantTransaction
 from api.mutation_ids import install_client_mutation_ids
 from api.settings import Settings
+from api.strawberry_internals import decimal_scalar, graphql_schema
 from domain.money import decimal_string
 
 # Every area's `api/<area>/queries.py: Query`, `mutations.py: Mutation` and `types.py:
@@ -102,7 +101,7 @@ class AtriumSchema(strawberry.Schema):
 
 # strawberry prints a Decimal with str(): "0" from Python arithmetic, "120.0000" from a
 # numeric(18,4) column. One format for every decimal the API gives out.
-DECIMAL = dataclasses.replace(DecimalDefinition, serialize=decimal_string)
+DECIMAL = decimal_scalar(decimal_string)
 
 
 def build_schema(settings: Settings | None = None) -> AtriumSchema:
@@ -133,13 +132,13 @@ def build_schema(settings: Settings | None = None) -> AtriumSchema:
         scalar_overrides={Decimal: DECIMAL},
         config=StrawberryConfig(disable_field_suggestions=not settings.introspection),
     )
-    install_client_mutation_ids(schema._schema)
-    install_guards(schema._schema)
+    install_client_mutation_ids(graphql_schema(schema))
+    install_guards(graphql_schema(schema))
     return schema
 
 
 def access_cache(schema: AtriumSchema) -> AccessCache:
-    return AccessCache(schema._schema)
+    return AccessCache(graphql_schema(schema))
 
 
 def sdl() -> str:

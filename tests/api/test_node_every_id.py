@@ -21,6 +21,7 @@ from graphql import (
 )
 
 from api.schema import build_schema
+from api.strawberry_internals import graphql_schema
 from domain.demo import AREA_DEMOS, DemoSeed
 from tenants.access.builtin import ADMIN_ROLE, BUILTIN_ROLES
 from tests.api.api_client_support import partner
@@ -110,7 +111,7 @@ async def test_every_id_handed_out_resolves_through_node(make_client, gql, tenan
     client = await make_client(
         max_query_depth=20, max_query_cost=10**9, max_tokens=10**6, max_aliases=10**3
     )
-    schema = build_schema()._schema
+    schema = graphql_schema(build_schema())
     ids: dict[str, set[str]] = {}
     for _ in range(2):  # the second pass follows the `<type>Id` arguments of the first
         for document in _root_documents(schema, ids):
