@@ -23,9 +23,14 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
 
+## make lint: ruff, the import contracts (pyproject), strict mypy on domain and tenants,
+##   mypy on api under its ceiling (.ci/mypy-api-ceiling)
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy domain tenants
+	.ci/mypy-ceiling
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

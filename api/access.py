@@ -55,11 +55,11 @@ from graphql import (
 )
 
 from api.errors import forbidden
+from api.strawberry_internals import field_metadata, generic_arguments, python_class
 from domain.search import Search
 from tenants.access.catalog import catalog
 from tenants.access.policy import Policy, Read
 
-DEFINITION = "strawberry-definition"
 LOGICAL_KEYS = ("and", "or", "not")
 LOCATOR_KEYS = ("id", "version", "clientMutationId")
 # Metadata of a relation to rows of an entity with referable fields (a deal's owner):
@@ -91,32 +91,21 @@ def hidden_field(policy: Policy, reveals: Reveals) -> str | None:
     return None
 
 
-def _origin(gtype: Any) -> Any:
-    definition = (getattr(gtype, "extensions", None) or {}).get(DEFINITION)
-    return getattr(definition, "origin", None)
-
-
 def entity_of(gtype: Any) -> str | None:
-    return getattr(_origin(gtype), "__entity__", None)
+    return getattr(python_class(gtype), "__entity__", None)
 
 
 def returned_entity(gtype: Any) -> str | None:
     """The entity a type stands for: its own, or its item's for Connection[T] / Edge[T]."""
     entity = entity_of(gtype)
     if entity is None:
-        definition = (getattr(gtype, "extensions", None) or {}).get(DEFINITION)
-        for item in (getattr(definition, "type_var_map", None) or {}).values():
+        for item in generic_arguments(gtype):
             entity = getattr(item, "__entity__", None) or entity
     return entity
 
 
-def _metadata(field: GraphQLField) -> Mapping[str, Any]:
-    definition = (field.extensions or {}).get(DEFINITION)
-    return getattr(definition, "metadata", None) or {}
-
-
 def field_access(field: GraphQLField) -> tuple[str, str] | None:
-    return _metadata(field).get("access")
+    return field_metadata(field).get("access")
 
 
 # --------------------------------------------------------------------------- analyse
@@ -169,7 +158,7 @@ def _rule_for(
     # A field marked `own_record` returns only the viewer's own row, whose fields are
     # then checked one by one (Read.SELF): readable even without the entity's read;
     # so is a reference relation, whose rows show their referable fields.
-    metadata = _metadata(field)
+    metadata = field_metadata(field)
     reaches = metadata.get("own_record", False) or metadata.get("reference", False)
     if target_entity is not None and not reaches and not policy.can(target_entity, "read"):
         return Rule(f"Your role may not read {target_entity}.")
@@ -308,8 +297,8 @@ def _argument_checks(field: GraphQLField) -> list[tuple[str, ArgCheck]]:
 
 def _filter_check(input_type: GraphQLInputObjectType) -> ArgCheck:
     entity = entity_of(input_type)
-    reveals: Mapping[str, tuple[str, ...]] = getattr(_origin(input_type), "__reveals__", {})
-    searches: Mapping[str, tuple[str, ...]] = getattr(_origin(input_type), "__searches__", {})
+    reveals: Mapping[str, tuple[str, ...]] = getattr(python_class(input_type), "__reveals__", {})
+    searches: Mapping[str, tuple[str, ...]] = getattr(python_class(input_type), "__searches__", {})
 
     def check(policy: Policy, value: Any) -> Any:
         if isinstance(value, list):
@@ -361,7 +350,7 @@ def _input_check(input_type: GraphQLInputType) -> ArgCheck:
         if not isinstance(gtype, GraphQLInputObjectType):
             return
         entity = entity_of(gtype)
-        origin = _origin(gtype)
+        origin = python_class(gtype)
         locators = getattr(origin, "__locators__", LOCATOR_KEYS)
         writes: Mapping[str, tuple[str, ...]] = getattr(origin, "__writes__", {})
         for item in value if isinstance(value, list) else [value]:

@@ -37,10 +37,10 @@ from graphql import (
 )
 
 from api.settings import Settings
+from api.strawberry_internals import field_metadata
 
 PAGE_ARGUMENTS = ("first", "last")
 MAX_ITEMS = "max_items"  # field metadata key: see at_most
-DEFINITION = "strawberry-definition"  # where strawberry keeps a GraphQL field's definition
 # `edges`/`nodes` of a connection: the connection field's `first` counted the page already
 PER_PAGE = 1
 
@@ -52,8 +52,7 @@ def at_most(items: int) -> dict[str, int]:
 
 def declared_bound(field: GraphQLField) -> int | None:
     """The `at_most` a list field declares, None when it declares none."""
-    definition = (field.extensions or {}).get(DEFINITION)
-    return (getattr(definition, "metadata", None) or {}).get(MAX_ITEMS)
+    return field_metadata(field).get(MAX_ITEMS)
 
 
 def is_list(field: GraphQLField) -> bool:

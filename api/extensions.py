@@ -9,9 +9,11 @@ from collections.abc import AsyncIterator
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 
 from api.context import Context
 from api.errors import Code
+from api.strawberry_internals import operation_name_given
 from tenants.principal import load_actor
 from tenants.session import bind_tenant
 
@@ -40,14 +42,18 @@ def _operation(execution_context: object) -> OperationDefinitionNode | None:
     return next((o for o in operations if o.name and o.name.value == name), None)
 
 
-def _ambiguous(execution_context: object) -> bool:
+def _ambiguous(execution_context: ExecutionContext) -> bool:
     """Several operations and no name: the GraphQL spec refuses that, while strawberry
     would silently run the first one."""
-    # strawberry keeps the name the client sent apart from the one it falls back to
-    if getattr(execution_context, "_provided_operation_name", "") is not None:
+    if operation_name_given(execution_context):
         return False
-    document = execution_context.graphql_document  # type: ignore[attr-defined]
-    return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions) > 1
+    document = execution_context.graphql_document
+    operations = (
+        0
+        if document is None
+        else sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)
+    )
+    return operations > 1
 
 
 def _may_commit(result: object) -> bool:

@@ -12,12 +12,12 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
-from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from api.auth import bearer_challenge
 from api.context import Context
 from api.errors import Code, shape_error
+from api.strawberry_internals import mutation_over_get
 from domain.outage import RETRY_AFTER_SECONDS, database_unavailable
 
 NOT_A_REQUEST = 'Expected a JSON object: a GraphQL request is {"query": "...", "variables": {...}}.'
@@ -79,7 +79,7 @@ class GraphQLApp(GraphQL):
             response = await self.run(request)
         except HTTPException as exc:
             # strawberry answers bad requests in plain text; clients want JSON with a code
-            if isinstance(exc.__cause__, InvalidOperationTypeError):
+            if mutation_over_get(exc):
                 # GraphQL over HTTP: a mutation over GET is 405, not 400
                 response = error_response(
                     405, "Send mutations with POST; GET is for queries only.", Allow="POST"

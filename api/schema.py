@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 from typing import Any
 
@@ -18,10 +17,30 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
-from strawberry.schema.types.base_scalars import DecimalDefinition
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+import api.admin.mutations
+import api.admin.queries
+import api.admin.types
+import api.billing.mutations
+import api.billing.queries
+import api.billing.types
+import api.crm.mutations
+import api.crm.queries
+import api.hr.mutations
+import api.hr.queries
+import api.hr.types
+import api.inventory.mutations
+import api.inventory.queries
+import api.inventory.types
+import api.reports.queries
+import api.sales.mutations
+import api.sales.queries
+import api.viewer.queries
+import api.webhooks.mutations
+import api.webhooks.queries
+import api.webhooks.types
 from api import node
 from api.access import AccessCache, install_guards
 from api.cost import query_cost_rule
@@ -29,19 +48,40 @@ from api.extensions import TenantTransaction
 from api.input_checks import install_input_checks
 from api.mutation_ids import install_client_mutation_ids
 from api.settings import Settings
-from api.viewer import queries as viewer_queries
+from api.strawberry_internals import decimal_scalar, graphql_schema
 from domain.money import decimal_string
-from tenants.access.areas import area_modules
 
-
-def _collect() -> tuple[tuple[type, ...], tuple[type, ...], tuple[type, ...]]:
-    """Every area's `api/<area>/queries.py: Query`, `mutations.py: Mutation`, and
-    `types.py: NODE_TYPES` (types reachable only through node(id:) or fragments)."""
-    queries = [viewer_queries.Query, node.Query]
-    queries += [m.Query for m in area_modules("api", "queries")]
-    mutations = [m.Mutation for m in area_modules("api", "mutations")]
-    types = [t for m in area_modules("api", "types") for t in getattr(m, "NODE_TYPES", ())]
-    return tuple(queries), tuple(mutations), tuple(types)
+# Every area's `api/<area>/queries.py: Query`, `mutations.py: Mutation` and `types.py:
+# NODE_TYPES` (types reachable only through node(id:) or fragments), in area order
+# (tenants.access.areas): the order of the SDL's fields.
+QUERIES: tuple[type, ...] = (
+    api.viewer.queries.Query,
+    node.Query,
+    api.admin.queries.Query,
+    api.hr.queries.Query,
+    api.crm.queries.Query,
+    api.inventory.queries.Query,
+    api.sales.queries.Query,
+    api.billing.queries.Query,
+    api.reports.queries.Query,
+    api.webhooks.queries.Query,
+)
+MUTATIONS: tuple[type, ...] = (
+    api.admin.mutations.Mutation,
+    api.hr.mutations.Mutation,
+    api.crm.mutations.Mutation,
+    api.inventory.mutations.Mutation,
+    api.sales.mutations.Mutation,
+    api.billing.mutations.Mutation,
+    api.webhooks.mutations.Mutation,
+)
+NODE_TYPES: tuple[type, ...] = (
+    *api.admin.types.NODE_TYPES,
+    *api.hr.types.NODE_TYPES,
+    *api.inventory.types.NODE_TYPES,
+    *api.billing.types.NODE_TYPES,
+    *api.webhooks.types.NODE_TYPES,
+)
 
 
 class AtriumSchema(strawberry.Schema):
@@ -62,7 +102,7 @@ class AtriumSchema(strawberry.Schema):
 
 # strawberry prints a Decimal with str(): "0" from Python arithmetic, "120.0000" from a
 # numeric(18,4) column. One format for every decimal the API gives out.
-DECIMAL = dataclasses.replace(DecimalDefinition, serialize=decimal_string)
+DECIMAL = decimal_scalar(decimal_string)
 
 
 def build_schema(settings: Settings | None = None) -> AtriumSchema:
@@ -85,25 +125,24 @@ def build_schema(settings: Settings | None = None) -> AtriumSchema:
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
-    queries, mutations, types = _collect()
     schema = AtriumSchema(
-        query=merge_types("Query", queries),
-        mutation=merge_types("Mutation", mutations) if mutations else None,
-        types=types,
+        query=merge_types("Query", QUERIES),
+        mutation=merge_types("Mutation", MUTATIONS),
+        types=NODE_TYPES,
         extensions=extensions,
         scalar_overrides={Decimal: DECIMAL},
         config=StrawberryConfig(disable_field_suggestions=not settings.introspection),
     )
-    install_client_mutation_ids(schema._schema)
-    install_guards(schema._schema)
+    install_client_mutation_ids(graphql_schema(schema))
+    install_guards(graphql_schema(schema))
     # outermost: arguments are checked as the client sent them, before the guards hand
     # resolvers anything derived from them (a search narrowed to the readable fields)
-    install_input_checks(schema._schema)
+    install_input_checks(graphql_schema(schema))
     return schema
 
 
 def access_cache(schema: AtriumSchema) -> AccessCache:
-    return AccessCache(schema._schema)
+    return AccessCache(graphql_schema(schema))
 
 
 def sdl() -> str:

@@ -25,25 +25,46 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.admin import models as admin_models
+from domain.billing import models as billing_models
+from domain.crm import models as crm_models
 from domain.errors import DomainError
+from domain.hr import models as hr_models
 from domain.hr.models import employees
+from domain.inventory import models as inventory_models
 from domain.ownership import OwnedBy, Ownership
-from tenants.access.areas import area_modules
+from domain.reports import models as reports_models
+from domain.sales import models as sales_models
+from domain.webhooks import models as webhooks_models
 from tenants.principal import Actor
 
-_rules: dict[str, Ownership] | None = None
+# Every area's declared rules, in area order (tenants.access.areas).
+AREA_OWNERSHIP: tuple[dict[str, Ownership], ...] = (
+    admin_models.OWNERSHIP,
+    hr_models.OWNERSHIP,
+    crm_models.OWNERSHIP,
+    inventory_models.OWNERSHIP,
+    sales_models.OWNERSHIP,
+    billing_models.OWNERSHIP,
+    reports_models.OWNERSHIP,
+    webhooks_models.OWNERSHIP,
+)
+
+
+def _merged(declarations: tuple[dict[str, Ownership], ...]) -> dict[str, Ownership]:
+    found: dict[str, Ownership] = {}
+    for declared in declarations:
+        for entity, rule in declared.items():
+            assert entity not in found, f"ownership of {entity} declared twice"
+            found[entity] = rule
+    return found
+
+
+_rules = _merged(AREA_OWNERSHIP)
 
 
 def rules() -> dict[str, Ownership]:
-    """Every area's declared rules, by catalog entity (collected once)."""
-    global _rules
-    if _rules is None:
-        found: dict[str, Ownership] = {}
-        for module in area_modules("domain", "models"):
-            for entity, rule in getattr(module, "OWNERSHIP", {}).items():
-                assert entity not in found, f"ownership of {entity} declared twice"
-                found[entity] = rule
-        _rules = found
+    """Every area's declared rules, by catalog entity."""
     return _rules
 
 

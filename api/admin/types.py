@@ -14,6 +14,7 @@ from api.access import REFERENCE
 from api.admin import loaders
 from api.cost import at_most
 from api.relay import NODE_RESOLVERS, Node, node_resolver, to_global_id
+from api.strawberry_internals import graphql_schema
 from api.viewer.types import PERMISSIONS, EntityPermission, entity_permissions
 from domain.admin import repository as repo
 from domain.admin.audit import CHANGES_PER_EVENT, auditable_entities, visible_changes
@@ -201,7 +202,7 @@ class AuditEvent(Node):
         entity = self.entity or ""
         out = []
         for c in visible_changes(entity, self.recorded, info.context.policy):
-            target = _referenced_type(info.schema._schema, entity, c.field)
+            target = _referenced_type(graphql_schema(info.schema), entity, c.field)
             out.append(
                 FieldChange(
                     field=c.field,

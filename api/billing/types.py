@@ -23,6 +23,7 @@ from api.inventory.types import Product, product_by_id
 from api.relay import Node, node_resolver, to_global_id, with_relations
 from api.sales.loaders import ORDERS
 from api.sales.types import SalesOrder, order_by_id
+from api.strawberry_internals import plain_field_names
 from domain.billing import repository
 from domain.billing.services import CREDIT_NOTES_PER_INVOICE, PAYMENTS_PER_INVOICE
 from domain.sales.pricing import MAX_LINES
@@ -33,8 +34,7 @@ T = TypeVar("T")
 def copied(cls: type[T], row: Any, **given: Any) -> T:
     """An object of a strawberry type from a row: every plain field from the row column
     of the same name, unless given."""
-    definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
-    names = [f.python_name for f in definition.fields if f.base_resolver is None]
+    names = plain_field_names(cls)
     return cls(**{n: getattr(row, n) for n in names if n not in given}, **given)
 
 

@@ -3,14 +3,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-import sqlalchemy as sa
 import strawberry
 
 from api.admin.types import to_user
 from api.relay import node_resolver
 from api.viewer.types import Tenant, Viewer, entity_permissions
-from domain.admin.repository import USER_COLUMNS
-from tenants.models import tenants, users
+from domain.admin import repository
+from tenants.directory import TenantRecord, tenant_by_id
 
 
 @strawberry.type
@@ -19,13 +18,7 @@ class Query:
     async def viewer(self, info: strawberry.Info) -> Viewer:
         context = info.context
         actor = context.require_actor()
-        row = (
-            await context.db.execute(
-                sa.select(*USER_COLUMNS, tenants.c.slug, tenants.c.name.label("tenant_name"))
-                .select_from(users.join(tenants, tenants.c.id == users.c.tenant_id))
-                .where(users.c.id == actor.user_id)
-            )
-        ).one()
+        row = await repository.user_with_tenant(context.db, actor.user_id)
         return Viewer(
             user=to_user(row, referenced=True),
             tenant=Tenant(uuid=actor.tenant_id, slug=row.slug, name=row.tenant_name),
@@ -33,11 +26,14 @@ class Query:
         )
 
 
+def _tenant(record: TenantRecord) -> Tenant:
+    return Tenant(uuid=record.id, slug=record.slug, name=record.name)
+
+
 @node_resolver("Tenant", entity=None)
 async def _tenant_node(context: Any, uuid: UUID) -> Tenant | None:
     """The caller's own tenant (`viewer.tenant.id`); any other is not found."""
     if uuid != context.tenant_id:
         return None
-    query = sa.select(tenants.c.slug, tenants.c.name).where(tenants.c.id == uuid)
-    row = (await context.db.execute(query)).one()
-    return Tenant(uuid=uuid, slug=row.slug, name=row.name)
+    record = await tenant_by_id(context.db, uuid)
+    return None if record is None else _tenant(record)

@@ -27,6 +27,7 @@ from domain.pagination import Page, PageRequest, paginate
 from domain.scope import in_scope
 from domain.search import Search, search_condition
 from tenants.access.builtin import ADMIN_ROLE
+from tenants.models import tenants
 from tenants.principal import Actor
 
 # what each list's `search` covers (API field names)
@@ -116,6 +117,17 @@ async def list_users(
     return await paginate(
         conn, query, page, sort=USER_SORT[sort], id_column=users.c.id, descending=descending
     )
+
+
+async def user_with_tenant(conn: AsyncConnection, user_id: UUID) -> Row:
+    """The caller's own user (the request's actor, so it exists) with their tenant's
+    slug and name, in one statement: what `viewer` shows."""
+    query = (
+        sa.select(*USER_COLUMNS, tenants.c.slug, tenants.c.name.label("tenant_name"))
+        .select_from(users.join(tenants, tenants.c.id == users.c.tenant_id))
+        .where(users.c.id == user_id)
+    )
+    return (await conn.execute(query)).one()
 
 
 async def users_by_ids(

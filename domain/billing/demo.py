@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from domain.billing import services
 from domain.billing.repository import today_utc
-from domain.demo import DemoSeed
+from domain.demo_seed import DemoSeed
 from domain.sales.models import sales_orders
 from tenants.access.builtin import ADMIN_ROLE, builtin_policy
 from tenants.principal import Actor

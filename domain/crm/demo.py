@@ -25,7 +25,7 @@ from domain.crm.models import (
     pipeline_stages,
     pipelines,
 )
-from domain.demo import DemoSeed
+from domain.demo_seed import DemoSeed
 
 CUSTOMERS, LEADS, DEALS, ACTIVITIES = 120, 200, 250, 300
 FIRST = (

@@ -1,45 +1,42 @@
 """The demo: two tenants, `acme` and `globex`, with a user for every built-in role.
 
 Idempotent: a tenant that exists already is left as it is. Each area adds its demo
-data in `domain/<area>/demo.py: async def seed(demo: DemoSeed)`, called in area order
-with the transaction bound to the tenant.
+data in `domain/<area>/demo.py: async def seed(demo: DemoSeed)`, listed in `AREA_DEMOS` and
+called in area order with the transaction bound to the tenant.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from uuid import UUID
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.billing import demo as billing_demo
+from domain.crm import demo as crm_demo
+from domain.demo_seed import DemoSeed, demo_email
+from domain.hr import demo as hr_demo
+from domain.inventory import demo as inventory_demo
+from domain.sales import demo as sales_demo
 from domain.tenancy import provision_tenant
-from tenants.access.areas import area_modules
 from tenants.access.builtin import ADMIN_ROLE, BUILTIN_ROLES
 from tenants.provisioning import create_user, tenant_id_by_slug, user_id_by_email
 from tenants.session import bind_tenant
 
+__all__ = ["AREA_DEMOS", "DEMO_TENANTS", "DemoSeed", "DemoUser", "demo_email", "seed_demo"]
+
 DEMO_TENANTS = (("acme", "Acme Corporation"), ("globex", "Globex Industries"))
-HOME_CURRENCY = {"acme": "EUR", "globex": "USD"}
 
-
-@dataclass(frozen=True)
-class DemoSeed:
-    conn: AsyncConnection
-    tenant_id: UUID
-    slug: str
-    users: dict[str, UUID]  # role key -> user id ("tenant_admin" is the admin)
-
-    @property
-    def currencies(self) -> tuple[str, str]:
-        """The tenant's home currency (most deals, salaries, the full catalogue), then the
-        one its export deals use (a smaller export catalogue)."""
-        home = HOME_CURRENCY.get(self.slug, "EUR")
-        return home, "USD" if home == "EUR" else "EUR"
-
-
-def demo_email(role_key: str, slug: str) -> str:
-    local = "admin" if role_key == ADMIN_ROLE else role_key
-    return f"{local}@{slug}.example"
+# Every area's demo data, in area order (tenants.access.areas): each builds on the
+# rows of the areas before it (orders on deals and products, invoices on orders).
+AREA_DEMOS: tuple[Callable[[DemoSeed], Awaitable[None]], ...] = (
+    hr_demo.seed,
+    crm_demo.seed,
+    inventory_demo.seed,
+    sales_demo.seed,
+    billing_demo.seed,
+)
 
 
 @dataclass(frozen=True)
@@ -76,8 +73,8 @@ async def seed_demo(engine: AsyncEngine) -> list[DemoUser]:
                             name=f"{role.name} ({name})",
                             role_key=role.key,
                         )
-                for module in area_modules("domain", "demo"):
-                    await module.seed(DemoSeed(conn, tenant_id, slug, users))
+                for seed in AREA_DEMOS:
+                    await seed(DemoSeed(conn, tenant_id, slug, users))
             await bind_tenant(conn, tenant_id)
             for role in BUILTIN_ROLES:
                 email = demo_email(role.key, slug)

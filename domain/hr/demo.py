@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from domain.demo import DemoSeed, demo_email
+from domain.demo_seed import DemoSeed, demo_email
 from domain.hr.models import departments, employees
 
 # department -> parent

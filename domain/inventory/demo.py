@@ -11,7 +11,7 @@ from domain.inventory.repository import is_low_stock
 from tenants.principal import Actor, PolicyCache, Principal, load_actor
 
 if TYPE_CHECKING:
-    from domain.demo import DemoSeed
+    from domain.demo_seed import DemoSeed
 
 WAREHOUSES = (("MAIN", "Main warehouse"), ("EAST", "East depot"))
 # sku, name, unit price, unit cost, reorder point, units in MAIN, units in EAST; in the

@@ -27,7 +27,7 @@ from domain.sales.pricing import LineInput
 from tenants.principal import Actor
 
 if TYPE_CHECKING:
-    from domain.demo import DemoSeed
+    from domain.demo_seed import DemoSeed
 
 FALLBACK_CUSTOMERS = ("Initech", "Umbrella Retail", "Hooli Labs")
 CUSTOMERS = 8  # the first customers by name get the orders

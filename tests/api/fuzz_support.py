@@ -13,8 +13,7 @@ import orjson
 from hypothesis import strategies as st
 from hypothesis_graphql import from_schema, nodes
 
-from domain.demo import DemoSeed
-from tenants.access.areas import area_modules
+from domain.demo import AREA_DEMOS, DemoSeed
 from tenants.access.builtin import ADMIN_ROLE, BUILTIN_ROLES
 
 SDL = Path(__file__).resolve().parents[2] / "schema.graphql"
@@ -189,8 +188,8 @@ async def demo_tenant(make_tenant: Any) -> dict[str, str]:
         if role.key != ADMIN_ROLE:
             users[role.key] = await tenant.user(role.key)
     async with tenant.session() as conn:
-        for module in area_modules("domain", "demo"):
-            await module.seed(DemoSeed(conn, tenant.id, tenant.slug, users))
+        for seed in AREA_DEMOS:
+            await seed(DemoSeed(conn, tenant.id, tenant.slug, users))
     return {role: tenant.token(user) for role, user in users.items()}
 
 

@@ -21,8 +21,8 @@ from graphql import (
 )
 
 from api.schema import build_schema
-from domain.demo import DemoSeed
-from tenants.access.areas import area_modules
+from api.strawberry_internals import graphql_schema
+from domain.demo import AREA_DEMOS, DemoSeed
 from tenants.access.builtin import ADMIN_ROLE, BUILTIN_ROLES
 from tests.api.api_client_support import partner
 from tests.api.webhook_support import create_webhook
@@ -95,8 +95,8 @@ async def _everything(tenant: Any, gql: Any) -> None:
         if role.key != ADMIN_ROLE:
             users[role.key] = await tenant.user(role.key)
     async with tenant.session(tenant.admin_id) as conn:
-        for module in area_modules("domain", "demo"):
-            await module.seed(DemoSeed(conn, tenant.id, tenant.slug, users))
+        for seed in AREA_DEMOS:
+            await seed(DemoSeed(conn, tenant.id, tenant.slug, users))
     token = tenant.admin_token
     await create_webhook(gql, token, ["DEAL_WON"])
     deal = (await gql(OPEN_DEAL, token=token)).ok()["deals"]["nodes"][0]["id"]
@@ -111,7 +111,7 @@ async def test_every_id_handed_out_resolves_through_node(make_client, gql, tenan
     client = await make_client(
         max_query_depth=20, max_query_cost=10**9, max_tokens=10**6, max_aliases=10**3
     )
-    schema = build_schema()._schema
+    schema = graphql_schema(build_schema())
     ids: dict[str, set[str]] = {}
     for _ in range(2):  # the second pass follows the `<type>Id` arguments of the first
         for document in _root_documents(schema, ids):

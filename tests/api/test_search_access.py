@@ -11,13 +11,14 @@ from uuid import uuid4
 import pytest
 from graphql import get_named_type
 
-from api.access import _origin, returned_entity
+from api.access import returned_entity
 from api.schema import build_schema
+from api.strawberry_internals import graphql_schema, python_class
 from tenants.access.catalog import catalog
 from tests.api.admin_support import custom_role, grant, holder_of, role_by_key
 from tests.api.crm_support import create_customer, create_deal, ok
 
-SCHEMA = build_schema()._schema
+SCHEMA = graphql_schema(build_schema())
 
 
 def _searched() -> list[tuple[str, str, str, str, tuple[str, ...]]]:
@@ -29,7 +30,7 @@ def _searched() -> list[tuple[str, str, str, str, tuple[str, ...]]]:
             continue
         filter_type = get_named_type(arg.type)
         entity = returned_entity(get_named_type(field.type))
-        for key, fields in getattr(_origin(filter_type), "__searches__", {}).items():
+        for key, fields in getattr(python_class(filter_type), "__searches__", {}).items():
             found.append((name, filter_type.name, key, entity, fields))
     return found
 

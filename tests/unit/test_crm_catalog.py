@@ -8,6 +8,7 @@ from graphql import GraphQLObjectType
 from api.access import entity_of
 from api.schema import build_schema
 from api.settings import Settings
+from api.strawberry_internals import graphql_schema
 from tenants.access.areas import crm
 from tenants.access.catalog import catalog
 
@@ -15,7 +16,7 @@ REPORTS_AND_ENTITIES = {spec.name for spec in crm.AREA.entities}
 
 
 def test_crm_types_and_catalog_agree():
-    schema = build_schema(Settings(env="development"))._schema
+    schema = graphql_schema(build_schema(Settings(env="development")))
     seen = set()
     for gtype in schema.type_map.values():
         entity = entity_of(gtype)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from graphql import GraphQLInputObjectType, GraphQLList, GraphQLNonNull, Undefined
 
-from api.access import LOCATOR_KEYS, _origin
+from api.access import LOCATOR_KEYS
 from api.schema import build_schema
+from api.strawberry_internals import graphql_schema, python_class
 
 
 def _unwrap(t):
@@ -23,7 +24,7 @@ def _unwrap(t):
 
 
 def _write_inputs(schema):
-    mutation = schema._schema.mutation_type
+    mutation = graphql_schema(schema).mutation_type
     seen: dict[str, GraphQLInputObjectType] = {}
     todo = [_unwrap(arg.type) for field in mutation.fields.values() for arg in field.args.values()]
     while todo:
@@ -37,9 +38,9 @@ def _write_inputs(schema):
 def test_optional_write_fields_have_no_default():
     offenders = []
     for t in _write_inputs(build_schema()):
-        if getattr(_origin(t), "__entity__", None) is None:
+        if getattr(python_class(t), "__entity__", None) is None:
             continue  # not field-checked (e.g. a role's permission list)
-        locators = getattr(_origin(t), "__locators__", LOCATOR_KEYS)
+        locators = getattr(python_class(t), "__locators__", LOCATOR_KEYS)
         for name, field in t.fields.items():
             if name not in locators and field.default_value is not Undefined:
                 offenders.append(f"{t.name}.{name} = {field.default_value!r}")

@@ -13,6 +13,7 @@ from graphql import GraphQLInterfaceType, GraphQLObjectType, get_named_type, is_
 import domain
 from api.cost import PAGE_ARGUMENTS, declared_bound, is_list
 from api.schema import build_schema
+from api.strawberry_internals import graphql_schema
 from domain.admin.audit import CHANGES_PER_EVENT
 from domain.base import metadata
 
@@ -32,7 +33,7 @@ PAYLOAD_ERRORS = ".userErrors"
 
 
 def _bounded_lists() -> dict[str, int | None]:
-    schema = build_schema()._schema
+    schema = graphql_schema(build_schema())
     out: dict[str, int | None] = {}
     for name, kind in schema.type_map.items():
         if name.startswith("__") or not isinstance(kind, GraphQLObjectType | GraphQLInterfaceType):

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from graphql import GraphQLObjectType
 
-from api.access import _origin
 from api.schema import build_schema
 from api.settings import Settings
+from api.strawberry_internals import graphql_schema, python_class
 
 
 def test_prefetched_relations_are_fields_of_their_type():
-    schema = build_schema(Settings(env="development"))._schema
+    schema = graphql_schema(build_schema(Settings(env="development")))
     declaring = 0
     for name, gtype in schema.type_map.items():
-        declared = getattr(_origin(gtype), "__prefetch__", None)
+        declared = getattr(python_class(gtype), "__prefetch__", None)
         if not isinstance(gtype, GraphQLObjectType) or not declared:
             continue
         declaring += 1

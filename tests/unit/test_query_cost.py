@@ -10,6 +10,7 @@ from graphql import parse, validate
 
 from api.cost import at_most, query_cost_rule
 from api.settings import Settings
+from api.strawberry_internals import graphql_schema
 
 
 @strawberry.type
@@ -41,7 +42,7 @@ class Query:
         return None
 
 
-SCHEMA = strawberry.Schema(Query)._schema
+SCHEMA = graphql_schema(strawberry.Schema(Query))
 SETTINGS = Settings(default_page_size=50, max_page_size=200, max_query_cost=10**9)
 
 

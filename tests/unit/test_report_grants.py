@@ -7,14 +7,15 @@ import pytest
 
 from api.access import field_access, hidden_field
 from api.schema import build_schema
+from api.strawberry_internals import field_metadata, graphql_schema
 from tenants.access.builtin import BUILTIN_ROLES, builtin_policy
 
-QUERY = build_schema()._schema.query_type
+QUERY = graphql_schema(build_schema()).query_type
 
 
 def _revealing_root_fields():
     for name, field in QUERY.fields.items():
-        reveals = (field.extensions["strawberry-definition"].metadata or {}).get("reveals")
+        reveals = field_metadata(field).get("reveals")
         if reveals is not None and not callable(reveals):
             yield name, field_access(field), reveals
 

@@ -9,9 +9,10 @@ from graphql import parse, validate
 from api.cost import query_cost_rule
 from api.schema import build_schema
 from api.settings import Settings
+from api.strawberry_internals import graphql_schema
 from bench.workloads import WORKLOADS
 
-SCHEMA = build_schema()._schema
+SCHEMA = graphql_schema(build_schema())
 RULE = query_cost_rule(Settings())
 
 FOUR_DEEP = """{ deals(first: 200) { edges { node { customer { deals { customer { deals {

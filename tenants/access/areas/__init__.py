@@ -1,44 +1,19 @@
 """The business areas, in dependency order, and their access declarations.
 
 Each area `x` may have `tenants/access/areas/x.py` (entities and built-in grants),
-`api/x/{queries,mutations,types}.py`, `domain/x/defaults.py` (what every new tenant
-starts with) and `domain/x/demo.py` (demo data). Those modules are discovered by
-these names, so adding an area is adding its name here.
+`api/x/{queries,mutations,types}.py`, `domain/x/models.py` (tables and `OWNERSHIP`),
+`domain/x/defaults.py` (what every new tenant starts with) and `domain/x/demo.py`
+(demo data). Each place that gathers one of those lists them explicitly, in this order
+(api/schema.py, domain/scope.py, domain/tenancy.py, domain/demo/__init__.py);
+tests/unit/test_area_listings.py fails when one of them misses an area.
 """
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
+from tenants.access.areas import admin, billing, crm, hr, inventory, reports, sales, webhooks
 
-from tenants.access.catalog import Area
+# Dependency order: an area refers only to the entities of the areas before it.
+_DECLARATIONS = (admin, hr, crm, inventory, sales, billing, reports, webhooks)
 
-AREA_NAMES = ("admin", "hr", "crm", "inventory", "sales", "billing", "reports", "webhooks")
-
-
-def area_modules(package: str, module: str) -> list[ModuleType]:
-    """`package.<area>.module` for every area that has it, in area order."""
-    found = []
-    for name in AREA_NAMES:
-        try:
-            found.append(importlib.import_module(f"{package}.{name}.{module}"))
-        except ModuleNotFoundError as exc:
-            if exc.name not in {f"{package}.{name}", f"{package}.{name}.{module}"}:
-                raise
-    return found
-
-
-def _areas() -> tuple[Area, ...]:
-    out = []
-    for name in AREA_NAMES:
-        try:
-            module = importlib.import_module(f"tenants.access.areas.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"tenants.access.areas.{name}":
-                raise
-            continue
-        out.append(module.AREA)
-    return tuple(out)
-
-
-AREAS = _areas()
+AREA_NAMES = tuple(module.__name__.rpartition(".")[2] for module in _DECLARATIONS)
+AREAS = tuple(module.AREA for module in _DECLARATIONS)
