@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, request_response
 
 from api.auth import KeyStore, TokenVerifier
-from api.context import AppState
+from api.core.context import AppState
 from api.database import create_engine, resolve_urls
 from api.graphql_app import RETRY_LATER, GraphQLApp
 from api.middleware import Authenticate, BodyLimit, Metrics, RequestContext

@@ -10,7 +10,7 @@ from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType
 from strawberry.extensions import SchemaExtension
 
-from api.context import Context
+from api.core.context import Context
 from api.errors import Code
 from tenants.principal import load_actor
 from tenants.session import bind_tenant

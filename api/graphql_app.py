@@ -16,7 +16,7 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from api.auth import bearer_challenge
-from api.context import Context
+from api.core.context import Context
 from api.errors import Code, shape_error
 from api.outage import RETRY_AFTER_SECONDS, database_unavailable
 

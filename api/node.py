@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
+from api.core.relay import NODE_RESOLVERS, Node, from_global_id
 from api.errors import AppError, Code, forbidden
-from api.relay import NODE_RESOLVERS, Node, from_global_id
 
 
 @strawberry.type

@@ -1,6 +1,6 @@
 """Filters, sort orders and mutation inputs of tenant administration.
 
-Keys of filters and inputs are catalog field names (checked by api.access); keys that
+Keys of filters and inputs are catalog field names (checked by api.core.access); keys that
 are not fields say what they reveal (`__reveals__`) or write (`__writes__`).
 """
 
@@ -12,8 +12,8 @@ from typing import TypeVar
 
 import strawberry
 
+from api.core.relay import local_id
 from api.ordering import OrderDirection
-from api.relay import local_id
 from domain.admin.models import NewApiClient, NewRole, NewUser, PermissionSpec, RoleChanges
 from domain.admin.repository import ROLE_SEARCH, USER_SEARCH
 
@@ -112,7 +112,7 @@ def _specs(permissions: list[PermissionInput] | None) -> tuple[PermissionSpec, .
 def _given(value: T | None) -> T | None:
     """UNSET (the client left the key out) as None. Optional keys of write inputs default
     to UNSET, not null: a schema default would make every request "send" the key, and
-    api.access checks every sent key for write access."""
+    api.core.access checks every sent key for write access."""
     return None if value is strawberry.UNSET else value
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
-from api.loaders import Relation, keyed_loader
+from api.core.loaders import Relation, keyed_loader
 from domain.admin import repository as repo
 
 

@@ -22,8 +22,8 @@ from api.admin.inputs import (
     UserActivationInput,
 )
 from api.admin.types import ApiClient, Role, User, to_api_client, to_role, to_user
-from api.payloads import UserError, respond, run_service
-from api.relay import local_id, to_global_id
+from api.core.payloads import UserError, respond, run_service
+from api.core.relay import local_id, to_global_id
 from domain.admin import api_clients, services
 
 Service = Callable[[], Awaitable[Any]]

@@ -17,9 +17,9 @@ from api.admin.types import (
     to_role,
     to_user,
 )
+from api.core.relay import Connection, connection, from_global_id, page_request
 from api.errors import AppError, bad_input, forbidden
 from api.ordering import OrderDirection
-from api.relay import Connection, connection, from_global_id, page_request
 from domain.admin import models
 from domain.admin import repository as repo
 from domain.admin.audit import auditable_entities

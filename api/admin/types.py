@@ -10,9 +10,9 @@ import strawberry
 from graphql import GraphQLSchema, get_named_type
 from strawberry.scalars import JSON
 
-from api.access import REFERENCE
 from api.admin import loaders
-from api.relay import NODE_RESOLVERS, Node, node_resolver, to_global_id
+from api.core.access import REFERENCE
+from api.core.relay import NODE_RESOLVERS, Node, node_resolver, to_global_id
 from api.viewer.types import EntityPermission, entity_permissions
 from domain.admin import repository as repo
 from domain.admin.audit import auditable_entities, visible_changes
@@ -106,7 +106,7 @@ def user_reference(info: Any, user_id: UUID | None) -> Any:
 
 def user_relation(description: str | None = None) -> Any:
     """A field resolved by `user_reference`: readable by any role that reads the record,
-    which then sees the user's referable fields (api.access.REFERENCE)."""
+    which then sees the user's referable fields (api.core.access.REFERENCE)."""
     return strawberry.field(description=description, metadata=REFERENCE)
 
 

@@ -17,7 +17,7 @@ import strawberry
 
 from api.billing import loaders
 from api.billing.types import Invoice
-from api.relay import with_relations
+from api.core.relay import with_relations
 from api.sales.types import SalesOrder
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from api.loaders import Relation, keyed_loader
+from api.core.loaders import Relation, keyed_loader
 from domain.billing import customers, repository
 from domain.billing.customers import NO_RECEIVABLES, Receivables
 

@@ -16,8 +16,8 @@ from api.billing.inputs import (
     VoidInvoiceInput,
 )
 from api.billing.types import CreditNote, Invoice, Payment
-from api.payloads import UserError, run_service
-from api.relay import local_id
+from api.core.payloads import UserError, run_service
+from api.core.relay import local_id
 from domain.billing import services
 
 

@@ -6,8 +6,8 @@ import strawberry
 
 from api.billing.inputs import InvoiceFilter, InvoiceOrder, InvoiceOrderField
 from api.billing.types import Invoice
+from api.core.relay import Connection, connection, from_global_id, page_request
 from api.ordering import OrderDirection
-from api.relay import Connection, connection, from_global_id, page_request
 from domain.billing import repository
 
 

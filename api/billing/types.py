@@ -15,11 +15,11 @@ from uuid import UUID
 import strawberry
 
 from api.billing import loaders
+from api.core.relay import Node, node_resolver, to_global_id, with_relations
 from api.crm import loaders as crm_loaders
 from api.crm.types import Customer
 from api.inventory.loaders import PRODUCTS
 from api.inventory.types import Product, product_by_id
-from api.relay import Node, node_resolver, to_global_id, with_relations
 from api.sales.loaders import ORDERS
 from api.sales.types import SalesOrder, order_by_id
 from domain.billing import repository
@@ -115,7 +115,7 @@ class CreditNote(Node):
 @strawberry.type(description="A customer invoice. Issued invoices are immutable.")
 class Invoice(Node):
     __entity__ = "Invoice"
-    # relations a page of Invoices loads at once when selected (api.loaders.prefetch)
+    # relations a page of Invoices loads at once when selected (api.core.loaders.prefetch)
     __prefetch__ = {
         "customer": (crm_loaders.ROWS["Customer"], "customer_id"),
         "order": (ORDERS, "order_id"),
@@ -181,7 +181,7 @@ class Invoice(Node):
 
 def invoice_by_id(info: Any, uuid: UUID) -> Any:
     """The Invoice: at once when prefetched (`INVOICES` in `__prefetch__`), else
-    awaitable (api.loaders.Relation.resolve)."""
+    awaitable (api.core.loaders.Relation.resolve)."""
     return loaders.INVOICES.resolve(info, uuid, Invoice.from_row)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import strawberry
 
+from api.core.relay import local_id
 from api.crm.deal_types import Deal, Pipeline
 from api.crm.filters import given
 from api.crm.inputs import (
@@ -21,7 +22,6 @@ from api.crm.inputs import (
     target,
 )
 from api.crm.payloads import DealPayload, PipelinePayload, respond
-from api.relay import local_id
 from domain.crm import deals, pipelines
 
 

@@ -12,6 +12,7 @@ import strawberry
 
 from api.admin.loaders import REFERENCED_USERS
 from api.admin.types import User, user_reference, user_relation
+from api.core.relay import Node, to_global_id, with_relations
 from api.crm import loaders
 from api.crm.types import (
     STAMPS,
@@ -21,7 +22,6 @@ from api.crm.types import (
     columns,
     register_nodes,
 )
-from api.relay import Node, to_global_id, with_relations
 
 if TYPE_CHECKING:
     from api.sales.types import SalesOrder
@@ -90,7 +90,7 @@ class Pipeline(Node):
 
 @strawberry.type(description="A stage change of a deal: who moved it, when, from where to where.")
 class DealStageChange:
-    # relations a deal's history loads at once when selected (api.loaders.prefetch)
+    # relations a deal's history loads at once when selected (api.core.loaders.prefetch)
     __prefetch__ = {
         "by": (REFERENCED_USERS, "by_id"),
         "fromStage": (loaders.ROWS["PipelineStage"], "from_id"),
@@ -136,7 +136,7 @@ class DealStageChange:
 @strawberry.type(description="An opportunity to sell to a customer, moving through a pipeline.")
 class Deal(Node):
     __entity__ = "Deal"
-    # relations a page of Deals loads at once when selected (api.loaders.prefetch)
+    # relations a page of Deals loads at once when selected (api.core.loaders.prefetch)
     __prefetch__ = {
         "customer": (loaders.ROWS["Customer"], "customer_id"),
         "contact": (loaders.ROWS["Contact"], "contact_id"),

@@ -1,5 +1,5 @@
 """Typed `filter:` and `orderBy:` inputs of the CRM lists. Keys are catalog fields, or
-declare in `__reveals__` which fields they reveal, so the guard in api.access refuses a
+declare in `__reveals__` which fields they reveal, so the guard in api.core.access refuses a
 filter or sort key on a field the role cannot read. `search` covers the fields of
 `domain.crm.repository.SEARCHED` that the role may read (`__searches__`)."""
 
@@ -14,10 +14,10 @@ from uuid import UUID
 import strawberry
 from strawberry import UNSET
 
+from api.core.relay import from_global_id
 from api.crm.deal_types import DealStatus
 from api.crm.types import ActivityKind, CustomerKind, LeadStatus
 from api.ordering import OrderDirection
-from api.relay import from_global_id
 from domain.crm.report import ReportFilter
 from domain.crm.repository import SEARCHED, Filter, Sort
 

@@ -1,5 +1,5 @@
 """Mutation inputs of the CRM. Optional fields default to UNSET, so only the keys a client
-sends reach the write check (api.access) and the service; an explicit null clears."""
+sends reach the write check (api.core.access) and the service; an explicit null clears."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 import strawberry
 from strawberry import UNSET
 
+from api.core.relay import local_id
 from api.crm.types import ActivityKind, CustomerKind, LeadStatus
-from api.relay import local_id
 
 # input attribute holding a global id -> type of the id
 REFS = {

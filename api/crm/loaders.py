@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from api.loaders import Relation, keyed_loader
+from api.core.loaders import Relation, keyed_loader
 from domain.crm import repository
 
 
@@ -24,7 +24,7 @@ ROWS = {e: Relation(f"crm.{e}", FETCH[e], entity=e) for e in repository.TABLES}
 
 def row(info: Any, entity: str, id: UUID | None, convert: Callable[[Any], Any]) -> Any:
     """`convert` of the row of `entity` by id, None when missing or out of scope (at
-    once when prefetched, else awaitable: api.loaders.Relation.resolve)."""
+    once when prefetched, else awaitable: api.core.loaders.Relation.resolve)."""
     return ROWS[entity].resolve(info, id, convert)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 from strawberry.tools import merge_types
 
+from api.core.payloads import run_service
 from api.crm.deal_mutations import DealMutation, version_of
 from api.crm.deal_types import Deal
 from api.crm.filters import given
@@ -36,7 +37,6 @@ from api.crm.payloads import (
 )
 from api.crm.types import Activity, Contact, Customer, Lead, maybe
 from api.errors import forbidden
-from api.payloads import run_service
 from domain.crm import activities, customers, leads
 
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import strawberry
 
-from api import payloads
+from api.core import payloads
+from api.core.payloads import UserError
 from api.crm.deal_types import Deal, Pipeline
 from api.crm.types import Activity, Contact, Customer, Lead
-from api.payloads import UserError
 
 
 @strawberry.type
@@ -59,6 +59,6 @@ class PipelinePayload:
 
 
 async def respond(info: Any, payload: type, kind: Any, call: Callable[[], Awaitable[Any]]) -> Any:
-    """api.payloads.respond with the row wrapped as `kind`, under kind's name (Lead ->
+    """api.core.payloads.respond with the row wrapped as `kind`, under kind's name (Lead ->
     `lead`)."""
     return await payloads.respond(info, payload, kind.__name__.lower(), kind.from_row, call)

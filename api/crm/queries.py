@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 
+from api.core.relay import Connection, connection, page_request
 from api.crm.deal_types import Deal, Pipeline
 from api.crm.filters import (
     ActivityFilter,
@@ -33,7 +34,6 @@ from api.crm.report import (
     pipeline_report,
 )
 from api.crm.types import Activity, Contact, Customer, Lead
-from api.relay import Connection, connection, page_request
 from domain.crm import repository
 
 

@@ -58,7 +58,7 @@ class PipelineReport:
 
 
 # what each report adds up: a role that may not read these on a deal may not see sums
-# (metadata "reveals" of the root fields, enforced by api.access)
+# (metadata "reveals" of the root fields, enforced by api.core.access)
 REVEALS = {"Deal": ("amount", "currency", "probability", "stage")}
 FORECAST_REVEALS = {"Deal": ("amount", "currency", "probability", "expectedCloseOn")}
 

@@ -15,8 +15,8 @@ import strawberry
 
 from api.admin.loaders import REFERENCED_USERS
 from api.admin.types import User, user_reference, user_relation
+from api.core.relay import Node, node_resolver, to_global_id, with_relations
 from api.crm import loaders
-from api.relay import Node, node_resolver, to_global_id, with_relations
 from domain.crm import repository
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ class Address:
 @strawberry.type(description="A prospect not yet a customer. `convertLead` makes it one.")
 class Lead(Node):
     __entity__ = "Lead"
-    # relations a page of Leads loads at once when selected (api.loaders.prefetch)
+    # relations a page of Leads loads at once when selected (api.core.loaders.prefetch)
     __prefetch__ = {
         "owner": (REFERENCED_USERS, "owner_id"),
         "convertedCustomer": (loaders.ROWS["Customer"], "customer_id"),
@@ -145,7 +145,7 @@ class Lead(Node):
 @strawberry.type(description="A company or a person the tenant sells to.")
 class Customer(Node):
     __entity__ = "Customer"
-    # relations a page of Customers loads at once when selected (api.loaders.prefetch)
+    # relations a page of Customers loads at once when selected (api.core.loaders.prefetch)
     __prefetch__ = {
         "owner": (REFERENCED_USERS, "owner_id"),
     }
@@ -247,7 +247,7 @@ class Customer(Node):
 @strawberry.type(description="A person at a customer.")
 class Contact(Node):
     __entity__ = "Contact"
-    # relations a page of Contacts loads at once when selected (api.loaders.prefetch)
+    # relations a page of Contacts loads at once when selected (api.core.loaders.prefetch)
     __prefetch__ = {
         "customer": (loaders.ROWS["Customer"], "customer_id"),
         "owner": (REFERENCED_USERS, "owner_id"),
@@ -286,7 +286,7 @@ class Contact(Node):
 )
 class Activity(Node):
     __entity__ = "Activity"
-    # relations a page of Activitys loads at once when selected (api.loaders.prefetch)
+    # relations a page of Activitys loads at once when selected (api.core.loaders.prefetch)
     __prefetch__ = {
         "assignedTo": (REFERENCED_USERS, "assigned_id"),
         "createdBy": (REFERENCED_USERS, "creator_id"),

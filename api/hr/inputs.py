@@ -11,8 +11,8 @@ from typing import Any
 import strawberry
 from strawberry import UNSET
 
+from api.core.relay import from_global_id, local_id
 from api.ordering import OrderDirection
-from api.relay import from_global_id, local_id
 from domain.hr.models import SALARY_OPERATORS, Changes, EmployeeQuery
 from domain.hr.repository import EMPLOYEE_SEARCH
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 
+from api.core.payloads import UserError, run_service
 from api.hr.inputs import (
     DEPARTMENT_REFS,
     EMPLOYEE_REFS,
@@ -18,7 +19,6 @@ from api.hr.inputs import (
     changes,
 )
 from api.hr.types import Department, DepartmentPayload, Employee, EmployeePayload, maybe
-from api.payloads import UserError, run_service
 from domain.hr import services
 
 Service = Callable[..., Awaitable[Any]]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
+from api.core.relay import Connection, connection, page_request
 from api.hr.inputs import EmployeeFilter, EmployeeOrder, employee_query
 from api.hr.types import Department, Employee
-from api.relay import Connection, connection, page_request
 from domain.hr import repository
 
 

@@ -10,9 +10,9 @@ from uuid import UUID
 
 import strawberry
 
+from api.core.payloads import UserError
+from api.core.relay import Node, node_resolver, to_global_id
 from api.hr import loaders
-from api.payloads import UserError
-from api.relay import Node, node_resolver, to_global_id
 
 # row columns an Employee copies as they are
 EMPLOYEE_COLUMNS = (
@@ -45,7 +45,7 @@ def columns(row: Any, *names: str) -> dict[str, Any]:
 )
 class Employee(Node):
     __entity__ = "Employee"
-    # relations a page of Employees loads at once when selected (api.loaders.prefetch)
+    # relations a page of Employees loads at once when selected (api.core.loaders.prefetch)
     __prefetch__ = {
         "department": (loaders.DEPARTMENTS, "department_id"),
         "manager": (loaders.EMPLOYEES, "manager_id"),
@@ -97,7 +97,7 @@ class Employee(Node):
 @strawberry.type(description="A unit of the organisation; departments nest through `parent`.")
 class Department(Node):
     __entity__ = "Department"
-    # relations a page of Departments loads at once when selected (api.loaders.prefetch)
+    # relations a page of Departments loads at once when selected (api.core.loaders.prefetch)
     __prefetch__ = {
         "parent": (loaders.DEPARTMENTS, "parent_id"),
         "manager": (loaders.EMPLOYEES, "manager_id"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from api.loaders import Relation, keyed_loader
+from api.core.loaders import Relation, keyed_loader
 from domain.inventory import repository
 
 

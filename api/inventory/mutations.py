@@ -7,6 +7,8 @@ from typing import Any
 
 import strawberry
 
+from api.core.payloads import UserError, run_service
+from api.core.relay import local_id
 from api.inventory.inputs import (
     PRODUCT_COLUMNS,
     AdjustStockInput,
@@ -18,8 +20,6 @@ from api.inventory.inputs import (
     given,
 )
 from api.inventory.types import Product, StockLevel, Warehouse
-from api.payloads import UserError, run_service
-from api.relay import local_id
 from domain.inventory import services
 
 

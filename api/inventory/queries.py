@@ -6,10 +6,10 @@ from uuid import UUID
 
 import strawberry
 
+from api.core.relay import Connection, connection, from_global_id, page_request
 from api.errors import AppError, Code
 from api.inventory.inputs import ProductFilter, ProductOrder, StockLevelFilter, StockMovementFilter
 from api.inventory.types import Product, StockLevel, StockMovement, Warehouse
-from api.relay import Connection, connection, from_global_id, page_request
 from domain.inventory import repository
 
 

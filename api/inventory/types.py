@@ -10,8 +10,8 @@ from uuid import UUID
 
 import strawberry
 
+from api.core.relay import Node, node_resolver, to_global_id, with_relations
 from api.inventory.loaders import PRODUCTS, WAREHOUSES, levels_of_product, levels_of_warehouse
-from api.relay import Node, node_resolver, to_global_id, with_relations
 from api.sales.loaders import ORDERS
 from domain.inventory import repository
 
@@ -95,7 +95,7 @@ class Warehouse(Node):
 
 def product_by_id(info: Any, uuid: UUID | None) -> Any:
     """The Product (None when missing): at once when prefetched (declare
-    `PRODUCTS` in `__prefetch__`), else awaitable (api.loaders.Relation.resolve)."""
+    `PRODUCTS` in `__prefetch__`), else awaitable (api.core.loaders.Relation.resolve)."""
     return PRODUCTS.resolve(info, uuid, Product.from_row)
 
 
@@ -104,7 +104,7 @@ def warehouse_by_id(info: Any, uuid: UUID | None) -> Any:
     return WAREHOUSES.resolve(info, uuid, Warehouse.from_row)
 
 
-# relations of an object with `product_id` and `warehouse_id` (api.loaders.prefetch)
+# relations of an object with `product_id` and `warehouse_id` (api.core.loaders.prefetch)
 STOCK_RELATIONS = {
     "product": (PRODUCTS, "product_id"),
     "warehouse": (WAREHOUSES, "warehouse_id"),
@@ -148,7 +148,7 @@ class StockMovementKind(Enum):
 @strawberry.type(description="One entry of the append-only stock ledger.")
 class StockMovement(Node):
     __entity__ = "StockMovement"
-    # relations a page of StockMovements loads at once when selected (api.loaders.prefetch)
+    # relations a page of StockMovements loads at once when selected (api.core.loaders.prefetch)
     __prefetch__ = {**STOCK_RELATIONS, "order": (ORDERS, "order_id")}
     uuid: strawberry.Private[UUID]
     id: strawberry.ID

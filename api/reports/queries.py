@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import strawberry
 
 from api.billing.types import copied
+from api.core.relay import with_relations
 from api.errors import bad_input
-from api.relay import with_relations
 from api.reports import types as t
 from domain.billing.repository import today_utc
 from domain.reports import repository as reports

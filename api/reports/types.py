@@ -1,5 +1,5 @@
 """Report rows. A report is read by a role that may read every field it is made of
-(`*_REVEALS`, the root fields' "reveals", enforced by api.access); the aggregates are
+(`*_REVEALS`, the root fields' "reveals", enforced by api.core.access); the aggregates are
 also catalog entities a role is granted. The margin report is not: its rows are the
 `margin` of single orders, so reading `SalesOrder.margin` is what lets a role read it
 (one rule for one fact). The objects a row points at (product, warehouse, order) are

@@ -8,8 +8,8 @@ from uuid import UUID
 
 import strawberry
 
-from api.payloads import UserError, run_service
-from api.relay import local_id
+from api.core.payloads import UserError, run_service
+from api.core.relay import local_id
 from api.sales.inputs import (
     CreateOrderFromDealInput,
     CreateOrderInput,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
+from api.core.relay import Connection, connection, from_global_id, page_request
 from api.errors import AppError, Code
 from api.inventory.queries import optional_id
-from api.relay import Connection, connection, from_global_id, page_request
 from api.sales.inputs import OrderFilter, OrderOrder
 from api.sales.types import SalesOrder
 from domain.sales import repository

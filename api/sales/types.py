@@ -13,12 +13,12 @@ import strawberry
 
 from api.admin.loaders import REFERENCED_USERS
 from api.admin.types import User, user_reference, user_relation
+from api.core.relay import Node, node_resolver, to_global_id, with_relations
 from api.crm import loaders as crm_loaders
 from api.crm.deal_types import Deal
 from api.crm.types import Customer
 from api.inventory.loaders import PRODUCTS, WAREHOUSES
 from api.inventory.types import Product, Warehouse, columns, product_by_id, warehouse_by_id
-from api.relay import Node, node_resolver, to_global_id, with_relations
 from api.sales.loaders import ORDERS, lines_of
 from api.sales.loaders import order_of_deal as load_order_of_deal
 from domain.money import round_money
@@ -102,7 +102,7 @@ class SalesOrderLine:
 )
 class SalesOrder(Node):
     __entity__ = "SalesOrder"
-    # relations a page of SalesOrders loads at once when selected (api.loaders.prefetch)
+    # relations a page of SalesOrders loads at once when selected (api.core.loaders.prefetch)
     __prefetch__ = {
         "customer": (crm_loaders.ROWS["Customer"], "customer_id"),
         "deal": (crm_loaders.ROWS["Deal"], "deal_id"),

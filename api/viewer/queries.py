@@ -7,7 +7,7 @@ import sqlalchemy as sa
 import strawberry
 
 from api.admin.types import to_user
-from api.relay import node_resolver
+from api.core.relay import node_resolver
 from api.viewer.types import Tenant, Viewer, entity_permissions
 from domain.admin.repository import USER_COLUMNS
 from tenants.models import tenants, users

@@ -7,9 +7,9 @@ from uuid import UUID
 
 import strawberry
 
+from api.core.relay import Node, to_global_id
 from api.hr.loaders import own_employee_row
 from api.hr.types import Employee, maybe
-from api.relay import Node, to_global_id
 from tenants.access.catalog import catalog
 from tenants.access.policy import Policy, Read
 
@@ -79,7 +79,7 @@ class Viewer:
 
     @strawberry.field(
         description="The viewer's own employee record, read in full; null without one.",
-        # readable whatever the role: it only ever returns the viewer's row (api.access)
+        # readable whatever the role: it only ever returns the viewer's row (api.core.access)
         metadata={"own_record": True},
     )
     async def employee(self, info: strawberry.Info) -> Employee | None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 
-from api.relay import local_id
+from api.core.relay import local_id
 from api.webhooks.types import WebhookEvent
 from domain.webhooks.models import NewWebhook, WebhookChanges
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import strawberry
 
-from api.payloads import UserError, respond, run_service
-from api.relay import local_id, to_global_id
+from api.core.payloads import UserError, respond, run_service
+from api.core.relay import local_id, to_global_id
 from api.webhooks.inputs import (
     CreateWebhookInput,
     DeleteWebhookInput,

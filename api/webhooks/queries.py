@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
+from api.core.relay import Connection, connection, from_global_id, page_request
 from api.errors import AppError, Code
-from api.relay import Connection, connection, from_global_id, page_request
 from api.webhooks.types import Webhook, WebhookDelivery, to_delivery, to_webhook
 from domain.webhooks import repository as repo
 

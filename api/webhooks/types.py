@@ -11,7 +11,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.admin.types import User, user_of
-from api.relay import Node, node_resolver, to_global_id
+from api.core.relay import Node, node_resolver, to_global_id
 from domain.webhooks import repository as repo
 from domain.webhooks.events import carried_fields
 

@@ -11,7 +11,7 @@ from uuid import uuid4
 import pytest
 from graphql import get_named_type
 
-from api.access import _origin, returned_entity
+from api.core.access import _origin, returned_entity
 from api.schema import build_schema
 from tenants.access.catalog import catalog
 from tests.api.admin_support import custom_role, grant, holder_of, role_by_key

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from graphql import GraphQLInputObjectType, GraphQLList, GraphQLNonNull, Undefined
 
-from api.access import LOCATOR_KEYS, _origin
+from api.core.access import LOCATOR_KEYS, _origin
 from api.schema import build_schema
 
 

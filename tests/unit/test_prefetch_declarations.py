@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from graphql import GraphQLObjectType
 
-from api.access import _origin
+from api.core.access import _origin
 from api.schema import build_schema
 from api.settings import Settings
 

@@ -108,7 +108,7 @@ async def prefetch(info: Any, objects: list[Any], selected: Callable[[Any], set[
 
 
 def _may_read(policy: Any, entity: str | None, field: str, relation: Relation) -> bool:
-    """What the access guard lets through on every row (api.access._rule_for): the field
+    """What the access guard lets through on every row (api.core.access._rule_for): the field
     on its entity, and the entity the relation loads. A field readable on the viewer's
     own record only is left to its loader: it shows on one row at most."""
     if relation.entity is not None and not policy.can(relation.entity, "read"):

@@ -15,8 +15,8 @@ from tenants.access.policy import Policy
 from tenants.principal import Actor, PolicyCache, Principal
 
 if TYPE_CHECKING:
-    from api.access import AccessCache, Rule
     from api.auth import KeyStore, TokenVerifier
+    from api.core.access import AccessCache, Rule
 
 
 @dataclass
@@ -38,7 +38,7 @@ class Context:
     actor: Actor | None = None
     # The operation's transaction, opened by the transaction extension.
     conn: AsyncConnection | None = None
-    # Field nodes this document may not read under this role (see api.access).
+    # Field nodes this document may not read under this role (see api.core.access).
     denied: dict[int, Rule] = field(default_factory=dict)
     # Per-request DataLoaders, by name.
     loaders: dict[str, Any] = field(default_factory=dict)

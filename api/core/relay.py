@@ -11,8 +11,8 @@ from uuid import UUID
 import strawberry
 from strawberry.types.nodes import SelectedField
 
+from api.core.loaders import prefetch
 from api.errors import AppError, Code, bad_input
-from api.loaders import prefetch
 from domain.ids import global_id
 from domain.pagination import Page, PageRequest
 
@@ -105,7 +105,7 @@ def page_request(
 
 async def connection(info: Any, page: Page, to_node: Callable[[Any], T]) -> Connection[T]:
     """The page as a connection, with the relations the client selected on its nodes
-    loaded for all rows at once (api.loaders.prefetch)."""
+    loaded for all rows at once (api.core.loaders.prefetch)."""
     edges = [Edge(cursor=c, node=to_node(r)) for r, c in zip(page.rows, page.cursors, strict=True)]
     await prefetch(info, [e.node for e in edges], node_fields)
     return Connection(
@@ -133,7 +133,7 @@ def item_fields(info: Any) -> set[str]:
 
 async def with_relations(info: Any, items: list[T]) -> list[T]:
     """A list field's items, with the relations the client selected on them loaded for
-    all of them at once (api.loaders.prefetch). Called by each parent of a page, the
+    all of them at once (api.core.loaders.prefetch). Called by each parent of a page, the
     loads of one tick still make one statement per relation."""
     await prefetch(info, items, item_fields)
     return items
