@@ -19,6 +19,7 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLResolveInfo,
     GraphQLScalarType,
     GraphQLSchema,
     default_field_resolver,
@@ -59,7 +60,7 @@ def install_input_checks(schema: GraphQLSchema) -> None:
 
 
 def _checked(resolve: Callable[..., Any], check: Check) -> Callable[..., Any]:
-    def checked(root: Any, info: Any, **args: Any) -> Any:
+    def checked(root: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
         check(args, "")
         return resolve(root, info, **args)
 

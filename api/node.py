@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from api.core.context import Info
 from api.core.relay import NODE_RESOLVERS, Node, from_global_id
 from api.errors import AppError, Code, forbidden
 
@@ -11,7 +12,7 @@ from api.errors import AppError, Code, forbidden
 @strawberry.type
 class Query:
     @strawberry.field(description="Fetch any object by its global id.")
-    async def node(self, info: strawberry.Info, id: strawberry.ID) -> Node | None:
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         type_name, uuid = from_global_id(id)
         registered = NODE_RESOLVERS.get(type_name)
         if registered is None:

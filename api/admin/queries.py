@@ -17,6 +17,7 @@ from api.admin.types import (
     to_role,
     to_user,
 )
+from api.core.context import Info
 from api.core.relay import Connection, connection, from_global_id, page_request
 from api.errors import AppError, bad_input, forbidden
 from api.ordering import OrderDirection
@@ -62,7 +63,7 @@ class Query:
     @strawberry.field(description="The tenant's users: people (API clients are `apiClients`).")
     async def users(
         self,
-        info: strawberry.Info,
+        info: Info,
         filter: UserFilter | None = None,
         order_by: UserOrder | None = None,
         first: int | None = None,
@@ -91,7 +92,7 @@ class Query:
     @strawberry.field(description="The tenant's roles, built-in and custom.")
     async def roles(
         self,
-        info: strawberry.Info,
+        info: Info,
         filter: RoleFilter | None = None,
         order_by: RoleOrder | None = None,
         first: int | None = None,
@@ -116,7 +117,7 @@ class Query:
     @strawberry.field(description="The tenant's partner API clients, newest first.")
     async def api_clients(
         self,
-        info: strawberry.Info,
+        info: Info,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -136,7 +137,7 @@ class Query:
     )
     async def audit_events(
         self,
-        info: strawberry.Info,
+        info: Info,
         filter: AuditEventFilter | None = None,
         first: int | None = None,
         after: str | None = None,

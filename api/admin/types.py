@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 
 from api.admin import loaders
 from api.core.access import REFERENCE
+from api.core.context import Info
 from api.core.relay import NODE_RESOLVERS, Node, node_resolver, to_global_id
 from api.viewer.types import EntityPermission, entity_permissions
 from domain.admin import repository as repo
@@ -34,7 +35,7 @@ class Role(Node):
         return entity_permissions(role_policy(self.row))
 
     @strawberry.field(description="How many users (active or not) hold this role.")
-    async def user_count(self, info: strawberry.Info) -> int | None:
+    async def user_count(self, info: Info) -> int | None:
         return await loaders.holder_count(info, self.row.id)
 
 
@@ -73,7 +74,7 @@ class User(Node):
         return self.uuid == user_id
 
     @strawberry.field
-    async def role(self, info: strawberry.Info) -> Role | None:
+    async def role(self, info: Info) -> Role | None:
         row = await loaders.role_row(info, self.role_id)
         return to_role(row) if row is not None else None
 
@@ -97,7 +98,7 @@ def referenced_user(row: Any) -> User:
     return to_user(row, referenced=True)
 
 
-def user_reference(info: Any, user_id: UUID | None) -> Any:
+def user_reference(info: Info, user_id: UUID | None) -> Any:
     """The user a record names (its owner, assignee, author) as a reference: at once when
     prefetched (`REFERENCED_USERS` in `__prefetch__`), else awaitable. Declare its field
     with `user_relation`."""
@@ -110,7 +111,7 @@ def user_relation(description: str | None = None) -> Any:
     return strawberry.field(description=description, metadata=REFERENCE)
 
 
-async def user_of(info: strawberry.Info, user_id: UUID | None) -> User | None:
+async def user_of(info: Info, user_id: UUID | None) -> User | None:
     """The user a row of tenant administration names (its creator, its actor), within the
     User record scope: these relations need the User read, as they always did."""
     if user_id is None:
@@ -135,12 +136,12 @@ class ApiClient(Node):
     version: int | None
 
     @strawberry.field
-    async def role(self, info: strawberry.Info) -> Role | None:
+    async def role(self, info: Info) -> Role | None:
         row = await loaders.role_row(info, self.role_id)
         return to_role(row) if row is not None else None
 
     @strawberry.field
-    async def created_by(self, info: strawberry.Info) -> User | None:
+    async def created_by(self, info: Info) -> User | None:
         return await user_of(info, self.created_by_id)
 
 
@@ -186,11 +187,11 @@ class AuditEvent(Node):
     request_id: str | None
 
     @strawberry.field
-    async def actor(self, info: strawberry.Info) -> User | None:
+    async def actor(self, info: Info) -> User | None:
         return await user_of(info, self.actor_id)
 
     @strawberry.field(description="References to other objects are given as global ids.")
-    def changes(self, info: strawberry.Info) -> list[FieldChange] | None:
+    def changes(self, info: Info) -> list[FieldChange] | None:
         entity = self.entity or ""
         out = []
         for c in visible_changes(entity, self.recorded, info.context.policy):

@@ -16,7 +16,8 @@ from api.billing.inputs import (
     VoidInvoiceInput,
 )
 from api.billing.types import CreditNote, Invoice, Payment
-from api.core.payloads import UserError, run_service
+from api.core.context import Info
+from api.core.payloads import UserError, respond, run_service
 from api.core.relay import local_id
 from domain.billing import services
 
@@ -45,12 +46,7 @@ def _invoice_id(global_id: str, field: str = "id") -> UUID:
     return local_id(global_id, "Invoice", field)
 
 
-async def _invoice_call(info: Any, call: Any) -> InvoicePayload:
-    row, errors = await run_service(info, call)
-    return InvoicePayload(invoice=Invoice.from_row(row) if row else None, user_errors=errors)
-
-
-async def _settle(info: Any, call: Any) -> tuple[Any, Invoice | None, list[UserError]]:
+async def _settle(info: Info, call: Any) -> tuple[Any, Invoice | None, list[UserError]]:
     """A payment or credit: (the new row, the invoice after it, userErrors)."""
     result, errors = await run_service(info, call)
     if result is None:
@@ -63,11 +59,14 @@ async def _settle(info: Any, call: Any) -> tuple[Any, Invoice | None, list[UserE
 class Mutation:
     @strawberry.mutation(metadata={"access": ("Invoice", "create")})
     async def create_invoice_from_order(
-        self, info: strawberry.Info, input: CreateInvoiceFromOrderInput
+        self, info: Info, input: CreateInvoiceFromOrderInput
     ) -> InvoicePayload:
         ctx = info.context
-        return await _invoice_call(
+        return await respond(
             info,
+            InvoicePayload,
+            "invoice",
+            Invoice.from_row,
             lambda: services.create_invoice_from_order(
                 ctx.db,
                 ctx.require_actor(),
@@ -77,34 +76,39 @@ class Mutation:
         )
 
     @strawberry.mutation(metadata={"access": ("Invoice", "update")})
-    async def update_invoice(
-        self, info: strawberry.Info, input: UpdateInvoiceInput
-    ) -> InvoicePayload:
+    async def update_invoice(self, info: Info, input: UpdateInvoiceInput) -> InvoicePayload:
         ctx = info.context
-        return await _invoice_call(
+        return await respond(
             info,
+            InvoicePayload,
+            "invoice",
+            Invoice.from_row,
             lambda: services.update_invoice(
                 ctx.db, ctx.require_actor(), _invoice_id(input.id), input.version, input.notes
             ),
         )
 
     @strawberry.mutation(metadata={"access": ("Invoice", "issue")})
-    async def issue_invoice(
-        self, info: strawberry.Info, input: IssueInvoiceInput
-    ) -> InvoicePayload:
+    async def issue_invoice(self, info: Info, input: IssueInvoiceInput) -> InvoicePayload:
         ctx = info.context
-        return await _invoice_call(
+        return await respond(
             info,
+            InvoicePayload,
+            "invoice",
+            Invoice.from_row,
             lambda: services.issue_invoice(
                 ctx.db, ctx.require_actor(), _invoice_id(input.id), input.version
             ),
         )
 
     @strawberry.mutation(metadata={"access": ("Invoice", "void")})
-    async def void_invoice(self, info: strawberry.Info, input: VoidInvoiceInput) -> InvoicePayload:
+    async def void_invoice(self, info: Info, input: VoidInvoiceInput) -> InvoicePayload:
         ctx = info.context
-        return await _invoice_call(
+        return await respond(
             info,
+            InvoicePayload,
+            "invoice",
+            Invoice.from_row,
             lambda: services.void_invoice(
                 ctx.db,
                 ctx.require_actor(),
@@ -115,9 +119,7 @@ class Mutation:
         )
 
     @strawberry.mutation(metadata={"access": ("Payment", "create")})
-    async def record_payment(
-        self, info: strawberry.Info, input: RecordPaymentInput
-    ) -> PaymentPayload:
+    async def record_payment(self, info: Info, input: RecordPaymentInput) -> PaymentPayload:
         ctx = info.context
         payment, invoice, errors = await _settle(
             info,
@@ -140,7 +142,7 @@ class Mutation:
 
     @strawberry.mutation(metadata={"access": ("CreditNote", "create")})
     async def create_credit_note(
-        self, info: strawberry.Info, input: CreateCreditNoteInput
+        self, info: Info, input: CreateCreditNoteInput
     ) -> CreditNotePayload:
         ctx = info.context
         note, invoice, errors = await _settle(

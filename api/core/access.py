@@ -45,6 +45,7 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLResolveInfo,
     GraphQLSchema,
     TypeInfo,
     TypeInfoVisitor,
@@ -89,6 +90,19 @@ def hidden_field(policy: Policy, reveals: Reveals) -> str | None:
             if not policy.can_read(entity, name):
                 return f"{entity}.{name}"
     return None
+
+
+def readable_on_every_row(
+    policy: Policy, entity: str | None, field: str, target: str | None
+) -> bool:
+    """Whether the guard lets `entity.field` (returning rows of `target`, when it is a
+    relation) through on every row, whatever the row: the role reads the field on its
+    entity without a row condition (_rule_for's Read.ALLOW) and reads the entity the
+    field returns. A field readable on the viewer's own record only shows on one row at
+    most, so a prefetch leaves it to its loader."""
+    if target is not None and not policy.can(target, "read"):
+        return False
+    return entity is None or policy.read(entity, field) is Read.ALLOW
 
 
 def _origin(gtype: Any) -> Any:
@@ -252,7 +266,7 @@ ArgCheck = Callable[[Policy, Any], Any]  # the argument value to resolve with
 
 
 def _guard(resolve: Callable[..., Any], checks: list[tuple[str, ArgCheck]]) -> Callable[..., Any]:
-    def guarded(root: Any, info: Any, **args: Any) -> Any:
+    def guarded(root: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
         context = info.context
         if context.denied:
             for node in info.field_nodes:

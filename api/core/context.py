@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
+import strawberry
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from api.errors import unauthenticated
@@ -17,6 +19,8 @@ from tenants.principal import Actor, PolicyCache, Principal
 if TYPE_CHECKING:
     from api.auth import KeyStore, TokenVerifier
     from api.core.access import AccessCache, Rule
+
+L = TypeVar("L")
 
 
 @dataclass
@@ -74,8 +78,13 @@ class Context:
         """The record scope of this role for an entity: own, team, all (None: no access)."""
         return self.policy.scope(entity)
 
-    def loader(self, name: str, factory: Any) -> Any:
-        loader = self.loaders.get(name)
+    def loader(self, name: str, factory: Callable[[Context], L]) -> L:
+        """The request's loader called `name`, made by `factory` on first use."""
+        loader: L | None = self.loaders.get(name)
         if loader is None:
             loader = self.loaders[name] = factory(self)
         return loader
+
+
+# What every resolver is given: strawberry's Info, with this request's Context.
+Info = strawberry.Info[Context]

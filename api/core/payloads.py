@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import strawberry
 
+from api.core.context import Info
+from api.core.rows import convert_or_none
 from domain.errors import DomainError, ValidationFailed
+from tenants.principal import Actor
+
+if TYPE_CHECKING:  # only api/core/context.py names sqlalchemy at run time
+    from sqlalchemy.ext.asyncio import AsyncConnection
 
 T = TypeVar("T")
+P = TypeVar("P")
 
 
 @strawberry.type(description="An expected business failure; nothing was written.")
@@ -26,8 +33,18 @@ def user_errors(error: DomainError) -> list[UserError]:
     return [UserError(field=p.field, message=p.message, code=p.code) for p in problems]
 
 
+# A service call given the operation's connection and the acting user.
+ActorCall = Callable[["AsyncConnection", Actor], Awaitable[Any]]
+
+
+def as_actor(info: Info, call: ActorCall) -> Callable[[], Awaitable[Any]]:
+    """`call` bound to this operation's transaction and the signed-in actor."""
+    context = info.context
+    return lambda: call(context.db, context.require_actor())
+
+
 async def run_service(
-    info: Any, call: Callable[[], Awaitable[T]]
+    info: Info, call: Callable[[], Awaitable[T]]
 ) -> tuple[T | None, list[UserError]]:
     """Run one service call inside a savepoint of the operation's transaction.
 
@@ -49,13 +66,14 @@ async def run_service(
 
 
 async def respond(
-    info: Any,
-    payload: type[T],
+    info: Info,
+    payload: Callable[..., P],
     field: str,
-    convert: Callable[[Any], Any],
+    convert: Callable[[Any], object],
     call: Callable[[], Awaitable[Any]],
-) -> T:
-    """Run one service call (run_service) and answer `payload` with `field` set to
-    `convert` of what the call returned (None when it failed) and the userErrors."""
+) -> P:
+    """The one way a mutation answers one record: run the service call (run_service) and
+    build `payload` with `field` set to `convert` of what the call returned (None when
+    it failed) and the userErrors. Payloads of several records use run_service."""
     row, errors = await run_service(info, call)
-    return payload(**{field: None if row is None else convert(row)}, user_errors=errors)  # type: ignore[call-arg]
+    return payload(**{field: convert_or_none(convert, row)}, user_errors=errors)

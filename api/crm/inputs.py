@@ -12,6 +12,7 @@ from strawberry import UNSET
 
 from api.core.relay import local_id
 from api.crm.types import ActivityKind, CustomerKind, LeadStatus
+from domain.naming import snake_to_camel
 
 # input attribute holding a global id -> type of the id
 REFS = {
@@ -43,7 +44,7 @@ def sent(input: Any) -> dict[str, Any]:
         if value is UNSET or name in LOCATORS:
             continue
         if name in REFS and value is not None:
-            value = local_id(value, REFS[name], strawberry_name(name))
+            value = local_id(value, REFS[name], snake_to_camel(name))
         values[name] = _plain(value)
     return values
 
@@ -52,11 +53,6 @@ def arguments(input: Any, **extra: str) -> dict[str, Any]:
     """`sent(input)` keyed by the service's argument names."""
     names = ARGUMENTS | extra
     return {names.get(k, k): v for k, v in sent(input).items()}
-
-
-def strawberry_name(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 def target(input: Any) -> Any:

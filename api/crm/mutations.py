@@ -10,10 +10,12 @@ from typing import Any
 import strawberry
 from strawberry.tools import merge_types
 
-from api.core.payloads import run_service
+from api.core.context import Info
+from api.core.inputs import has_value
+from api.core.payloads import respond, run_service
+from api.core.rows import from_row_or_none
 from api.crm.deal_mutations import DealMutation, version_of
 from api.crm.deal_types import Deal
-from api.crm.filters import given
 from api.crm.inputs import (
     CompleteActivityInput,
     ConvertLeadInput,
@@ -33,9 +35,8 @@ from api.crm.payloads import (
     ConvertLeadPayload,
     CustomerPayload,
     LeadPayload,
-    respond,
 )
-from api.crm.types import Activity, Contact, Customer, Lead, maybe
+from api.crm.types import Activity, Contact, Customer, Lead
 from api.errors import forbidden
 from domain.crm import activities, customers, leads
 
@@ -43,24 +44,26 @@ from domain.crm import activities, customers, leads
 @strawberry.type
 class FrontOfficeMutation:
     @strawberry.mutation(metadata={"access": ("Lead", "create")})
-    async def create_lead(self, info: strawberry.Info, input: CreateLeadInput) -> LeadPayload:
+    async def create_lead(self, info: Info, input: CreateLeadInput) -> LeadPayload:
         ctx = info.context
         return await respond(
             info,
             LeadPayload,
-            Lead,
+            "lead",
+            Lead.from_row,
             lambda: leads.create_lead(
                 ctx.db, ctx.require_actor(), leads.LeadDraft(**arguments(input))
             ),
         )
 
     @strawberry.mutation(metadata={"access": ("Lead", "update")})
-    async def update_lead(self, info: strawberry.Info, input: UpdateLeadInput) -> LeadPayload:
+    async def update_lead(self, info: Info, input: UpdateLeadInput) -> LeadPayload:
         ctx = info.context
         return await respond(
             info,
             LeadPayload,
-            Lead,
+            "lead",
+            Lead.from_row,
             lambda: leads.update_lead(
                 ctx.db,
                 ctx.require_actor(),
@@ -75,11 +78,9 @@ class FrontOfficeMutation:
         description="A customer and a contact (and a deal when `deal` is given) from a lead, "
         "in one transaction.",
     )
-    async def convert_lead(
-        self, info: strawberry.Info, input: ConvertLeadInput
-    ) -> ConvertLeadPayload:
+    async def convert_lead(self, info: Info, input: ConvertLeadInput) -> ConvertLeadPayload:
         ctx = info.context
-        deal = input.deal if given(input.deal) else None
+        deal = input.deal if has_value(input.deal) else None
         for entity in ("Customer", "Contact", *(("Deal",) if deal else ())):
             if not ctx.policy.can(entity, "create"):
                 raise forbidden(f"Your role may not create {entity}, which converting does.")
@@ -96,72 +97,69 @@ class FrontOfficeMutation:
             lead=Lead.from_row(done.lead),
             customer=Customer.from_row(done.customer),
             contact=Contact.from_row(done.contact),
-            deal=maybe(Deal, done.deal),
+            deal=from_row_or_none(Deal, done.deal),
         )
 
     @strawberry.mutation(metadata={"access": ("Customer", "create")})
-    async def create_customer(
-        self, info: strawberry.Info, input: CreateCustomerInput
-    ) -> CustomerPayload:
+    async def create_customer(self, info: Info, input: CreateCustomerInput) -> CustomerPayload:
         ctx = info.context
         return await respond(
             info,
             CustomerPayload,
-            Customer,
+            "customer",
+            Customer.from_row,
             lambda: customers.create_customer(
                 ctx.db, ctx.require_actor(), customers.CustomerDraft(**arguments(input))
             ),
         )
 
     @strawberry.mutation(metadata={"access": ("Customer", "update")})
-    async def update_customer(
-        self, info: strawberry.Info, input: UpdateCustomerInput
-    ) -> CustomerPayload:
+    async def update_customer(self, info: Info, input: UpdateCustomerInput) -> CustomerPayload:
         ctx = info.context
         return await respond(
             info,
             CustomerPayload,
-            Customer,
+            "customer",
+            Customer.from_row,
             lambda: customers.update_customer(
                 ctx.db, ctx.require_actor(), target(input), input.version, arguments(input)
             ),
         )
 
     @strawberry.mutation(metadata={"access": ("Contact", "create")})
-    async def create_contact(
-        self, info: strawberry.Info, input: CreateContactInput
-    ) -> ContactPayload:
+    async def create_contact(self, info: Info, input: CreateContactInput) -> ContactPayload:
         ctx = info.context
         return await respond(
             info,
             ContactPayload,
-            Contact,
+            "contact",
+            Contact.from_row,
             lambda: customers.create_contact(
                 ctx.db, ctx.require_actor(), **arguments(input, email="email_address")
             ),
         )
 
     @strawberry.mutation(metadata={"access": ("Contact", "update")})
-    async def update_contact(
-        self, info: strawberry.Info, input: UpdateContactInput
-    ) -> ContactPayload:
+    async def update_contact(self, info: Info, input: UpdateContactInput) -> ContactPayload:
         ctx = info.context
         return await respond(
             info,
             ContactPayload,
-            Contact,
+            "contact",
+            Contact.from_row,
             lambda: customers.update_contact(
                 ctx.db, ctx.require_actor(), target(input), input.version, arguments(input)
             ),
         )
 
     @strawberry.mutation(metadata={"access": ("Activity", "create")})
-    async def log_activity(self, info: strawberry.Info, input: LogActivityInput) -> ActivityPayload:
+    async def log_activity(self, info: Info, input: LogActivityInput) -> ActivityPayload:
         ctx = info.context
         return await respond(
             info,
             ActivityPayload,
-            Activity,
+            "activity",
+            Activity.from_row,
             lambda: activities.log_activity(
                 ctx.db,
                 ctx.require_actor(),
@@ -170,14 +168,13 @@ class FrontOfficeMutation:
         )
 
     @strawberry.mutation(metadata={"access": ("Activity", "complete")})
-    async def complete_activity(
-        self, info: strawberry.Info, input: CompleteActivityInput
-    ) -> ActivityPayload:
+    async def complete_activity(self, info: Info, input: CompleteActivityInput) -> ActivityPayload:
         ctx = info.context
         return await respond(
             info,
             ActivityPayload,
-            Activity,
+            "activity",
+            Activity.from_row,
             lambda: activities.complete_activity(
                 ctx.db, ctx.require_actor(), target(input), version_of(input)
             ),

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
 import strawberry
 
-from api.core import payloads
 from api.core.payloads import UserError
 from api.crm.deal_types import Deal, Pipeline
 from api.crm.types import Activity, Contact, Customer, Lead
@@ -56,9 +52,3 @@ class ActivityPayload:
 class PipelinePayload:
     pipeline: Pipeline | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-async def respond(info: Any, payload: type, kind: Any, call: Callable[[], Awaitable[Any]]) -> Any:
-    """api.core.payloads.respond with the row wrapped as `kind`, under kind's name (Lead ->
-    `lead`)."""
-    return await payloads.respond(info, payload, kind.__name__.lower(), kind.from_row, call)

@@ -15,7 +15,9 @@ import strawberry
 
 from api.admin.loaders import REFERENCED_USERS
 from api.admin.types import User, user_reference, user_relation
+from api.core.context import Info
 from api.core.relay import Node, node_resolver, to_global_id, with_relations
+from api.core.rows import column_values, from_row_or_none
 from api.crm import loaders
 from domain.crm import repository
 
@@ -29,15 +31,7 @@ DEALS = "api.crm.deal_types"
 SALES, INVOICES, RECEIVABLES = "api.sales.types", "api.billing.types", "api.billing.customer"
 
 
-def columns(row: Any, *names: str) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in names}
-
-
 STAMPS = ("created_at", "updated_at", "version")
-
-
-def maybe(kind: Any, row: Any) -> Any:
-    return None if row is None else kind.from_row(row)
 
 
 @strawberry.enum
@@ -121,22 +115,20 @@ class Lead(Node):
             customer_id=row.converted_customer_id,
             deal_id=row.converted_deal_id,
             status=LeadStatus(row.status),
-            **columns(row, "owner_id", "name", "company", "email", "phone", "source"),
-            **columns(row, "notes", "converted_at", *STAMPS),
+            **column_values(row, "owner_id", "name", "company", "email", "phone", "source"),
+            **column_values(row, "notes", "converted_at", *STAMPS),
         )
 
     @user_relation()
-    def owner(self, info: strawberry.Info) -> User | None:
+    def owner(self, info: Info) -> User | None:
         return user_reference(info, self.owner_id)
 
     @strawberry.field(description="The customer this lead became.")
-    def converted_customer(self, info: strawberry.Info) -> Customer | None:
+    def converted_customer(self, info: Info) -> Customer | None:
         return loaders.row(info, "Customer", self.customer_id, Customer.from_row)
 
     @strawberry.field(description="The deal opened when the lead was converted, if any.")
-    def converted_deal(
-        self, info: strawberry.Info
-    ) -> Annotated[Deal, strawberry.lazy(DEALS)] | None:
+    def converted_deal(self, info: Info) -> Annotated[Deal, strawberry.lazy(DEALS)] | None:
         from api.crm.deal_types import Deal
 
         return loaders.row(info, "Deal", self.deal_id, Deal.from_row)
@@ -177,23 +169,21 @@ class Customer(Node):
             kind=CustomerKind(row.kind),
             billing_address=Address.from_json(row.billing_address),
             shipping_address=Address.from_json(row.shipping_address),
-            **columns(row, "owner_id", "name", "email", "phone", "tax_id", "notes"),
-            **columns(row, "credit_limit", "credit_currency", "payment_terms_days", *STAMPS),
+            **column_values(row, "owner_id", "name", "email", "phone", "tax_id", "notes"),
+            **column_values(row, "credit_limit", "credit_currency", "payment_terms_days", *STAMPS),
         )
 
     @user_relation()
-    def owner(self, info: strawberry.Info) -> User | None:
+    def owner(self, info: Info) -> User | None:
         return user_reference(info, self.owner_id)
 
     @strawberry.field(description="The customer's contacts, by name.")
-    async def contacts(self, info: strawberry.Info) -> list[Contact] | None:
+    async def contacts(self, info: Info) -> list[Contact] | None:
         rows = await loaders.children(info, "contacts", self.uuid)
         return await with_relations(info, [Contact.from_row(r) for r in rows])
 
     @strawberry.field(description="The customer's deals in your record scope, oldest first.")
-    async def deals(
-        self, info: strawberry.Info
-    ) -> list[Annotated[Deal, strawberry.lazy(DEALS)]] | None:
+    async def deals(self, info: Info) -> list[Annotated[Deal, strawberry.lazy(DEALS)]] | None:
         from api.crm.deal_types import Deal
 
         rows = await loaders.children(info, "deals", self.uuid)
@@ -203,7 +193,7 @@ class Customer(Node):
         description="Activities and deal events of this customer, newest first (those your "
         "role may read, within your record scope)."
     )
-    async def timeline(self, info: strawberry.Info, first: int = 20) -> list[TimelineEntry] | None:
+    async def timeline(self, info: Info, first: int = 20) -> list[TimelineEntry] | None:
         limit = max(0, min(first, info.context.settings.max_page_size))
         items = await loaders.timeline(info, self.uuid, limit)
         return [TimelineEntry.from_item(item) for item in items]
@@ -211,7 +201,7 @@ class Customer(Node):
     # The back office's fields: resolved in api/billing/customer.py.
     @strawberry.field(description="Latest orders, newest first, in your record scope.")
     async def orders(
-        self, info: strawberry.Info
+        self, info: Info
     ) -> list[Annotated[SalesOrder, strawberry.lazy(SALES)]] | None:
         from api.billing import customer as back_office
 
@@ -219,7 +209,7 @@ class Customer(Node):
 
     @strawberry.field(description="Latest invoices, newest first.")
     async def invoices(
-        self, info: strawberry.Info
+        self, info: Info
     ) -> list[Annotated[Invoice, strawberry.lazy(INVOICES)]] | None:
         from api.billing import customer as back_office
 
@@ -227,7 +217,7 @@ class Customer(Node):
 
     @strawberry.field
     async def payment_status(
-        self, info: strawberry.Info
+        self, info: Info
     ) -> Annotated[PaymentStatus, strawberry.lazy(RECEIVABLES)] | None:
         from api.billing import customer as back_office
 
@@ -237,7 +227,7 @@ class Customer(Node):
         description="What is past due on open invoices, per currency; empty when nothing is."
     )
     async def overdue_amount(
-        self, info: strawberry.Info
+        self, info: Info
     ) -> list[Annotated[Money, strawberry.lazy(RECEIVABLES)]] | None:
         from api.billing import customer as back_office
 
@@ -269,15 +259,17 @@ class Contact(Node):
         return cls(
             id=to_global_id("Contact", row.id),
             uuid=row.id,
-            **columns(row, "customer_id", "owner_id", "name", "email", "phone", "title", *STAMPS),
+            **column_values(
+                row, "customer_id", "owner_id", "name", "email", "phone", "title", *STAMPS
+            ),
         )
 
     @strawberry.field
-    def customer(self, info: strawberry.Info) -> Customer | None:
+    def customer(self, info: Info) -> Customer | None:
         return loaders.row(info, "Customer", self.customer_id, Customer.from_row)
 
     @user_relation()
-    def owner(self, info: strawberry.Info) -> User | None:
+    def owner(self, info: Info) -> User | None:
         return user_reference(info, self.owner_id)
 
 
@@ -321,30 +313,30 @@ class Activity(Node):
             creator_id=row.created_by,
             kind=ActivityKind(row.kind),
             overdue=row.completed_at is None and row.due_at is not None and row.due_at < now,
-            **columns(row, "lead_id", "deal_id", "customer_id", "subject", "notes"),
-            **columns(row, "due_at", "completed_at", *STAMPS),
+            **column_values(row, "lead_id", "deal_id", "customer_id", "subject", "notes"),
+            **column_values(row, "due_at", "completed_at", *STAMPS),
         )
 
     @user_relation()
-    def assigned_to(self, info: strawberry.Info) -> User | None:
+    def assigned_to(self, info: Info) -> User | None:
         return user_reference(info, self.assigned_id)
 
     @user_relation()
-    def created_by(self, info: strawberry.Info) -> User | None:
+    def created_by(self, info: Info) -> User | None:
         return user_reference(info, self.creator_id)
 
     @strawberry.field
-    def lead(self, info: strawberry.Info) -> Lead | None:
+    def lead(self, info: Info) -> Lead | None:
         return loaders.row(info, "Lead", self.lead_id, Lead.from_row)
 
     @strawberry.field
-    def deal(self, info: strawberry.Info) -> Annotated[Deal, strawberry.lazy(DEALS)] | None:
+    def deal(self, info: Info) -> Annotated[Deal, strawberry.lazy(DEALS)] | None:
         from api.crm.deal_types import Deal
 
         return loaders.row(info, "Deal", self.deal_id, Deal.from_row)
 
     @strawberry.field
-    def customer(self, info: strawberry.Info) -> Customer | None:
+    def customer(self, info: Info) -> Customer | None:
         return loaders.row(info, "Customer", self.customer_id, Customer.from_row)
 
 
@@ -364,8 +356,8 @@ class TimelineEntry:
         return cls(
             at=item.at,
             kind=item.kind,
-            activity=maybe(Activity, item.activity),
-            change=maybe(DealStageChange, item.change),
+            activity=from_row_or_none(Activity, item.activity),
+            change=from_row_or_none(DealStageChange, item.change),
         )
 
 
@@ -381,7 +373,7 @@ def _register(kind: Any) -> None:
     @node_resolver(type_name, entity=type_name)
     async def resolve(context: Any, uuid: UUID) -> Any:
         actor = context.require_actor()
-        return maybe(kind, await repository.get(context.db, actor, type_name, uuid))
+        return from_row_or_none(kind, await repository.get(context.db, actor, type_name, uuid))
 
 
 register_nodes(Lead, Customer, Contact, Activity)

@@ -7,8 +7,11 @@ from typing import Any
 
 import strawberry
 
+from api.core.context import Info
+from api.core.inputs import sent_fields
 from api.core.payloads import UserError, run_service
 from api.core.relay import local_id
+from api.core.rows import from_row_or_none
 from api.inventory.inputs import (
     PRODUCT_COLUMNS,
     AdjustStockInput,
@@ -17,7 +20,6 @@ from api.inventory.inputs import (
     ReceiveStockInput,
     TransferStockInput,
     UpdateProductInput,
-    given,
 )
 from api.inventory.types import Product, StockLevel, Warehouse
 from domain.inventory import services
@@ -49,11 +51,11 @@ class TransferStockPayload:
 
 
 def _level(row: object | None) -> StockLevel | None:
-    return StockLevel.from_row(row) if row is not None else None
+    return from_row_or_none(StockLevel, row)
 
 
 async def _change_level(
-    info: strawberry.Info,
+    info: Info,
     input: ReceiveStockInput | AdjustStockInput,
     service: Callable[..., Awaitable[Any]],
 ) -> StockLevelPayload:
@@ -77,22 +79,18 @@ async def _change_level(
 @strawberry.type
 class Mutation:
     @strawberry.mutation(metadata={"access": ("Product", "create")})
-    async def create_product(
-        self, info: strawberry.Info, input: CreateProductInput
-    ) -> ProductPayload:
+    async def create_product(self, info: Info, input: CreateProductInput) -> ProductPayload:
         ctx = info.context
-        data = given(input, PRODUCT_COLUMNS)
+        data = sent_fields(input, PRODUCT_COLUMNS)
         row, errors = await run_service(
             info, lambda: services.create_product(ctx.db, ctx.require_actor(), data)
         )
         return ProductPayload(product=Product.from_row(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(metadata={"access": ("Product", "update")})
-    async def update_product(
-        self, info: strawberry.Info, input: UpdateProductInput
-    ) -> ProductPayload:
+    async def update_product(self, info: Info, input: UpdateProductInput) -> ProductPayload:
         ctx = info.context
-        data = given(input, PRODUCT_COLUMNS)
+        data = sent_fields(input, PRODUCT_COLUMNS)
 
         async def call() -> object:
             product_id = local_id(input.id, "Product", "id")
@@ -104,9 +102,7 @@ class Mutation:
         return ProductPayload(product=Product.from_row(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(metadata={"access": ("Warehouse", "create")})
-    async def create_warehouse(
-        self, info: strawberry.Info, input: CreateWarehouseInput
-    ) -> WarehousePayload:
+    async def create_warehouse(self, info: Info, input: CreateWarehouseInput) -> WarehousePayload:
         ctx = info.context
         row, errors = await run_service(
             info,
@@ -117,21 +113,15 @@ class Mutation:
         )
 
     @strawberry.mutation(metadata={"access": ("StockMovement", "receive")})
-    async def receive_stock(
-        self, info: strawberry.Info, input: ReceiveStockInput
-    ) -> StockLevelPayload:
+    async def receive_stock(self, info: Info, input: ReceiveStockInput) -> StockLevelPayload:
         return await _change_level(info, input, services.receive_stock)
 
     @strawberry.mutation(metadata={"access": ("StockMovement", "adjust")})
-    async def adjust_stock(
-        self, info: strawberry.Info, input: AdjustStockInput
-    ) -> StockLevelPayload:
+    async def adjust_stock(self, info: Info, input: AdjustStockInput) -> StockLevelPayload:
         return await _change_level(info, input, services.adjust_stock)
 
     @strawberry.mutation(metadata={"access": ("StockMovement", "transfer")})
-    async def transfer_stock(
-        self, info: strawberry.Info, input: TransferStockInput
-    ) -> TransferStockPayload:
+    async def transfer_stock(self, info: Info, input: TransferStockInput) -> TransferStockPayload:
         ctx = info.context
 
         async def call() -> tuple[object, object]:

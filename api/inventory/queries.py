@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from uuid import UUID
-
 import strawberry
 
-from api.core.relay import Connection, connection, from_global_id, page_request
+from api.core.context import Info
+from api.core.relay import (
+    Connection,
+    connection,
+    from_global_id,
+    from_optional_global_id,
+    page_request,
+)
 from api.errors import AppError, Code
 from api.inventory.inputs import ProductFilter, ProductOrder, StockLevelFilter, StockMovementFilter
 from api.inventory.types import Product, StockLevel, StockMovement, Warehouse
 from domain.inventory import repository
-
-
-def optional_id(global_id: str | None, type_name: str) -> UUID | None:
-    """An id given to a filter: a malformed one, or one of another type, is NOT_FOUND."""
-    return None if global_id is None else from_global_id(global_id, type_name)[1]
 
 
 @strawberry.type
@@ -23,7 +23,7 @@ class Query:
     @strawberry.field(description="Products, filtered and sorted; keyset pages.")
     async def products(
         self,
-        info: strawberry.Info,
+        info: Info,
         filter: ProductFilter | None = None,
         order_by: ProductOrder | None = None,
         first: int | None = None,
@@ -43,7 +43,7 @@ class Query:
         return await connection(info, result, Product.from_row)
 
     @strawberry.field
-    async def product(self, info: strawberry.Info, id: strawberry.ID) -> Product | None:
+    async def product(self, info: Info, id: strawberry.ID) -> Product | None:
         uuid = from_global_id(id, "Product")[1]
         row = (await repository.products_by_ids(info.context.db, [uuid])).get(uuid)
         if row is None:
@@ -51,13 +51,13 @@ class Query:
         return Product.from_row(row)
 
     @strawberry.field(description="Every warehouse, by code.")
-    async def warehouses(self, info: strawberry.Info) -> list[Warehouse] | None:
+    async def warehouses(self, info: Info) -> list[Warehouse] | None:
         return [Warehouse.from_row(r) for r in await repository.warehouse_list(info.context.db)]
 
     @strawberry.field(description="Stock per product and warehouse.")
     async def stock_levels(
         self,
-        info: strawberry.Info,
+        info: Info,
         filter: StockLevelFilter | None = None,
         first: int | None = None,
         after: str | None = None,
@@ -69,15 +69,15 @@ class Query:
         result = await repository.level_page(
             info.context.db,
             page,
-            optional_id(f.product_id, "Product"),
-            optional_id(f.warehouse_id, "Warehouse"),
+            from_optional_global_id(f.product_id, "Product"),
+            from_optional_global_id(f.warehouse_id, "Warehouse"),
         )
         return await connection(info, result, StockLevel.from_row)
 
     @strawberry.field(description="The append-only stock ledger, newest first.")
     async def stock_movements(
         self,
-        info: strawberry.Info,
+        info: Info,
         filter: StockMovementFilter | None = None,
         first: int | None = None,
         after: str | None = None,
@@ -87,9 +87,9 @@ class Query:
         page = page_request(info, first, after, last, before)
         f = filter or StockMovementFilter()
         conditions = repository.movement_conditions(
-            product_id=optional_id(f.product_id, "Product"),
-            warehouse_id=optional_id(f.warehouse_id, "Warehouse"),
-            order_id=optional_id(f.order_id, "SalesOrder"),
+            product_id=from_optional_global_id(f.product_id, "Product"),
+            warehouse_id=from_optional_global_id(f.warehouse_id, "Warehouse"),
+            order_id=from_optional_global_id(f.order_id, "SalesOrder"),
             kind=f.kind.value if f.kind else None,
         )
         result = await repository.movement_page(info.context.db, page, conditions)

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import strawberry
 
 from api.billing.types import copied
+from api.core.context import Info
 from api.core.relay import with_relations
 from api.errors import bad_input
 from api.reports import types as t
@@ -31,7 +32,7 @@ class Query:
         metadata={"access": ("RevenueReport", "read"), "reveals": t.REVENUE_REVEALS},
     )
     async def revenue_report(
-        self, info: strawberry.Info, since: date | None = None, until: date | None = None
+        self, info: Info, since: date | None = None, until: date | None = None
     ) -> list[t.RevenueReport] | None:
         rows = await reports.revenue_by_month(
             info.context.db, info.context.require_actor(), *_range(since, until)
@@ -43,7 +44,7 @@ class Query:
         metadata={"access": ("ArAgingReport", "read"), "reveals": t.AGING_REVEALS},
     )
     async def ar_aging_report(
-        self, info: strawberry.Info, as_of: date | None = None
+        self, info: Info, as_of: date | None = None
     ) -> list[t.ArAgingReport] | None:
         rows = await reports.receivables_aging(
             info.context.db, info.context.require_actor(), as_of or today_utc()
@@ -54,9 +55,7 @@ class Query:
         description="Stock on hand valued at unit cost, per product and warehouse.",
         metadata={"access": ("StockValuationReport", "read"), "reveals": t.VALUATION_REVEALS},
     )
-    async def stock_valuation_report(
-        self, info: strawberry.Info
-    ) -> list[t.StockValuationReport] | None:
+    async def stock_valuation_report(self, info: Info) -> list[t.StockValuationReport] | None:
         rows = await reports.stock_valuation(info.context.db, info.context.require_actor())
         valuation = [
             t.StockValuationReport(
@@ -77,7 +76,7 @@ class Query:
     )
     async def order_margin_report(
         self,
-        info: strawberry.Info,
+        info: Info,
         since: date | None = None,
         until: date | None = None,
         first: int = 50,

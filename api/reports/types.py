@@ -13,6 +13,7 @@ from uuid import UUID
 
 import strawberry
 
+from api.core.context import Info
 from api.inventory.types import (
     STOCK_RELATIONS,
     Product,
@@ -69,11 +70,11 @@ class StockValuationReport:
     currency: str | None
 
     @strawberry.field
-    def product(self, info: strawberry.Info) -> Product | None:
+    def product(self, info: Info) -> Product | None:
         return product_by_id(info, self.product_id)
 
     @strawberry.field
-    def warehouse(self, info: strawberry.Info) -> Warehouse | None:
+    def warehouse(self, info: Info) -> Warehouse | None:
         return warehouse_by_id(info, self.warehouse_id)
 
 
@@ -88,5 +89,5 @@ class OrderMarginReport:
     margin_percent: Decimal | None
 
     @strawberry.field
-    def order(self, info: strawberry.Info) -> SalesOrder | None:
+    def order(self, info: Info) -> SalesOrder | None:
         return order_by_id(info, self.order_id)

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 import strawberry
 
 from api.admin.types import to_user
+from api.core.context import Info
 from api.core.relay import node_resolver
 from api.viewer.types import Tenant, Viewer, entity_permissions
 from domain.admin.repository import USER_COLUMNS
@@ -16,7 +17,7 @@ from tenants.models import tenants, users
 @strawberry.type
 class Query:
     @strawberry.field(description="The caller: their user, tenant and permissions.")
-    async def viewer(self, info: strawberry.Info) -> Viewer:
+    async def viewer(self, info: Info) -> Viewer:
         context = info.context
         actor = context.require_actor()
         row = (

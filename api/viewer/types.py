@@ -7,9 +7,11 @@ from uuid import UUID
 
 import strawberry
 
+from api.core.context import Info
 from api.core.relay import Node, to_global_id
+from api.core.rows import from_row_or_none
 from api.hr.loaders import own_employee_row
-from api.hr.types import Employee, maybe
+from api.hr.types import Employee
 from tenants.access.catalog import catalog
 from tenants.access.policy import Policy, Read
 
@@ -82,5 +84,5 @@ class Viewer:
         # readable whatever the role: it only ever returns the viewer's row (api.core.access)
         metadata={"own_record": True},
     )
-    async def employee(self, info: strawberry.Info) -> Employee | None:
-        return maybe(Employee, await own_employee_row(info))
+    async def employee(self, info: Info) -> Employee | None:
+        return from_row_or_none(Employee, await own_employee_row(info))

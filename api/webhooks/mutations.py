@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import strawberry
 
+from api.core.context import Info
 from api.core.payloads import UserError, respond, run_service
 from api.core.relay import local_id, to_global_id
 from api.webhooks.inputs import (
@@ -44,7 +45,7 @@ class WebhookDeliveryPayload:
     user_errors: list[UserError]
 
 
-def _allow_private(info: strawberry.Info) -> bool:
+def _allow_private(info: Info) -> bool:
     return bool(info.context.settings.webhooks_allow_private_targets)
 
 
@@ -55,9 +56,7 @@ class Mutation:
         description="An https endpoint for the given events; the signing secret is in "
         "this payload only.",
     )
-    async def create_webhook(
-        self, info: strawberry.Info, input: CreateWebhookInput
-    ) -> CreateWebhookPayload:
+    async def create_webhook(self, info: Info, input: CreateWebhookInput) -> CreateWebhookPayload:
         ctx = info.context
         created, errors = await run_service(
             info,
@@ -74,9 +73,7 @@ class Mutation:
         )
 
     @strawberry.mutation(metadata={"access": ("Webhook", "update")})
-    async def update_webhook(
-        self, info: strawberry.Info, input: UpdateWebhookInput
-    ) -> WebhookPayload:
+    async def update_webhook(self, info: Info, input: UpdateWebhookInput) -> WebhookPayload:
         ctx = info.context
         return await respond(
             info,
@@ -97,9 +94,7 @@ class Mutation:
         metadata={"access": ("Webhook", "delete")},
         description="The webhook and its deliveries, pending ones too, are gone.",
     )
-    async def delete_webhook(
-        self, info: strawberry.Info, input: DeleteWebhookInput
-    ) -> DeleteWebhookPayload:
+    async def delete_webhook(self, info: Info, input: DeleteWebhookInput) -> DeleteWebhookPayload:
         ctx = info.context
         return await respond(
             info,
@@ -116,7 +111,7 @@ class Mutation:
         description="Queue one delivery again, due now, with a fresh retry schedule.",
     )
     async def redeliver_webhook(
-        self, info: strawberry.Info, input: RedeliverWebhookInput
+        self, info: Info, input: RedeliverWebhookInput
     ) -> WebhookDeliveryPayload:
         ctx = info.context
         return await respond(

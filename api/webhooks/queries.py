@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from api.core.context import Info
 from api.core.relay import Connection, connection, from_global_id, page_request
 from api.errors import AppError, Code
 from api.webhooks.types import Webhook, WebhookDelivery, to_delivery, to_webhook
@@ -18,7 +19,7 @@ class Query:
     )
     async def webhooks(
         self,
-        info: strawberry.Info,
+        info: Info,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -35,7 +36,7 @@ class Query:
     )
     async def webhook_deliveries(
         self,
-        info: strawberry.Info,
+        info: Info,
         webhook_id: strawberry.ID,
         first: int | None = None,
         after: str | None = None,
