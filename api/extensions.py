@@ -72,7 +72,7 @@ class TenantTransaction(SchemaExtension):
     business failures (userErrors) are rolled back by the mutation's own savepoint.
     """
 
-    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_execute(self) -> AsyncIterator[None]:
         ec = self.execution_context
         context: Context = ec.context
         operation = _operation(ec)
@@ -106,7 +106,8 @@ class TenantTransaction(SchemaExtension):
                 else:
                     context.actor = actor
                     context.conn = conn
-                    assert state.access is not None
+                    # parsed and validated before execution starts
+                    assert state.access is not None and ec.graphql_document is not None
                     context.denied = state.access.denied(
                         ec.graphql_document, actor.role_id, actor.role_version, actor.policy
                     )

@@ -60,7 +60,7 @@ def install_input_checks(schema: GraphQLSchema) -> None:
 
 
 def _checked(resolve: Callable[..., Any], check: Check) -> Callable[..., Any]:
-    def checked(root: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+    def checked(root: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
         check(args, "")
         return resolve(root, info, **args)
 

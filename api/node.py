@@ -20,7 +20,7 @@ class Query:
         entity, resolve = registered
         if entity is not None and not info.context.policy.can(entity, "read"):
             raise forbidden(f"Your role may not read {entity}.")
-        found = await resolve(info.context, uuid)
+        found: Node | None = await resolve(info.context, uuid)
         if found is None:
             raise AppError(Code.NOT_FOUND, "No such object.")
         return found

@@ -23,7 +23,7 @@ from api.admin.inputs import (
 )
 from api.admin.types import ApiClient, Role, User, to_api_client, to_role, to_user
 from api.core.context import Info
-from api.core.payloads import UserError, respond, run_service
+from api.core.payloads import Answer, UserError, respond, run_service
 from api.core.relay import local_id, to_global_id
 from domain.admin import api_clients, services
 
@@ -80,9 +80,7 @@ async def _set_active(info: Info, input: UserActivationInput, active: bool) -> U
     ctx = info.context
     return await respond(
         info,
-        UserPayload,
-        "user",
-        to_user,
+        USER,
         lambda: services.set_active(
             ctx.db,
             ctx.require_actor(),
@@ -93,6 +91,15 @@ async def _set_active(info: Info, input: UserActivationInput, active: bool) -> U
     )
 
 
+# What each mutation answers: its payload, the field of the record, the row's conversion.
+API_CLIENT = Answer(ApiClientPayload, "api_client", to_api_client)
+DELETED_ROLE_ID = Answer(
+    DeleteRolePayload, "deleted_role_id", lambda row: to_global_id("Role", row.id)
+)
+ROLE = Answer(RolePayload, "role", to_role)
+USER = Answer(UserPayload, "user", to_user)
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(metadata={"access": ("Role", "create")})
@@ -100,9 +107,7 @@ class Mutation:
         ctx = info.context
         return await respond(
             info,
-            RolePayload,
-            "role",
-            to_role,
+            ROLE,
             lambda: services.create_role(ctx.db, ctx.require_actor(), input.command()),
         )
 
@@ -111,9 +116,7 @@ class Mutation:
         ctx = info.context
         return await respond(
             info,
-            RolePayload,
-            "role",
-            to_role,
+            ROLE,
             lambda: services.update_role(ctx.db, ctx.require_actor(), input.command()),
         )
 
@@ -122,9 +125,7 @@ class Mutation:
         ctx = info.context
         return await respond(
             info,
-            DeleteRolePayload,
-            "deleted_role_id",
-            lambda row: to_global_id("Role", row.id),
+            DELETED_ROLE_ID,
             lambda: services.delete_role(
                 ctx.db, ctx.require_actor(), local_id(input.id, "Role", "id"), input.version
             ),
@@ -135,9 +136,7 @@ class Mutation:
         ctx = info.context
         return await respond(
             info,
-            UserPayload,
-            "user",
-            to_user,
+            USER,
             lambda: services.create_user(ctx.db, ctx.require_actor(), input.command()),
         )
 
@@ -149,9 +148,7 @@ class Mutation:
         ctx = info.context
         return await respond(
             info,
-            UserPayload,
-            "user",
-            to_user,
+            USER,
             lambda: services.assign_role(
                 ctx.db,
                 ctx.require_actor(),
@@ -209,9 +206,7 @@ class Mutation:
         ctx = info.context
         return await respond(
             info,
-            ApiClientPayload,
-            "api_client",
-            to_api_client,
+            API_CLIENT,
             lambda: api_clients.revoke(
                 ctx.db, ctx.require_actor(), local_id(input.id, "ApiClient", "id")
             ),

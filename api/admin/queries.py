@@ -17,6 +17,7 @@ from api.admin.types import (
     to_role,
     to_user,
 )
+from api.core.access import searched
 from api.core.context import Info
 from api.core.relay import Connection, connection, from_global_id, page_request
 from api.errors import AppError, bad_input, forbidden
@@ -77,7 +78,7 @@ class Query:
             where = models.UserFilter(
                 active=filter.active,
                 role_id=_global_id(filter.role, "Role", "filter.role"),
-                search=filter.search,
+                search=searched(filter.search),
             )
         page = await repo.list_users(
             context.db,
@@ -103,7 +104,7 @@ class Query:
         context = info.context
         where = models.RoleFilter()
         if filter is not None:
-            where = models.RoleFilter(builtin=filter.builtin, search=filter.search)
+            where = models.RoleFilter(builtin=filter.builtin, search=searched(filter.search))
         page = await repo.list_roles(
             context.db,
             page_request(info, first, after, last, before),

@@ -98,7 +98,7 @@ def referenced_user(row: Any) -> User:
     return to_user(row, referenced=True)
 
 
-def user_reference(info: Info, user_id: UUID | None) -> Any:
+def user_reference(info: Info, user_id: UUID | None) -> User | None:
     """The user a record names (its owner, assignee, author) as a reference: at once when
     prefetched (`REFERENCED_USERS` in `__prefetch__`), else awaitable. Declare its field
     with `user_relation`."""

@@ -17,7 +17,7 @@ from api.billing.inputs import (
 )
 from api.billing.types import CreditNote, Invoice, Payment
 from api.core.context import Info
-from api.core.payloads import UserError, respond, run_service
+from api.core.payloads import Answer, UserError, respond, run_service
 from api.core.relay import local_id
 from domain.billing import services
 
@@ -55,6 +55,10 @@ async def _settle(info: Info, call: Any) -> tuple[Any, Invoice | None, list[User
     return row, Invoice.from_row(invoice), errors
 
 
+# What each mutation answers: its payload, the field of the record, the row's conversion.
+INVOICE = Answer(InvoicePayload, "invoice", Invoice.from_row)
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(metadata={"access": ("Invoice", "create")})
@@ -64,9 +68,7 @@ class Mutation:
         ctx = info.context
         return await respond(
             info,
-            InvoicePayload,
-            "invoice",
-            Invoice.from_row,
+            INVOICE,
             lambda: services.create_invoice_from_order(
                 ctx.db,
                 ctx.require_actor(),
@@ -80,9 +82,7 @@ class Mutation:
         ctx = info.context
         return await respond(
             info,
-            InvoicePayload,
-            "invoice",
-            Invoice.from_row,
+            INVOICE,
             lambda: services.update_invoice(
                 ctx.db, ctx.require_actor(), _invoice_id(input.id), input.version, input.notes
             ),
@@ -93,9 +93,7 @@ class Mutation:
         ctx = info.context
         return await respond(
             info,
-            InvoicePayload,
-            "invoice",
-            Invoice.from_row,
+            INVOICE,
             lambda: services.issue_invoice(
                 ctx.db, ctx.require_actor(), _invoice_id(input.id), input.version
             ),
@@ -106,9 +104,7 @@ class Mutation:
         ctx = info.context
         return await respond(
             info,
-            InvoicePayload,
-            "invoice",
-            Invoice.from_row,
+            INVOICE,
             lambda: services.void_invoice(
                 ctx.db,
                 ctx.require_actor(),

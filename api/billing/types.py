@@ -181,7 +181,7 @@ class Invoice(Node):
         return await with_relations(info, [CreditNote.from_row(r) for r in rows])
 
 
-def invoice_by_id(info: Info, uuid: UUID) -> Any:
+def invoice_by_id(info: Info, uuid: UUID) -> Invoice | None:
     """The Invoice: at once when prefetched (`INVOICES` in `__prefetch__`), else
     awaitable (api.core.loaders.Relation.resolve)."""
     return loaders.INVOICES.resolve(info, uuid, Invoice.from_row)

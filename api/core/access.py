@@ -54,6 +54,7 @@ from graphql import (
     get_named_type,
     visit,
 )
+from strawberry import UNSET
 
 from api.errors import forbidden
 from domain.search import Search
@@ -266,7 +267,7 @@ ArgCheck = Callable[[Policy, Any], Any]  # the argument value to resolve with
 
 
 def _guard(resolve: Callable[..., Any], checks: list[tuple[str, ArgCheck]]) -> Callable[..., Any]:
-    def guarded(root: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+    def guarded(root: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
         context = info.context
         if context.denied:
             for node in info.field_nodes:
@@ -354,6 +355,18 @@ def _search(
     if not readable:
         raise forbidden(f"Your role may read none of the fields {entity} {key} covers.")
     return Search(text, readable)
+
+
+def searched(value: object) -> Search | None:
+    """A filter's text search as the guard hands it to the resolver: a Search of the
+    fields the role may read (`__searches__`). The schema declares the key a String,
+    so its Python type says str; a str here means no guard narrowed it, which must
+    never reach a repository."""
+    if value is None or value is UNSET:
+        return None
+    if not isinstance(value, Search):
+        raise TypeError("A search reached its resolver without the access guard.")
+    return value
 
 
 def _order_check(input_type: GraphQLInputObjectType) -> ArgCheck:

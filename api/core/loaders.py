@@ -12,12 +12,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from strawberry.dataloader import DataLoader
 
 from api.core.access import readable_on_every_row
 from api.core.context import Info
+from api.core.rows import convert_or_none
+
+R = TypeVar("R")
 
 # (context, keys) -> {key: value}; keys with no value load as `default`
 Fetch = Callable[[Any, list[Any]], Awaitable[Mapping[Any, Any]]]
@@ -53,7 +56,7 @@ class Relation:
     def loader(self, info: Info) -> DataLoader[Any, Any]:
         return keyed_loader(info, self.name, self.fetch, self.default)
 
-    def resolve(self, info: Info, key: Any, convert: Callable[[Any], Any]) -> Any:
+    def resolve(self, info: Info, key: Any, convert: Callable[[Any], R]) -> R | None:
         """`convert(value)` — at once when the key's value is loaded already, otherwise
         an awaitable of it. A missing key or value converts to None."""
         if key is None:
@@ -61,9 +64,12 @@ class Relation:
         loader = self.loader(info)
         future = loader.cache_map.get(key)
         loaded = future is not None and future.done() and not future.cancelled()
-        if loaded and future.exception() is None:
-            return _convert(convert, future.result())
-        return _later(loader.load(key), convert)
+        if future is not None and loaded and future.exception() is None:
+            return convert_or_none(convert, future.result())
+        # Not loaded yet: an awaitable, which graphql-core awaits. It is typed as the
+        # value it gives because the resolver's return annotation, which strawberry
+        # reads as the field's GraphQL type, must name the value.
+        return cast("R | None", _later(loader.load(key), convert))
 
     async def prime(self, info: Info, keys: Iterable[Any]) -> None:
         wanted = list({k for k in keys if k is not None})
@@ -71,12 +77,8 @@ class Relation:
             await self.loader(info).load_many(wanted)
 
 
-def _convert(convert: Callable[[Any], Any], value: Any) -> Any:
-    return None if value is None else convert(value)
-
-
-async def _later(pending: Awaitable[Any], convert: Callable[[Any], Any]) -> Any:
-    return _convert(convert, await pending)
+async def _later(pending: Awaitable[Any], convert: Callable[[Any], R]) -> R | None:
+    return convert_or_none(convert, await pending)
 
 
 # GraphQL field name (as selected and as the catalog names it: `convertedCustomer`)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import strawberry
 
@@ -65,15 +66,21 @@ async def run_service(
     return result, []
 
 
-async def respond(
-    info: Info,
-    payload: Callable[..., P],
-    field: str,
-    convert: Callable[[Any], object],
-    call: Callable[[], Awaitable[Any]],
-) -> P:
+@dataclass(frozen=True)
+class Answer(Generic[P]):
+    """How a mutation's payload answers one record: the payload type, the field holding
+    the record and how the service's row becomes it."""
+
+    payload: Callable[..., P]
+    field: str
+    convert: Callable[[Any], object]
+
+
+async def respond(info: Info, answer: Answer[P], call: Callable[[], Awaitable[Any]]) -> P:
     """The one way a mutation answers one record: run the service call (run_service) and
-    build `payload` with `field` set to `convert` of what the call returned (None when
-    it failed) and the userErrors. Payloads of several records use run_service."""
+    build the answer's payload with its field set to the converted row (None when the
+    call failed) and the userErrors. Payloads of several records use run_service."""
     row, errors = await run_service(info, call)
-    return payload(**{field: convert_or_none(convert, row)}, user_errors=errors)
+    return answer.payload(
+        **{answer.field: convert_or_none(answer.convert, row)}, user_errors=errors
+    )

@@ -7,10 +7,9 @@ from typing import Any
 import strawberry
 
 from api.core.context import Info
-from api.core.inputs import has_value
+from api.core.inputs import has_value, sent_or_none
 from api.core.payloads import respond
-from api.core.relay import local_id
-from api.crm.deal_types import Deal, Pipeline
+from api.core.relay import local_id, optional_local_id
 from api.crm.inputs import (
     CreateDealInput,
     CreatePipelineInput,
@@ -23,7 +22,7 @@ from api.crm.inputs import (
     arguments,
     target,
 )
-from api.crm.payloads import DealPayload, PipelinePayload
+from api.crm.payloads import DEAL, PIPELINE, DealPayload, PipelinePayload
 from domain.crm import deals, pipelines
 
 
@@ -39,10 +38,16 @@ def _stages(stages: list[PipelineStageInput]) -> list[pipelines.StageDraft]:
             probability=s.probability,
             is_won=bool(s.is_won),
             is_lost=bool(s.is_lost),
-            id=local_id(s.id, "PipelineStage", "stages.id") if has_value(s.id) else None,
+            id=optional_local_id(sent_or_none(s.id), "PipelineStage", "stages.id"),
         )
         for s in stages
     ]
+
+
+def _optional_stages(
+    stages: list[PipelineStageInput] | None,
+) -> list[pipelines.StageDraft] | None:
+    return None if stages is None else _stages(stages)
 
 
 @strawberry.type
@@ -52,9 +57,7 @@ class DealMutation:
         ctx = info.context
         return await respond(
             info,
-            DealPayload,
-            "deal",
-            Deal.from_row,
+            DEAL,
             lambda: deals.create_deal(
                 ctx.db, ctx.require_actor(), deals.DealDraft(**arguments(input))
             ),
@@ -65,9 +68,7 @@ class DealMutation:
         ctx = info.context
         return await respond(
             info,
-            DealPayload,
-            "deal",
-            Deal.from_row,
+            DEAL,
             lambda: deals.update_deal(
                 ctx.db, ctx.require_actor(), target(input), input.version, **arguments(input)
             ),
@@ -81,9 +82,7 @@ class DealMutation:
         ctx = info.context
         return await respond(
             info,
-            DealPayload,
-            "deal",
-            Deal.from_row,
+            DEAL,
             lambda: deals.move_deal_stage(
                 ctx.db,
                 ctx.require_actor(),
@@ -98,9 +97,7 @@ class DealMutation:
         ctx = info.context
         return await respond(
             info,
-            DealPayload,
-            "deal",
-            Deal.from_row,
+            DEAL,
             lambda: deals.win_deal(ctx.db, ctx.require_actor(), target(input), version_of(input)),
         )
 
@@ -109,9 +106,7 @@ class DealMutation:
         ctx = info.context
         return await respond(
             info,
-            DealPayload,
-            "deal",
-            Deal.from_row,
+            DEAL,
             lambda: deals.lose_deal(
                 ctx.db, ctx.require_actor(), target(input), version_of(input), input.reason
             ),
@@ -122,9 +117,7 @@ class DealMutation:
         ctx = info.context
         return await respond(
             info,
-            PipelinePayload,
-            "pipeline",
-            Pipeline.from_row,
+            PIPELINE,
             lambda: pipelines.create_pipeline(
                 ctx.db,
                 ctx.require_actor(),
@@ -139,16 +132,14 @@ class DealMutation:
         ctx = info.context
         return await respond(
             info,
-            PipelinePayload,
-            "pipeline",
-            Pipeline.from_row,
+            PIPELINE,
             lambda: pipelines.update_pipeline(
                 ctx.db,
                 ctx.require_actor(),
                 target(input),
                 input.version,
-                name=input.name if has_value(input.name) else None,
-                is_default=input.is_default if has_value(input.is_default) else None,
-                stages=_stages(input.stages) if has_value(input.stages) else None,
+                name=sent_or_none(input.name),
+                is_default=sent_or_none(input.is_default),
+                stages=_optional_stages(sent_or_none(input.stages)),
             ),
         )

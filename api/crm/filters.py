@@ -14,6 +14,7 @@ from uuid import UUID
 import strawberry
 from strawberry import UNSET
 
+from api.core.access import searched
 from api.core.inputs import has_value, sent_or_none
 from api.core.relay import from_global_id, from_optional_global_id
 from api.crm.deal_types import DealStatus
@@ -59,7 +60,7 @@ class LeadFilter:
 
     def to_domain(self, user_id: UUID) -> Filter:
         return Filter(
-            search=sent_or_none(self.search),
+            search=searched(self.search),
             status=_enums(self.status),
             source=sent_or_none(self.source),
             owner_ids=[user_id] if self.owned_by_me else _ids(self.owner, "User"),
@@ -79,7 +80,7 @@ class CustomerFilter:
 
     def to_domain(self, user_id: UUID) -> Filter:
         return Filter(
-            search=sent_or_none(self.search),
+            search=searched(self.search),
             kind=_enums(self.kind),
             owner_ids=_ids(self.owner, "User"),
         )
@@ -97,7 +98,7 @@ class ContactFilter:
 
     def to_domain(self, user_id: UUID) -> Filter:
         return Filter(
-            search=sent_or_none(self.search),
+            search=searched(self.search),
             customer_id=from_optional_global_id(sent_or_none(self.customer), "Customer"),
         )
 
@@ -119,10 +120,10 @@ class DealFilter:
     expected_close_on: DateRange | None = UNSET
 
     def to_domain(self, user_id: UUID) -> Filter:
-        amount = self.amount if has_value(self.amount) else DecimalRange()
-        close = self.expected_close_on if has_value(self.expected_close_on) else DateRange()
+        amount = sent_or_none(self.amount) or DecimalRange()
+        close = sent_or_none(self.expected_close_on) or DateRange()
         return Filter(
-            search=sent_or_none(self.search),
+            search=searched(self.search),
             status=_enums(self.status),
             owner_ids=[user_id] if self.owned_by_me else _ids(self.owner, "User"),
             customer_id=from_optional_global_id(sent_or_none(self.customer), "Customer"),
@@ -159,7 +160,7 @@ class ActivityFilter:
 
     def to_domain(self, user_id: UUID) -> Filter:
         return Filter(
-            search=sent_or_none(self.search),
+            search=searched(self.search),
             kind=_enums(self.kind),
             owner_ids=[user_id] if self.assigned_to_me else _ids(self.assigned_to, "User"),
             overdue=sent_or_none(self.overdue),
@@ -195,7 +196,7 @@ class PipelineReportFilter:
     expected_close_on: DateRange | None = UNSET
 
     def to_domain(self, user_id: UUID) -> ReportFilter:
-        close = self.expected_close_on if has_value(self.expected_close_on) else DateRange()
+        close = sent_or_none(self.expected_close_on) or DateRange()
         return ReportFilter(
             pipeline_id=from_optional_global_id(sent_or_none(self.pipeline), "Pipeline"),
             owner_ids=[user_id] if self.owned_by_me else _ids(self.owner, "User"),

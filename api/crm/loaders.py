@@ -4,7 +4,7 @@ the page size. Every lookup applies the caller's record scope (repository)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from api.core.context import Info
@@ -19,11 +19,12 @@ def _rows_of(entity: str) -> Callable[[Any, list[UUID]], Any]:
     return fetch
 
 
+R = TypeVar("R")
 FETCH = {entity: _rows_of(entity) for entity in repository.TABLES}
 ROWS = {e: Relation(f"crm.{e}", FETCH[e], entity=e) for e in repository.TABLES}
 
 
-def row(info: Info, entity: str, id: UUID | None, convert: Callable[[Any], Any]) -> Any:
+def row(info: Info, entity: str, id: UUID | None, convert: Callable[[Any], R]) -> R | None:
     """`convert` of the row of `entity` by id, None when missing or out of scope (at
     once when prefetched, else awaitable: api.core.loaders.Relation.resolve)."""
     return ROWS[entity].resolve(info, id, convert)

@@ -30,13 +30,17 @@ from api.crm.inputs import (
     target,
 )
 from api.crm.payloads import (
+    ACTIVITY,
+    CONTACT,
+    CUSTOMER,
+    LEAD,
     ActivityPayload,
     ContactPayload,
     ConvertLeadPayload,
     CustomerPayload,
     LeadPayload,
 )
-from api.crm.types import Activity, Contact, Customer, Lead
+from api.crm.types import Contact, Customer, Lead
 from api.errors import forbidden
 from domain.crm import activities, customers, leads
 
@@ -48,9 +52,7 @@ class FrontOfficeMutation:
         ctx = info.context
         return await respond(
             info,
-            LeadPayload,
-            "lead",
-            Lead.from_row,
+            LEAD,
             lambda: leads.create_lead(
                 ctx.db, ctx.require_actor(), leads.LeadDraft(**arguments(input))
             ),
@@ -61,9 +63,7 @@ class FrontOfficeMutation:
         ctx = info.context
         return await respond(
             info,
-            LeadPayload,
-            "lead",
-            Lead.from_row,
+            LEAD,
             lambda: leads.update_lead(
                 ctx.db,
                 ctx.require_actor(),
@@ -105,9 +105,7 @@ class FrontOfficeMutation:
         ctx = info.context
         return await respond(
             info,
-            CustomerPayload,
-            "customer",
-            Customer.from_row,
+            CUSTOMER,
             lambda: customers.create_customer(
                 ctx.db, ctx.require_actor(), customers.CustomerDraft(**arguments(input))
             ),
@@ -118,9 +116,7 @@ class FrontOfficeMutation:
         ctx = info.context
         return await respond(
             info,
-            CustomerPayload,
-            "customer",
-            Customer.from_row,
+            CUSTOMER,
             lambda: customers.update_customer(
                 ctx.db, ctx.require_actor(), target(input), input.version, arguments(input)
             ),
@@ -131,9 +127,7 @@ class FrontOfficeMutation:
         ctx = info.context
         return await respond(
             info,
-            ContactPayload,
-            "contact",
-            Contact.from_row,
+            CONTACT,
             lambda: customers.create_contact(
                 ctx.db, ctx.require_actor(), **arguments(input, email="email_address")
             ),
@@ -144,9 +138,7 @@ class FrontOfficeMutation:
         ctx = info.context
         return await respond(
             info,
-            ContactPayload,
-            "contact",
-            Contact.from_row,
+            CONTACT,
             lambda: customers.update_contact(
                 ctx.db, ctx.require_actor(), target(input), input.version, arguments(input)
             ),
@@ -157,9 +149,7 @@ class FrontOfficeMutation:
         ctx = info.context
         return await respond(
             info,
-            ActivityPayload,
-            "activity",
-            Activity.from_row,
+            ACTIVITY,
             lambda: activities.log_activity(
                 ctx.db,
                 ctx.require_actor(),
@@ -172,9 +162,7 @@ class FrontOfficeMutation:
         ctx = info.context
         return await respond(
             info,
-            ActivityPayload,
-            "activity",
-            Activity.from_row,
+            ACTIVITY,
             lambda: activities.complete_activity(
                 ctx.db, ctx.require_actor(), target(input), version_of(input)
             ),

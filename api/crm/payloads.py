@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from api.core.payloads import UserError
+from api.core.payloads import Answer, UserError
 from api.crm.deal_types import Deal, Pipeline
 from api.crm.types import Activity, Contact, Customer, Lead
 
@@ -52,3 +52,12 @@ class ActivityPayload:
 class PipelinePayload:
     pipeline: Pipeline | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+# What each CRM mutation answers: its payload, the field of the record, the row's conversion.
+ACTIVITY = Answer(ActivityPayload, "activity", Activity.from_row)
+CONTACT = Answer(ContactPayload, "contact", Contact.from_row)
+CUSTOMER = Answer(CustomerPayload, "customer", Customer.from_row)
+DEAL = Answer(DealPayload, "deal", Deal.from_row)
+LEAD = Answer(LeadPayload, "lead", Lead.from_row)
+PIPELINE = Answer(PipelinePayload, "pipeline", Pipeline.from_row)

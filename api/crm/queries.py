@@ -39,8 +39,13 @@ from domain.crm import repository
 
 
 async def _page(
-    info: Info, entity: str, kind: Any, filter: Any, order_by: Any, paging: tuple
-) -> Any:
+    info: Info,
+    entity: str,
+    kind: Any,
+    filter: Any,
+    order_by: Any,
+    paging: tuple[int | None, str | None, int | None, str | None],
+) -> Connection[Any]:
     ctx = info.context
     actor = ctx.require_actor()
     page = page_request(info, *paging)

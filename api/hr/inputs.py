@@ -11,6 +11,7 @@ from typing import Any
 import strawberry
 from strawberry import UNSET
 
+from api.core.access import searched
 from api.core.relay import from_global_id, local_id
 from api.ordering import OrderDirection
 from domain.hr.models import SALARY_OPERATORS, Changes, EmployeeQuery
@@ -94,7 +95,7 @@ def employee_query(filter: EmployeeFilter | None, order: EmployeeOrder | None) -
     f = filter or EmployeeFilter()
     salary = {op: getattr(f.salary, op) for op in SALARY_OPERATORS} if f.salary else {}
     return EmployeeQuery(
-        name=f.name,
+        name=searched(f.name),
         department_id=from_global_id(f.department, "Department")[1] if f.department else None,
         manager_id=from_global_id(f.manager, "Employee")[1] if f.manager else None,
         active=f.active,

@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 
 from api.core.context import Info
-from api.core.payloads import ActorCall, as_actor, respond
+from api.core.payloads import ActorCall, Answer, as_actor, respond
 from api.hr.inputs import (
     DEPARTMENT_REFS,
     EMPLOYEE_REFS,
@@ -30,15 +30,18 @@ def _changing(service: Service, input: Any, refs: dict[str, tuple[str, str]]) ->
     return lambda conn, actor: service(conn, actor, changes(input, refs))
 
 
+# What each mutation answers: its payload, the field of the record, the row's conversion.
+DEPARTMENT = Answer(DepartmentPayload, "department", Department.from_row)
+EMPLOYEE = Answer(EmployeePayload, "employee", Employee.from_row)
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(metadata={"access": ("Employee", "create")})
     async def create_employee(self, info: Info, input: CreateEmployeeInput) -> EmployeePayload:
         return await respond(
             info,
-            EmployeePayload,
-            "employee",
-            Employee.from_row,
+            EMPLOYEE,
             as_actor(info, _changing(services.create_employee, input, EMPLOYEE_REFS)),
         )
 
@@ -49,9 +52,7 @@ class Mutation:
     async def update_employee(self, info: Info, input: UpdateEmployeeInput) -> EmployeePayload:
         return await respond(
             info,
-            EmployeePayload,
-            "employee",
-            Employee.from_row,
+            EMPLOYEE,
             as_actor(info, _changing(services.update_employee, input, EMPLOYEE_REFS)),
         )
 
@@ -64,9 +65,7 @@ class Mutation:
     ) -> EmployeePayload:
         return await respond(
             info,
-            EmployeePayload,
-            "employee",
-            Employee.from_row,
+            EMPLOYEE,
             as_actor(info, _changing(services.terminate_employee, input, EMPLOYEE_REFS)),
         )
 
@@ -76,9 +75,7 @@ class Mutation:
     ) -> DepartmentPayload:
         return await respond(
             info,
-            DepartmentPayload,
-            "department",
-            Department.from_row,
+            DEPARTMENT,
             as_actor(info, _changing(services.create_department, input, DEPARTMENT_REFS)),
         )
 
@@ -91,8 +88,6 @@ class Mutation:
     ) -> DepartmentPayload:
         return await respond(
             info,
-            DepartmentPayload,
-            "department",
-            Department.from_row,
+            DEPARTMENT,
             as_actor(info, _changing(services.update_department, input, DEPARTMENT_REFS)),
         )

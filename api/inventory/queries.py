@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from api.core.access import searched
 from api.core.context import Info
 from api.core.relay import (
     Connection,
@@ -35,7 +36,7 @@ class Query:
         f = filter or ProductFilter()
         order = order_by or ProductOrder()
         conditions = repository.product_conditions(
-            search=f.search, active=f.active, low_stock=f.low_stock, currency=f.currency
+            search=searched(f.search), active=f.active, low_stock=f.low_stock, currency=f.currency
         )
         result = await repository.product_page(
             info.context.db, page, conditions, order.field.value, order.direction.value == "desc"

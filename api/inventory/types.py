@@ -93,13 +93,13 @@ class Warehouse(Node):
         return await with_relations(info, [StockLevel.from_row(r) for r in rows])
 
 
-def product_by_id(info: Info, uuid: UUID | None) -> Any:
+def product_by_id(info: Info, uuid: UUID | None) -> Product | None:
     """The Product (None when missing): at once when prefetched (declare
     `PRODUCTS` in `__prefetch__`), else awaitable (api.core.loaders.Relation.resolve)."""
     return PRODUCTS.resolve(info, uuid, Product.from_row)
 
 
-def warehouse_by_id(info: Info, uuid: UUID | None) -> Any:
+def warehouse_by_id(info: Info, uuid: UUID | None) -> Warehouse | None:
     """The Warehouse (None when missing): at once or awaitable, as product_by_id."""
     return WAREHOUSES.resolve(info, uuid, Warehouse.from_row)
 

@@ -9,7 +9,7 @@ import strawberry
 
 from api.core.context import Info
 from api.core.inputs import sent_or_none
-from api.core.payloads import UserError, as_actor, respond
+from api.core.payloads import Answer, UserError, as_actor, respond
 from api.core.relay import local_id, optional_local_id
 from api.sales.inputs import (
     CreateOrderFromDealInput,
@@ -70,6 +70,10 @@ def _step(
     return call
 
 
+# What each mutation answers: its payload, the field of the record, the row's conversion.
+ORDER = Answer(SalesOrderPayload, "order", SalesOrder.from_row)
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(metadata={"access": ("SalesOrder", "create")})
@@ -86,9 +90,7 @@ class Mutation:
             )
             return await services.create_order(conn, actor, draft)
 
-        return await respond(
-            info, SalesOrderPayload, "order", SalesOrder.from_row, as_actor(info, call)
-        )
+        return await respond(info, ORDER, as_actor(info, call))
 
     @strawberry.mutation(metadata={"access": ("SalesOrder", "create")})
     async def create_order_from_deal(
@@ -107,9 +109,7 @@ class Mutation:
                 conn, actor, deal_id, draft, bool(sent_or_none(input.accept_amount_difference))
             )
 
-        return await respond(
-            info, SalesOrderPayload, "order", SalesOrder.from_row, as_actor(info, call)
-        )
+        return await respond(info, ORDER, as_actor(info, call))
 
     @strawberry.mutation(metadata={"access": ("SalesOrder", "update")})
     async def update_order(self, info: Info, input: UpdateOrderInput) -> SalesOrderPayload:
@@ -117,9 +117,7 @@ class Mutation:
             order_id = local_id(input.id, "SalesOrder", "id")
             return await services.update_order(conn, actor, order_id, input.version, _draft(input))
 
-        return await respond(
-            info, SalesOrderPayload, "order", SalesOrder.from_row, as_actor(info, call)
-        )
+        return await respond(info, ORDER, as_actor(info, call))
 
     @strawberry.mutation(
         metadata={"access": ("SalesOrder", "confirm")},
@@ -128,9 +126,7 @@ class Mutation:
     async def confirm_order(self, info: Info, input: OrderStepInput) -> SalesOrderPayload:
         return await respond(
             info,
-            SalesOrderPayload,
-            "order",
-            SalesOrder.from_row,
+            ORDER,
             as_actor(info, _step(services.confirm_order, input)),
         )
 
@@ -141,9 +137,7 @@ class Mutation:
     async def fulfill_order(self, info: Info, input: OrderStepInput) -> SalesOrderPayload:
         return await respond(
             info,
-            SalesOrderPayload,
-            "order",
-            SalesOrder.from_row,
+            ORDER,
             as_actor(info, _step(services.fulfill_order, input)),
         )
 
@@ -154,8 +148,6 @@ class Mutation:
     async def cancel_order(self, info: Info, input: OrderStepInput) -> SalesOrderPayload:
         return await respond(
             info,
-            SalesOrderPayload,
-            "order",
-            SalesOrder.from_row,
+            ORDER,
             as_actor(info, _step(services.cancel_order, input)),
         )

@@ -175,7 +175,7 @@ class SalesOrder(Node):
         return warehouse_by_id(info, self.warehouse_id)
 
 
-def order_by_id(info: Info, uuid: UUID | None) -> Any:
+def order_by_id(info: Info, uuid: UUID | None) -> SalesOrder | None:
     """The SalesOrder, for relations from other types (a movement's order, an invoice's
     order): at once when prefetched (`ORDERS` in `__prefetch__`), else awaitable."""
     return ORDERS.resolve(info, uuid, SalesOrder.from_row)

@@ -8,7 +8,7 @@ import strawberry
 
 from api.admin.types import to_user
 from api.core.context import Info
-from api.core.relay import node_resolver
+from api.core.relay import node_resolver, to_global_id
 from api.viewer.types import Tenant, Viewer, entity_permissions
 from domain.admin.repository import USER_COLUMNS
 from tenants.models import tenants, users
@@ -29,7 +29,12 @@ class Query:
         ).one()
         return Viewer(
             user=to_user(row, referenced=True),
-            tenant=Tenant(uuid=actor.tenant_id, slug=row.slug, name=row.tenant_name),
+            tenant=Tenant(
+                uuid=actor.tenant_id,
+                id=to_global_id("Tenant", actor.tenant_id),
+                slug=row.slug,
+                name=row.tenant_name,
+            ),
             permissions=entity_permissions(actor.policy),
         )
 
@@ -41,4 +46,4 @@ async def _tenant_node(context: Any, uuid: UUID) -> Tenant | None:
         return None
     query = sa.select(tenants.c.slug, tenants.c.name).where(tenants.c.id == uuid)
     row = (await context.db.execute(query)).one()
-    return Tenant(uuid=uuid, slug=row.slug, name=row.name)
+    return Tenant(uuid=uuid, id=to_global_id("Tenant", uuid), slug=row.slug, name=row.name)

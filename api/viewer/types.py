@@ -8,7 +8,7 @@ from uuid import UUID
 import strawberry
 
 from api.core.context import Info
-from api.core.relay import Node, to_global_id
+from api.core.relay import Node
 from api.core.rows import from_row_or_none
 from api.hr.loaders import own_employee_row
 from api.hr.types import Employee
@@ -24,10 +24,7 @@ class Tenant(Node):
     uuid: strawberry.Private[UUID]
     slug: str
     name: str
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return to_global_id("Tenant", self.uuid)
+    id: strawberry.ID
 
 
 @strawberry.type(description="What the viewer's role allows on one entity type.")

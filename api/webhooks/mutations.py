@@ -6,7 +6,7 @@ from __future__ import annotations
 import strawberry
 
 from api.core.context import Info
-from api.core.payloads import UserError, respond, run_service
+from api.core.payloads import Answer, UserError, respond, run_service
 from api.core.relay import local_id, to_global_id
 from api.webhooks.inputs import (
     CreateWebhookInput,
@@ -49,6 +49,14 @@ def _allow_private(info: Info) -> bool:
     return bool(info.context.settings.webhooks_allow_private_targets)
 
 
+# What each mutation answers: its payload, the field of the record, the row's conversion.
+DELETED_WEBHOOK_ID = Answer(
+    DeleteWebhookPayload, "deleted_webhook_id", lambda row: to_global_id("Webhook", row.id)
+)
+DELIVERY = Answer(WebhookDeliveryPayload, "delivery", to_delivery)
+WEBHOOK = Answer(WebhookPayload, "webhook", to_webhook)
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(
@@ -77,9 +85,7 @@ class Mutation:
         ctx = info.context
         return await respond(
             info,
-            WebhookPayload,
-            "webhook",
-            to_webhook,
+            WEBHOOK,
             lambda: services.update_webhook(
                 ctx.db,
                 ctx.require_actor(),
@@ -98,9 +104,7 @@ class Mutation:
         ctx = info.context
         return await respond(
             info,
-            DeleteWebhookPayload,
-            "deleted_webhook_id",
-            lambda row: to_global_id("Webhook", row.id),
+            DELETED_WEBHOOK_ID,
             lambda: services.delete_webhook(
                 ctx.db, ctx.require_actor(), local_id(input.id, "Webhook", "id"), input.version
             ),
@@ -116,9 +120,7 @@ class Mutation:
         ctx = info.context
         return await respond(
             info,
-            WebhookDeliveryPayload,
-            "delivery",
-            to_delivery,
+            DELIVERY,
             lambda: services.redeliver(
                 ctx.db,
                 ctx.require_actor(),
