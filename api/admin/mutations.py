@@ -23,7 +23,7 @@ from api.admin.inputs import (
 )
 from api.admin.types import ApiClient, Role, User, to_api_client, to_role, to_user
 from api.core.context import Info
-from api.core.payloads import Answer, UserError, respond, run_service
+from api.core.payloads import Answer, UserError, respond
 from api.core.relay import local_id, to_global_id
 from domain.admin import api_clients, services
 
@@ -62,18 +62,16 @@ class ApiClientSecretPayload:
     user_errors: list[UserError]
 
 
-async def _secret_payload(info: Info, call: Service) -> ApiClientSecretPayload:
-    issued, errors = await run_service(info, call)
-    if issued is None:
-        return ApiClientSecretPayload(
-            api_client=None, client_id=None, client_secret=None, user_errors=errors
-        )
-    return ApiClientSecretPayload(
-        api_client=to_api_client(issued.client),
-        client_id=issued.client.client_id,
-        client_secret=issued.client_secret,
-        user_errors=errors,
-    )
+def _issued(issued: Any) -> dict[str, object]:
+    """An API client with its secret, shown in this payload only."""
+    return {
+        "api_client": to_api_client(issued.client),
+        "client_id": issued.client.client_id,
+        "client_secret": issued.client_secret,
+    }
+
+
+SECRET = Answer(ApiClientSecretPayload, _issued)
 
 
 async def _set_active(info: Info, input: UserActivationInput, active: bool) -> UserPayload:
@@ -92,12 +90,12 @@ async def _set_active(info: Info, input: UserActivationInput, active: bool) -> U
 
 
 # What each mutation answers: its payload, the field of the record, the row's conversion.
-API_CLIENT = Answer(ApiClientPayload, "api_client", to_api_client)
-DELETED_ROLE_ID = Answer(
+API_CLIENT = Answer.record(ApiClientPayload, "api_client", to_api_client)
+DELETED_ROLE_ID = Answer.record(
     DeleteRolePayload, "deleted_role_id", lambda row: to_global_id("Role", row.id)
 )
-ROLE = Answer(RolePayload, "role", to_role)
-USER = Answer(UserPayload, "user", to_user)
+ROLE = Answer.record(RolePayload, "role", to_role)
+USER = Answer.record(UserPayload, "user", to_user)
 
 
 @strawberry.type
@@ -178,8 +176,9 @@ class Mutation:
         self, info: Info, input: CreateApiClientInput
     ) -> ApiClientSecretPayload:
         ctx = info.context
-        return await _secret_payload(
+        return await respond(
             info,
+            SECRET,
             lambda: api_clients.create_api_client(ctx.db, ctx.require_actor(), input.command()),
         )
 
@@ -191,8 +190,9 @@ class Mutation:
         self, info: Info, input: ApiClientInput
     ) -> ApiClientSecretPayload:
         ctx = info.context
-        return await _secret_payload(
+        return await respond(
             info,
+            SECRET,
             lambda: api_clients.rotate_secret(
                 ctx.db, ctx.require_actor(), local_id(input.id, "ApiClient", "id")
             ),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 import strawberry
@@ -17,7 +16,7 @@ from api.billing.inputs import (
 )
 from api.billing.types import CreditNote, Invoice, Payment
 from api.core.context import Info
-from api.core.payloads import Answer, UserError, respond, run_service
+from api.core.payloads import Answer, UserError, respond
 from api.core.relay import local_id
 from domain.billing import services
 
@@ -46,17 +45,16 @@ def _invoice_id(global_id: str, field: str = "id") -> UUID:
     return local_id(global_id, "Invoice", field)
 
 
-async def _settle(info: Info, call: Any) -> tuple[Any, Invoice | None, list[UserError]]:
-    """A payment or credit: (the new row, the invoice after it, userErrors)."""
-    result, errors = await run_service(info, call)
-    if result is None:
-        return None, None, errors
-    row, invoice = result
-    return row, Invoice.from_row(invoice), errors
-
-
 # What each mutation answers: its payload, the field of the record, the row's conversion.
-INVOICE = Answer(InvoicePayload, "invoice", Invoice.from_row)
+INVOICE = Answer.record(InvoicePayload, "invoice", Invoice.from_row)
+# a payment or credit note answers the new row and the invoice after it
+PAYMENT = Answer(
+    PaymentPayload, lambda r: {"payment": Payment.from_row(r[0]), "invoice": Invoice.from_row(r[1])}
+)
+CREDIT_NOTE = Answer(
+    CreditNotePayload,
+    lambda r: {"credit_note": CreditNote.from_row(r[0]), "invoice": Invoice.from_row(r[1])},
+)
 
 
 @strawberry.type
@@ -117,8 +115,9 @@ class Mutation:
     @strawberry.mutation(metadata={"access": ("Payment", "create")})
     async def record_payment(self, info: Info, input: RecordPaymentInput) -> PaymentPayload:
         ctx = info.context
-        payment, invoice, errors = await _settle(
+        return await respond(
             info,
+            PAYMENT,
             lambda: services.record_payment(
                 ctx.db,
                 ctx.require_actor(),
@@ -130,19 +129,15 @@ class Mutation:
                 reference=input.reference or "",
             ),
         )
-        return PaymentPayload(
-            payment=Payment.from_row(payment) if payment else None,
-            invoice=invoice,
-            user_errors=errors,
-        )
 
     @strawberry.mutation(metadata={"access": ("CreditNote", "create")})
     async def create_credit_note(
         self, info: Info, input: CreateCreditNoteInput
     ) -> CreditNotePayload:
         ctx = info.context
-        note, invoice, errors = await _settle(
+        return await respond(
             info,
+            CREDIT_NOTE,
             lambda: services.create_credit_note(
                 ctx.db,
                 ctx.require_actor(),
@@ -151,9 +146,4 @@ class Mutation:
                 currency_code=input.currency,
                 reason=input.reason,
             ),
-        )
-        return CreditNotePayload(
-            credit_note=CreditNote.from_row(note) if note else None,
-            invoice=invoice,
-            user_errors=errors,
         )

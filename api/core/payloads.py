@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import dataclasses
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import strawberry
 
 from api.core.context import Info
-from api.core.rows import convert_or_none
 from domain.errors import DomainError, ValidationFailed
 from tenants.principal import Actor
 
-if TYPE_CHECKING:  # only api/core/context.py names sqlalchemy at run time
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+    # only api/core/context.py names sqlalchemy at run time
     from sqlalchemy.ext.asyncio import AsyncConnection
 
 T = TypeVar("T")
-P = TypeVar("P")
+P = TypeVar("P", bound="DataclassInstance")  # a strawberry type is a dataclass
+ERRORS = "user_errors"  # every payload's field of userErrors
 
 
 @strawberry.type(description="An expected business failure; nothing was written.")
@@ -68,19 +72,26 @@ async def run_service(
 
 @dataclass(frozen=True)
 class Answer(Generic[P]):
-    """How a mutation's payload answers one record: the payload type, the field holding
-    the record and how the service's row becomes it."""
+    """How a mutation's payload answers what its service call returned: the payload
+    type, and its fields made of the result (`Answer.record` for the usual payload of
+    one record). When the call fails, every field but userErrors is null."""
 
-    payload: Callable[..., P]
-    field: str
-    convert: Callable[[Any], object]
+    payload: type[P]
+    fields: Callable[[Any], Mapping[str, object]]
+
+    @classmethod
+    def record(cls, payload: type[P], field: str, convert: Callable[[Any], object]) -> Answer[P]:
+        """A payload of one record: `field` is `convert` of the returned row."""
+        return cls(payload, lambda row: {field: convert(row)})
+
+    def empty(self) -> dict[str, None]:
+        return {f.name: None for f in dataclasses.fields(self.payload) if f.name != ERRORS}
 
 
 async def respond(info: Info, answer: Answer[P], call: Callable[[], Awaitable[Any]]) -> P:
-    """The one way a mutation answers one record: run the service call (run_service) and
-    build the answer's payload with its field set to the converted row (None when the
-    call failed) and the userErrors. Payloads of several records use run_service."""
-    row, errors = await run_service(info, call)
-    return answer.payload(
-        **{answer.field: convert_or_none(answer.convert, row)}, user_errors=errors
-    )
+    """The one way a mutation answers: run the service call (run_service) and build the
+    answer's payload from what it returned (all null when it failed or returned
+    nothing) and the userErrors."""
+    result, errors = await run_service(info, call)
+    fields = answer.empty() if result is None else answer.fields(result)
+    return answer.payload(**fields, **{ERRORS: errors})

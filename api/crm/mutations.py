@@ -1,6 +1,6 @@
 """CRM mutations for leads, customers, contacts and activities (deals and pipelines are in
 api/crm/deal_mutations.py). Each parses its input and calls one service inside
-`run_service`: a domain error rolls back everything the call wrote and becomes userErrors.
+`respond` (api/core/payloads.py): a domain error rolls back everything the call wrote and becomes userErrors.
 Ids in inputs are decoded inside the call, so a bad one is a NOT_FOUND userError."""
 
 from __future__ import annotations
@@ -12,10 +12,8 @@ from strawberry.tools import merge_types
 
 from api.core.context import Info
 from api.core.inputs import has_value
-from api.core.payloads import respond, run_service
-from api.core.rows import from_row_or_none
+from api.core.payloads import respond
 from api.crm.deal_mutations import DealMutation, version_of
-from api.crm.deal_types import Deal
 from api.crm.inputs import (
     CompleteActivityInput,
     ConvertLeadInput,
@@ -32,6 +30,7 @@ from api.crm.inputs import (
 from api.crm.payloads import (
     ACTIVITY,
     CONTACT,
+    CONVERTED_LEAD,
     CUSTOMER,
     LEAD,
     ActivityPayload,
@@ -40,7 +39,6 @@ from api.crm.payloads import (
     CustomerPayload,
     LeadPayload,
 )
-from api.crm.types import Contact, Customer, Lead
 from api.errors import forbidden
 from domain.crm import activities, customers, leads
 
@@ -90,15 +88,7 @@ class FrontOfficeMutation:
             actor = ctx.require_actor()
             return await leads.convert_lead(ctx.db, actor, target(input), version_of(input), opened)
 
-        done, errors = await run_service(info, call)
-        if done is None:
-            return ConvertLeadPayload(user_errors=errors)
-        return ConvertLeadPayload(
-            lead=Lead.from_row(done.lead),
-            customer=Customer.from_row(done.customer),
-            contact=Contact.from_row(done.contact),
-            deal=from_row_or_none(Deal, done.deal),
-        )
+        return await respond(info, CONVERTED_LEAD, call)
 
     @strawberry.mutation(metadata={"access": ("Customer", "create")})
     async def create_customer(self, info: Info, input: CreateCustomerInput) -> CustomerPayload:

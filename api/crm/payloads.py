@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from api.core.payloads import Answer, UserError
+from api.core.rows import from_row_or_none
 from api.crm.deal_types import Deal, Pipeline
 from api.crm.types import Activity, Contact, Customer, Lead
 
@@ -55,9 +56,19 @@ class PipelinePayload:
 
 
 # What each CRM mutation answers: its payload, the field of the record, the row's conversion.
-ACTIVITY = Answer(ActivityPayload, "activity", Activity.from_row)
-CONTACT = Answer(ContactPayload, "contact", Contact.from_row)
-CUSTOMER = Answer(CustomerPayload, "customer", Customer.from_row)
-DEAL = Answer(DealPayload, "deal", Deal.from_row)
-LEAD = Answer(LeadPayload, "lead", Lead.from_row)
-PIPELINE = Answer(PipelinePayload, "pipeline", Pipeline.from_row)
+ACTIVITY = Answer.record(ActivityPayload, "activity", Activity.from_row)
+CONTACT = Answer.record(ContactPayload, "contact", Contact.from_row)
+CUSTOMER = Answer.record(CustomerPayload, "customer", Customer.from_row)
+DEAL = Answer.record(DealPayload, "deal", Deal.from_row)
+LEAD = Answer.record(LeadPayload, "lead", Lead.from_row)
+PIPELINE = Answer.record(PipelinePayload, "pipeline", Pipeline.from_row)
+# what a lead became: the lead, its customer and contact, and the deal when one opened
+CONVERTED_LEAD = Answer(
+    ConvertLeadPayload,
+    lambda done: {
+        "lead": Lead.from_row(done.lead),
+        "customer": Customer.from_row(done.customer),
+        "contact": Contact.from_row(done.contact),
+        "deal": from_row_or_none(Deal, done.deal),
+    },
+)

@@ -31,8 +31,8 @@ def _changing(service: Service, input: Any, refs: dict[str, tuple[str, str]]) ->
 
 
 # What each mutation answers: its payload, the field of the record, the row's conversion.
-DEPARTMENT = Answer(DepartmentPayload, "department", Department.from_row)
-EMPLOYEE = Answer(EmployeePayload, "employee", Employee.from_row)
+DEPARTMENT = Answer.record(DepartmentPayload, "department", Department.from_row)
+EMPLOYEE = Answer.record(EmployeePayload, "employee", Employee.from_row)
 
 
 @strawberry.type

@@ -9,7 +9,7 @@ import strawberry
 
 from api.core.context import Info
 from api.core.inputs import sent_fields
-from api.core.payloads import UserError, run_service
+from api.core.payloads import Answer, UserError, respond
 from api.core.relay import local_id
 from api.core.rows import from_row_or_none
 from api.inventory.inputs import (
@@ -54,6 +54,16 @@ def _level(row: object | None) -> StockLevel | None:
     return from_row_or_none(StockLevel, row)
 
 
+# What each mutation answers: its payload, the field of the record, the row's conversion.
+PRODUCT = Answer.record(ProductPayload, "product", Product.from_row)
+WAREHOUSE = Answer.record(WarehousePayload, "warehouse", Warehouse.from_row)
+STOCK_LEVEL = Answer.record(StockLevelPayload, "stock_level", StockLevel.from_row)
+TRANSFER = Answer(
+    TransferStockPayload,
+    lambda levels: {"from_level": _level(levels[0]), "to_level": _level(levels[1])},
+)
+
+
 async def _change_level(
     info: Info,
     input: ReceiveStockInput | AdjustStockInput,
@@ -72,8 +82,7 @@ async def _change_level(
             input.reason or "",
         )
 
-    row, errors = await run_service(info, call)
-    return StockLevelPayload(stock_level=_level(row), user_errors=errors)
+    return await respond(info, STOCK_LEVEL, call)
 
 
 @strawberry.type
@@ -82,10 +91,9 @@ class Mutation:
     async def create_product(self, info: Info, input: CreateProductInput) -> ProductPayload:
         ctx = info.context
         data = sent_fields(input, PRODUCT_COLUMNS)
-        row, errors = await run_service(
-            info, lambda: services.create_product(ctx.db, ctx.require_actor(), data)
+        return await respond(
+            info, PRODUCT, lambda: services.create_product(ctx.db, ctx.require_actor(), data)
         )
-        return ProductPayload(product=Product.from_row(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(metadata={"access": ("Product", "update")})
     async def update_product(self, info: Info, input: UpdateProductInput) -> ProductPayload:
@@ -98,18 +106,15 @@ class Mutation:
                 ctx.db, ctx.require_actor(), product_id, input.version, data
             )
 
-        row, errors = await run_service(info, call)
-        return ProductPayload(product=Product.from_row(row) if row else None, user_errors=errors)
+        return await respond(info, PRODUCT, call)
 
     @strawberry.mutation(metadata={"access": ("Warehouse", "create")})
     async def create_warehouse(self, info: Info, input: CreateWarehouseInput) -> WarehousePayload:
         ctx = info.context
-        row, errors = await run_service(
+        return await respond(
             info,
+            WAREHOUSE,
             lambda: services.create_warehouse(ctx.db, ctx.require_actor(), input.code, input.name),
-        )
-        return WarehousePayload(
-            warehouse=Warehouse.from_row(row) if row else None, user_errors=errors
         )
 
     @strawberry.mutation(metadata={"access": ("StockMovement", "receive")})
@@ -135,8 +140,4 @@ class Mutation:
                 input.reason or "",
             )
 
-        levels, errors = await run_service(info, call)
-        source, target = levels if levels else (None, None)
-        return TransferStockPayload(
-            from_level=_level(source), to_level=_level(target), user_errors=errors
-        )
+        return await respond(info, TRANSFER, call)

@@ -71,7 +71,7 @@ def _step(
 
 
 # What each mutation answers: its payload, the field of the record, the row's conversion.
-ORDER = Answer(SalesOrderPayload, "order", SalesOrder.from_row)
+ORDER = Answer.record(SalesOrderPayload, "order", SalesOrder.from_row)
 
 
 @strawberry.type

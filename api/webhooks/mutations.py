@@ -6,7 +6,7 @@ from __future__ import annotations
 import strawberry
 
 from api.core.context import Info
-from api.core.payloads import Answer, UserError, respond, run_service
+from api.core.payloads import Answer, UserError, respond
 from api.core.relay import local_id, to_global_id
 from api.webhooks.inputs import (
     CreateWebhookInput,
@@ -50,11 +50,16 @@ def _allow_private(info: Info) -> bool:
 
 
 # What each mutation answers: its payload, the field of the record, the row's conversion.
-DELETED_WEBHOOK_ID = Answer(
+DELETED_WEBHOOK_ID = Answer.record(
     DeleteWebhookPayload, "deleted_webhook_id", lambda row: to_global_id("Webhook", row.id)
 )
-DELIVERY = Answer(WebhookDeliveryPayload, "delivery", to_delivery)
-WEBHOOK = Answer(WebhookPayload, "webhook", to_webhook)
+DELIVERY = Answer.record(WebhookDeliveryPayload, "delivery", to_delivery)
+# the signing secret is shown in this payload only
+CREATED = Answer(
+    CreateWebhookPayload,
+    lambda c: {"webhook": to_webhook(c.webhook), "signing_secret": c.signing_secret},
+)
+WEBHOOK = Answer.record(WebhookPayload, "webhook", to_webhook)
 
 
 @strawberry.type
@@ -66,18 +71,12 @@ class Mutation:
     )
     async def create_webhook(self, info: Info, input: CreateWebhookInput) -> CreateWebhookPayload:
         ctx = info.context
-        created, errors = await run_service(
+        return await respond(
             info,
+            CREATED,
             lambda: services.create_webhook(
                 ctx.db, ctx.require_actor(), input.command(), allow_private=_allow_private(info)
             ),
-        )
-        if created is None:
-            return CreateWebhookPayload(webhook=None, signing_secret=None, user_errors=errors)
-        return CreateWebhookPayload(
-            webhook=to_webhook(created.webhook),
-            signing_secret=created.signing_secret,
-            user_errors=errors,
         )
 
     @strawberry.mutation(metadata={"access": ("Webhook", "update")})
