@@ -14,6 +14,7 @@ from api.admin import loaders
 from api.core.access import REFERENCE
 from api.core.context import Info
 from api.core.relay import NODE_RESOLVERS, Node, node_resolver, to_global_id
+from api.core.rows import convert_or_none
 from api.viewer.types import EntityPermission, entity_permissions
 from domain.admin import repository as repo
 from domain.admin.audit import auditable_entities, visible_changes
@@ -76,7 +77,7 @@ class User(Node):
     @strawberry.field
     async def role(self, info: Info) -> Role | None:
         row = await loaders.role_row(info, self.role_id)
-        return to_role(row) if row is not None else None
+        return convert_or_none(to_role, row)
 
 
 def to_user(row: Any, *, referenced: bool = False) -> User:
@@ -117,7 +118,7 @@ async def user_of(info: Info, user_id: UUID | None) -> User | None:
     if user_id is None:
         return None
     row = await loaders.user_row(info, user_id)
-    return to_user(row) if row is not None else None
+    return convert_or_none(to_user, row)
 
 
 @strawberry.type(
@@ -138,7 +139,7 @@ class ApiClient(Node):
     @strawberry.field
     async def role(self, info: Info) -> Role | None:
         row = await loaders.role_row(info, self.role_id)
-        return to_role(row) if row is not None else None
+        return convert_or_none(to_role, row)
 
     @strawberry.field
     async def created_by(self, info: Info) -> User | None:
@@ -261,7 +262,7 @@ async def _audit_event(context: Any, uuid: UUID) -> AuditEvent | None:
         entities=auditable_entities(actor.policy),
         reader=actor,
     )
-    return to_audit_event(row) if row is not None else None
+    return convert_or_none(to_audit_event, row)
 
 
 @node_resolver("ApiClient", entity="ApiClient")

@@ -4,7 +4,7 @@ every sent key for write access. These say, once each, what UNSET and null mean.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any, TypeVar
 
 from strawberry import UNSET
@@ -20,6 +20,14 @@ def has_value(value: object) -> bool:
 def sent_or_none(value: T | None) -> T | None:
     """The value sent, or None when the key was left out (UNSET) or null."""
     return value if has_value(value) else None
+
+
+def sent_items(input_obj: object, skip: Collection[str] = ()) -> Iterator[tuple[str, Any]]:
+    """The (attribute, value) pairs the client sent (null included, UNSET left out),
+    without the attributes in `skip` (those that only locate the row: id, version)."""
+    for name, value in vars(input_obj).items():
+        if value is not UNSET and name not in skip:
+            yield name, value
 
 
 def sent_fields(input_obj: object, names: Mapping[str, str]) -> dict[str, Any]:

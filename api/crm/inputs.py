@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 from strawberry import UNSET
 
+from api.core.inputs import sent_items
 from api.core.relay import local_id
 from api.crm.types import ActivityKind, CustomerKind, LeadStatus
 from domain.naming import snake_to_camel
@@ -40,9 +41,7 @@ def sent(input: Any) -> dict[str, Any]:
     """The keys the client sent (python names), global ids decoded: a bad one raises a
     NOT_FOUND domain error, so call this inside the service call."""
     values: dict[str, Any] = {}
-    for name, value in vars(input).items():
-        if value is UNSET or name in LOCATORS:
-            continue
+    for name, value in sent_items(input, LOCATORS):
         if name in REFS and value is not None:
             value = local_id(value, REFS[name], snake_to_camel(name))
         values[name] = _plain(value)

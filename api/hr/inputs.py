@@ -12,6 +12,7 @@ import strawberry
 from strawberry import UNSET
 
 from api.core.access import searched
+from api.core.inputs import sent_items
 from api.core.relay import from_global_id, local_id
 from api.ordering import OrderDirection
 from domain.hr.models import SALARY_OPERATORS, Changes, EmployeeQuery
@@ -33,9 +34,7 @@ def changes(input: Any, refs: dict[str, tuple[str, str]]) -> Changes:
     """The fields the client sent, global ids decoded (a bad one is a NOT_FOUND userError).
     Call it inside the service call, so that error becomes a userError."""
     values: dict[str, Any] = {}
-    for name, value in vars(input).items():
-        if value is UNSET or name in ("id", "version"):
-            continue
+    for name, value in sent_items(input, ("id", "version")):
         if name in refs and value is not None:
             type_name, field = refs[name]
             value = local_id(value, type_name, field)

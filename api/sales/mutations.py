@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 
 from api.core.context import Info
-from api.core.inputs import sent_or_none
+from api.core.inputs import sent_fields, sent_or_none
 from api.core.payloads import Answer, UserError, as_actor, respond
 from api.core.relay import local_id, optional_local_id
 from api.sales.inputs import (
@@ -43,11 +43,8 @@ def _lines(lines: list[OrderLineInput]) -> list[LineInput]:
 
 
 def _draft(input: UpdateOrderInput) -> services.OrderDraft:
-    changed = {
-        name
-        for name in ("customer_id", "warehouse_id", "currency", "notes", "lines")
-        if getattr(input, name) is not strawberry.UNSET
-    }
+    editable = ("customer_id", "warehouse_id", "currency", "notes", "lines")
+    changed = set(sent_fields(input, {name: name for name in editable}))
     lines = sent_or_none(input.lines)
     return services.OrderDraft(
         customer_id=optional_local_id(sent_or_none(input.customer_id), "Customer", "customerId"),

@@ -10,7 +10,7 @@ import pytest
 from strawberry import UNSET
 
 from api.core.access import searched
-from api.core.inputs import has_value, sent_fields, sent_or_none
+from api.core.inputs import has_value, sent_fields, sent_items, sent_or_none
 from api.core.rows import column_values, from_row_or_none
 from domain.search import Search
 
@@ -32,6 +32,7 @@ def test_sent_fields_keeps_an_explicit_null_and_leaves_out_what_was_not_sent() -
         "name": "Bolt",
         "descr": None,
     }
+    assert list(sent_items(sent, skip=("name",))) == [("description", None)]
 
 
 def test_rows_convert_by_column_name_and_no_row_is_none() -> None:
