@@ -67,9 +67,8 @@ async def exposure(conn: AsyncConnection, customer_id: Any, currency: str) -> De
         sales_orders.c.status.in_(UNBILLED),
         ~billed,
     )
-    # both sums coalesce to 0: the statement always answers a number
     total = await conn.scalar(sa.select(owed.scalar_subquery() + ordered.scalar_subquery()))
-    return Decimal(total or 0)
+    return Decimal(total or 0)  # both sums coalesce to 0: never NULL
 
 
 async def ensure_within_limit(conn: AsyncConnection, actor: Actor, order: Any) -> None:
