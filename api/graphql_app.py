@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import orjson
@@ -15,7 +16,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from api.auth import bearer_challenge
-from api.context import Context
+from api.core.context import Context
 from api.errors import Code, shape_error
 from api.strawberry_internals import mutation_over_get
 from domain.outage import RETRY_AFTER_SECONDS, database_unavailable
@@ -59,7 +60,9 @@ def unavailable_response(request_id: str | None) -> Response:
     )
 
 
-def _http_status(codes: set[str], token_given: bool) -> tuple[int, dict[str, str]] | None:
+def _http_status(
+    codes: AbstractSet[object], token_given: bool
+) -> tuple[int, dict[str, str]] | None:
     """The HTTP status (and headers) a GraphQL answer with these error codes gets;
     None keeps 200. Only refusals of the whole request leave 200."""
     if Code.UNAVAILABLE in codes:
@@ -69,7 +72,7 @@ def _http_status(codes: set[str], token_given: bool) -> tuple[int, dict[str, str
     return None
 
 
-class GraphQLApp(GraphQL):
+class GraphQLApp(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
@@ -116,8 +119,9 @@ class GraphQLApp(GraphQL):
             extensions = {"code": str(Code.UNAVAILABLE), "requestId": request_id}
             errors = [GraphQLError(UNAVAILABLE_MESSAGE, extensions=extensions)]
         if errors:
-            data["errors"] = [shape_error(e, request_id).formatted for e in errors]
-            codes = {e.get("extensions", {}).get("code") for e in data["errors"]}
+            shaped = [shape_error(e, request_id).formatted for e in errors]
+            data["errors"] = list[object](shaped)
+            codes = {e.get("extensions", {}).get("code") for e in shaped}
             token_given = "authorization" in request.headers
             request.state.http_status = _http_status(codes, token_given)
         if result.extensions:

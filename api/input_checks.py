@@ -2,7 +2,7 @@
 before any resolver runs, naming the argument (`filter.amount.max`, `input.lines[1].note`).
 
 One wrapper per field that has arguments able to hold such a value, installed once
-at start-up like api.access's guards; it sees the arguments graphql-core has already
+at start-up like api.core.access's guards; it sees the arguments graphql-core has already
 coerced (literals and variables alike). What is refused is domain.storable's rule:
 NUL in a String or ID, a Decimal that is not finite or beyond numeric(18, 4), a Date
 or DateTime at or past the ends that asyncpg turns into ±infinity.
@@ -19,6 +19,7 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLResolveInfo,
     GraphQLScalarType,
     GraphQLSchema,
     default_field_resolver,
@@ -59,7 +60,7 @@ def install_input_checks(schema: GraphQLSchema) -> None:
 
 
 def _checked(resolve: Callable[..., Any], check: Check) -> Callable[..., Any]:
-    def checked(root: Any, info: Any, **args: Any) -> Any:
+    def checked(root: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
         check(args, "")
         return resolve(root, info, **args)
 

@@ -17,6 +17,7 @@ from graphql import (
     GraphQLInputField,
     GraphQLInputObjectType,
     GraphQLObjectType,
+    GraphQLResolveInfo,
     GraphQLSchema,
     GraphQLString,
     default_field_resolver,
@@ -54,12 +55,12 @@ def install_client_mutation_ids(schema: GraphQLSchema) -> None:
         field.resolve = _echoing(field.resolve or default_field_resolver)
 
 
-def _echoed(payload: Any, info: Any) -> str | None:
+def _echoed(payload: Any, info: GraphQLResolveInfo[Any]) -> str | None:
     return getattr(payload, _ECHO, None)
 
 
 def _echoing(resolve: Callable[..., Any]) -> Callable[..., Any]:
-    def echoing(root: Any, info: Any, **args: Any) -> Any:
+    def echoing(root: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
         given = (args.get("input") or {}).get(FIELD)
         result = resolve(root, info, **args)
         if given is None:

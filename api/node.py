@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import strawberry
 
+from api.core.context import Info
+from api.core.relay import NODE_RESOLVERS, Node, from_global_id
 from api.errors import AppError, Code, forbidden
-from api.relay import NODE_RESOLVERS, Node, from_global_id
 
 
 @strawberry.type
 class Query:
     @strawberry.field(description="Fetch any object by its global id.")
-    async def node(self, info: strawberry.Info, id: strawberry.ID) -> Node | None:
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         type_name, uuid = from_global_id(id)
         registered = NODE_RESOLVERS.get(type_name)
         if registered is None:
@@ -19,7 +20,7 @@ class Query:
         entity, resolve = registered
         if entity is not None and not info.context.policy.can(entity, "read"):
             raise forbidden(f"Your role may not read {entity}.")
-        found = await resolve(info.context, uuid)
+        found: Node | None = await resolve(info.context, uuid)
         if found is None:
             raise AppError(Code.NOT_FOUND, "No such object.")
         return found

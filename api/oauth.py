@@ -31,7 +31,7 @@ from authlib.oauth2.rfc6749.util import extract_basic_authorization
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.context import AppState
+from api.core.context import AppState
 from tenants.api_clients import ActiveClient, active_client, secret_matches, tenant_of
 from tenants.session import tenant_transaction
 

@@ -1,4 +1,4 @@
-"""The one schema: every area's queries and mutations merged, guarded by api.access."""
+"""The one schema: every area's queries and mutations merged, guarded by api.core.access."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ import api.webhooks.mutations
 import api.webhooks.queries
 import api.webhooks.types
 from api import node
-from api.access import AccessCache, install_guards
+from api.core.access import AccessCache, install_guards
 from api.cost import query_cost_rule
 from api.extensions import TenantTransaction
 from api.input_checks import install_input_checks

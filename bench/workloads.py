@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from api.relay import to_global_id
+from api.core.relay import to_global_id
 from bench.data import Dataset, Tenant
 
 Variables = Callable[[Tenant], list[dict[str, Any]]]

@@ -1,6 +1,6 @@
 """Global ids outside GraphQL: webhook payloads name rows the way the API does.
 
-`api.relay.to_global_id` is this function, so an id a partner receives in a webhook
+`api.core.relay.to_global_id` is this function, so an id a partner receives in a webhook
 is the id it passes back to `node(id:)` or any mutation.
 """
 

@@ -2,7 +2,7 @@
 
 A list declares the fields its search covers (API field names -> columns); a caller
 asks with a `Search` naming which of them to use, so a field the caller may not read
-is never matched (api.access narrows it to the role's readable ones): a match on a
+is never matched (api.core.access narrows it to the role's readable ones): a match on a
 hidden column would answer yes/no about its value.
 """
 

@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.app import build_state, create_app
-from api.context import AppState
+from api.core.context import AppState
 from api.database import asyncpg_dsn, create_engine, ensure_owner_role
 from api.settings import Settings
 from domain.tenancy import provision_tenant
@@ -262,10 +262,10 @@ async def make_client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[
 @pytest.fixture
 def late_relations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Names of the relations that resolved through their loader (an awaitable) rather
-    than at once from a prefetch (api.loaders.Relation.resolve), in this test."""
+    than at once from a prefetch (api.core.loaders.Relation.resolve), in this test."""
     import inspect
 
-    from api.loaders import Relation
+    from api.core.loaders import Relation
 
     late: list[str] = []
     resolve = Relation.resolve

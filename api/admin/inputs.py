@@ -1,6 +1,6 @@
 """Filters, sort orders and mutation inputs of tenant administration.
 
-Keys of filters and inputs are catalog field names (checked by api.access); keys that
+Keys of filters and inputs are catalog field names (checked by api.core.access); keys that
 are not fields say what they reveal (`__reveals__`) or write (`__writes__`).
 """
 
@@ -12,8 +12,9 @@ from typing import TypeVar
 
 import strawberry
 
+from api.core.inputs import sent_or_none
+from api.core.relay import local_id
 from api.ordering import OrderDirection
-from api.relay import local_id
 from domain.admin.models import NewApiClient, NewRole, NewUser, PermissionSpec, RoleChanges
 from domain.admin.repository import ROLE_SEARCH, USER_SEARCH
 
@@ -109,13 +110,6 @@ def _specs(permissions: list[PermissionInput] | None) -> tuple[PermissionSpec, .
     return tuple(p.spec() for p in permissions or ())
 
 
-def _given(value: T | None) -> T | None:
-    """UNSET (the client left the key out) as None. Optional keys of write inputs default
-    to UNSET, not null: a schema default would make every request "send" the key, and
-    api.access checks every sent key for write access."""
-    return None if value is strawberry.UNSET else value
-
-
 @strawberry.input(description="A custom role, from scratch or copied from another role.")
 class CreateRoleInput:
     __entity__ = "Role"
@@ -133,13 +127,13 @@ class CreateRoleInput:
     )
 
     def command(self) -> NewRole:
-        copy_from = _given(self.copy_from)
+        copy_from = sent_or_none(self.copy_from)
         return NewRole(
             key=self.key,
             name=self.name,
-            description=_given(self.description) or "",
+            description=sent_or_none(self.description) or "",
             copy_from=local_id(copy_from, "Role", "copyFrom") if copy_from else None,
-            permissions=_specs(_given(self.permissions)),
+            permissions=_specs(sent_or_none(self.permissions)),
         )
 
 
@@ -157,12 +151,12 @@ class UpdateRoleInput:
     )
 
     def command(self) -> RoleChanges:
-        permissions = _given(self.permissions)
+        permissions = sent_or_none(self.permissions)
         return RoleChanges(
             id=local_id(self.id, "Role", "id"),
             version=self.version,
-            name=_given(self.name),
-            description=_given(self.description),
+            name=sent_or_none(self.name),
+            description=sent_or_none(self.description),
             permissions=_specs(permissions) if permissions is not None else None,
         )
 

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
-from api.loaders import Relation, keyed_loader
+from api.core.context import Info
+from api.core.loaders import Relation, keyed_loader
 from domain.admin import repository as repo
 
 
@@ -32,14 +33,14 @@ async def _holder_counts(context: Any, ids: list[UUID]) -> Mapping[UUID, int]:
     return await repo.holder_counts(context.db, ids)
 
 
-async def role_row(info: Any, role_id: UUID) -> Any:
+async def role_row(info: Info, role_id: UUID) -> Any:
     return await keyed_loader(info, "admin.roles", _roles).load(role_id)
 
 
-async def user_row(info: Any, user_id: UUID) -> Any:
+async def user_row(info: Info, user_id: UUID) -> Any:
     return await keyed_loader(info, "admin.users", _users).load(user_id)
 
 
-async def holder_count(info: Any, role_id: UUID) -> int:
+async def holder_count(info: Info, role_id: UUID) -> int:
     count: int = await keyed_loader(info, "admin.holders", _holder_counts, 0).load(role_id)
     return count

@@ -22,8 +22,9 @@ from api.admin.inputs import (
     UserActivationInput,
 )
 from api.admin.types import ApiClient, Role, User, to_api_client, to_role, to_user
-from api.payloads import UserError, respond, run_service
-from api.relay import local_id, to_global_id
+from api.core.context import Info
+from api.core.payloads import Answer, UserError, respond
+from api.core.relay import local_id, to_global_id
 from domain.admin import api_clients, services
 
 Service = Callable[[], Awaitable[Any]]
@@ -61,34 +62,23 @@ class ApiClientSecretPayload:
     user_errors: list[UserError]
 
 
-async def _secret_payload(info: strawberry.Info, call: Service) -> ApiClientSecretPayload:
-    issued, errors = await run_service(info, call)
-    if issued is None:
-        return ApiClientSecretPayload(
-            api_client=None, client_id=None, client_secret=None, user_errors=errors
-        )
-    return ApiClientSecretPayload(
-        api_client=to_api_client(issued.client),
-        client_id=issued.client.client_id,
-        client_secret=issued.client_secret,
-        user_errors=errors,
-    )
+def _issued(issued: Any) -> dict[str, object]:
+    """An API client with its secret, shown in this payload only."""
+    return {
+        "api_client": to_api_client(issued.client),
+        "client_id": issued.client.client_id,
+        "client_secret": issued.client_secret,
+    }
 
 
-async def _role_payload(info: strawberry.Info, call: Service) -> RolePayload:
-    return await respond(info, RolePayload, "role", to_role, call)
+SECRET = Answer(ApiClientSecretPayload, _issued)
 
 
-async def _user_payload(info: strawberry.Info, call: Service) -> UserPayload:
-    return await respond(info, UserPayload, "user", to_user, call)
-
-
-async def _set_active(
-    info: strawberry.Info, input: UserActivationInput, active: bool
-) -> UserPayload:
+async def _set_active(info: Info, input: UserActivationInput, active: bool) -> UserPayload:
     ctx = info.context
-    return await _user_payload(
+    return await respond(
         info,
+        USER,
         lambda: services.set_active(
             ctx.db,
             ctx.require_actor(),
@@ -99,50 +89,64 @@ async def _set_active(
     )
 
 
+# What each mutation answers: its payload, the field of the record, the row's conversion.
+API_CLIENT = Answer.record(ApiClientPayload, "api_client", to_api_client)
+DELETED_ROLE_ID = Answer.record(
+    DeleteRolePayload, "deleted_role_id", lambda row: to_global_id("Role", row.id)
+)
+ROLE = Answer.record(RolePayload, "role", to_role)
+USER = Answer.record(UserPayload, "user", to_user)
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(metadata={"access": ("Role", "create")})
-    async def create_role(self, info: strawberry.Info, input: CreateRoleInput) -> RolePayload:
-        ctx = info.context
-        return await _role_payload(
-            info, lambda: services.create_role(ctx.db, ctx.require_actor(), input.command())
-        )
-
-    @strawberry.mutation(metadata={"access": ("Role", "update")})
-    async def update_role(self, info: strawberry.Info, input: UpdateRoleInput) -> RolePayload:
-        ctx = info.context
-        return await _role_payload(
-            info, lambda: services.update_role(ctx.db, ctx.require_actor(), input.command())
-        )
-
-    @strawberry.mutation(metadata={"access": ("Role", "delete")})
-    async def delete_role(self, info: strawberry.Info, input: DeleteRoleInput) -> DeleteRolePayload:
+    async def create_role(self, info: Info, input: CreateRoleInput) -> RolePayload:
         ctx = info.context
         return await respond(
             info,
-            DeleteRolePayload,
-            "deleted_role_id",
-            lambda row: to_global_id("Role", row.id),
+            ROLE,
+            lambda: services.create_role(ctx.db, ctx.require_actor(), input.command()),
+        )
+
+    @strawberry.mutation(metadata={"access": ("Role", "update")})
+    async def update_role(self, info: Info, input: UpdateRoleInput) -> RolePayload:
+        ctx = info.context
+        return await respond(
+            info,
+            ROLE,
+            lambda: services.update_role(ctx.db, ctx.require_actor(), input.command()),
+        )
+
+    @strawberry.mutation(metadata={"access": ("Role", "delete")})
+    async def delete_role(self, info: Info, input: DeleteRoleInput) -> DeleteRolePayload:
+        ctx = info.context
+        return await respond(
+            info,
+            DELETED_ROLE_ID,
             lambda: services.delete_role(
                 ctx.db, ctx.require_actor(), local_id(input.id, "Role", "id"), input.version
             ),
         )
 
     @strawberry.mutation(metadata={"access": ("User", "create")})
-    async def create_user(self, info: strawberry.Info, input: CreateUserInput) -> UserPayload:
+    async def create_user(self, info: Info, input: CreateUserInput) -> UserPayload:
         ctx = info.context
-        return await _user_payload(
-            info, lambda: services.create_user(ctx.db, ctx.require_actor(), input.command())
+        return await respond(
+            info,
+            USER,
+            lambda: services.create_user(ctx.db, ctx.require_actor(), input.command()),
         )
 
     @strawberry.mutation(
         metadata={"access": ("User", "update")},
         description="Give a user another role; a tenant keeps at least one active tenant admin.",
     )
-    async def assign_role(self, info: strawberry.Info, input: AssignRoleInput) -> UserPayload:
+    async def assign_role(self, info: Info, input: AssignRoleInput) -> UserPayload:
         ctx = info.context
-        return await _user_payload(
+        return await respond(
             info,
+            USER,
             lambda: services.assign_role(
                 ctx.db,
                 ctx.require_actor(),
@@ -156,15 +160,11 @@ class Mutation:
         metadata={"access": ("User", "deactivate")},
         description="The user can no longer sign in (from their next request on).",
     )
-    async def deactivate_user(
-        self, info: strawberry.Info, input: UserActivationInput
-    ) -> UserPayload:
+    async def deactivate_user(self, info: Info, input: UserActivationInput) -> UserPayload:
         return await _set_active(info, input, active=False)
 
     @strawberry.mutation(metadata={"access": ("User", "reactivate")})
-    async def reactivate_user(
-        self, info: strawberry.Info, input: UserActivationInput
-    ) -> UserPayload:
+    async def reactivate_user(self, info: Info, input: UserActivationInput) -> UserPayload:
         return await _set_active(info, input, active=True)
 
     @strawberry.mutation(
@@ -173,11 +173,12 @@ class Mutation:
         "is in this payload only.",
     )
     async def create_api_client(
-        self, info: strawberry.Info, input: CreateApiClientInput
+        self, info: Info, input: CreateApiClientInput
     ) -> ApiClientSecretPayload:
         ctx = info.context
-        return await _secret_payload(
+        return await respond(
             info,
+            SECRET,
             lambda: api_clients.create_api_client(ctx.db, ctx.require_actor(), input.command()),
         )
 
@@ -186,11 +187,12 @@ class Mutation:
         description="A new secret (in this payload only); the old one stops working at once.",
     )
     async def rotate_api_client_secret(
-        self, info: strawberry.Info, input: ApiClientInput
+        self, info: Info, input: ApiClientInput
     ) -> ApiClientSecretPayload:
         ctx = info.context
-        return await _secret_payload(
+        return await respond(
             info,
+            SECRET,
             lambda: api_clients.rotate_secret(
                 ctx.db, ctx.require_actor(), local_id(input.id, "ApiClient", "id")
             ),
@@ -200,15 +202,11 @@ class Mutation:
         metadata={"access": ("ApiClient", "revoke")},
         description="No new tokens; the client's tokens stop working on their next request.",
     )
-    async def revoke_api_client(
-        self, info: strawberry.Info, input: ApiClientInput
-    ) -> ApiClientPayload:
+    async def revoke_api_client(self, info: Info, input: ApiClientInput) -> ApiClientPayload:
         ctx = info.context
         return await respond(
             info,
-            ApiClientPayload,
-            "api_client",
-            to_api_client,
+            API_CLIENT,
             lambda: api_clients.revoke(
                 ctx.db, ctx.require_actor(), local_id(input.id, "ApiClient", "id")
             ),

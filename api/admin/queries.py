@@ -17,9 +17,11 @@ from api.admin.types import (
     to_role,
     to_user,
 )
+from api.core.access import searched
+from api.core.context import Info
+from api.core.relay import Connection, connection, from_global_id, page_request
 from api.errors import AppError, bad_input, forbidden
 from api.ordering import OrderDirection
-from api.relay import Connection, connection, from_global_id, page_request
 from domain.admin import models
 from domain.admin import repository as repo
 from domain.admin.audit import auditable_entities
@@ -62,7 +64,7 @@ class Query:
     @strawberry.field(description="The tenant's users: people (API clients are `apiClients`).")
     async def users(
         self,
-        info: strawberry.Info,
+        info: Info,
         filter: UserFilter | None = None,
         order_by: UserOrder | None = None,
         first: int | None = None,
@@ -76,7 +78,7 @@ class Query:
             where = models.UserFilter(
                 active=filter.active,
                 role_id=_global_id(filter.role, "Role", "filter.role"),
-                search=filter.search,
+                search=searched(filter.search),
             )
         page = await repo.list_users(
             context.db,
@@ -91,7 +93,7 @@ class Query:
     @strawberry.field(description="The tenant's roles, built-in and custom.")
     async def roles(
         self,
-        info: strawberry.Info,
+        info: Info,
         filter: RoleFilter | None = None,
         order_by: RoleOrder | None = None,
         first: int | None = None,
@@ -102,7 +104,7 @@ class Query:
         context = info.context
         where = models.RoleFilter()
         if filter is not None:
-            where = models.RoleFilter(builtin=filter.builtin, search=filter.search)
+            where = models.RoleFilter(builtin=filter.builtin, search=searched(filter.search))
         page = await repo.list_roles(
             context.db,
             page_request(info, first, after, last, before),
@@ -116,7 +118,7 @@ class Query:
     @strawberry.field(description="The tenant's partner API clients, newest first.")
     async def api_clients(
         self,
-        info: strawberry.Info,
+        info: Info,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -136,7 +138,7 @@ class Query:
     )
     async def audit_events(
         self,
-        info: strawberry.Info,
+        info: Info,
         filter: AuditEventFilter | None = None,
         first: int | None = None,
         after: str | None = None,

@@ -10,10 +10,12 @@ import strawberry
 from graphql import GraphQLSchema, get_named_type
 from strawberry.scalars import JSON
 
-from api.access import REFERENCE
 from api.admin import loaders
+from api.core.access import REFERENCE
+from api.core.context import Info
+from api.core.relay import NODE_RESOLVERS, Node, node_resolver, to_global_id
+from api.core.rows import convert_or_none
 from api.cost import at_most
-from api.relay import NODE_RESOLVERS, Node, node_resolver, to_global_id
 from api.strawberry_internals import graphql_schema
 from api.viewer.types import PERMISSIONS, EntityPermission, entity_permissions
 from domain.admin import repository as repo
@@ -39,7 +41,7 @@ class Role(Node):
         return entity_permissions(role_policy(self.row))
 
     @strawberry.field(description="How many users (active or not) hold this role.")
-    async def user_count(self, info: strawberry.Info) -> int | None:
+    async def user_count(self, info: Info) -> int | None:
         return await loaders.holder_count(info, self.row.id)
 
 
@@ -78,9 +80,9 @@ class User(Node):
         return self.uuid == user_id
 
     @strawberry.field
-    async def role(self, info: strawberry.Info) -> Role | None:
+    async def role(self, info: Info) -> Role | None:
         row = await loaders.role_row(info, self.role_id)
-        return to_role(row) if row is not None else None
+        return convert_or_none(to_role, row)
 
 
 def to_user(row: Any, *, referenced: bool = False) -> User:
@@ -102,7 +104,7 @@ def referenced_user(row: Any) -> User:
     return to_user(row, referenced=True)
 
 
-def user_reference(info: Any, user_id: UUID | None) -> Any:
+def user_reference(info: Info, user_id: UUID | None) -> User | None:
     """The user a record names (its owner, assignee, author) as a reference: at once when
     prefetched (`REFERENCED_USERS` in `__prefetch__`), else awaitable. Declare its field
     with `user_relation`."""
@@ -111,17 +113,17 @@ def user_reference(info: Any, user_id: UUID | None) -> Any:
 
 def user_relation(description: str | None = None) -> Any:
     """A field resolved by `user_reference`: readable by any role that reads the record,
-    which then sees the user's referable fields (api.access.REFERENCE)."""
+    which then sees the user's referable fields (api.core.access.REFERENCE)."""
     return strawberry.field(description=description, metadata=REFERENCE)
 
 
-async def user_of(info: strawberry.Info, user_id: UUID | None) -> User | None:
+async def user_of(info: Info, user_id: UUID | None) -> User | None:
     """The user a row of tenant administration names (its creator, its actor), within the
     User record scope: these relations need the User read, as they always did."""
     if user_id is None:
         return None
     row = await loaders.user_row(info, user_id)
-    return to_user(row) if row is not None else None
+    return convert_or_none(to_user, row)
 
 
 @strawberry.type(
@@ -140,12 +142,12 @@ class ApiClient(Node):
     version: int | None
 
     @strawberry.field
-    async def role(self, info: strawberry.Info) -> Role | None:
+    async def role(self, info: Info) -> Role | None:
         row = await loaders.role_row(info, self.role_id)
-        return to_role(row) if row is not None else None
+        return convert_or_none(to_role, row)
 
     @strawberry.field
-    async def created_by(self, info: strawberry.Info) -> User | None:
+    async def created_by(self, info: Info) -> User | None:
         return await user_of(info, self.created_by_id)
 
 
@@ -191,14 +193,14 @@ class AuditEvent(Node):
     request_id: str | None
 
     @strawberry.field
-    async def actor(self, info: strawberry.Info) -> User | None:
+    async def actor(self, info: Info) -> User | None:
         return await user_of(info, self.actor_id)
 
     @strawberry.field(
         description="References to other objects are given as global ids.",
         metadata=at_most(CHANGES_PER_EVENT),
     )
-    def changes(self, info: strawberry.Info) -> list[FieldChange] | None:
+    def changes(self, info: Info) -> list[FieldChange] | None:
         entity = self.entity or ""
         out = []
         for c in visible_changes(entity, self.recorded, info.context.policy):
@@ -268,7 +270,7 @@ async def _audit_event(context: Any, uuid: UUID) -> AuditEvent | None:
         entities=auditable_entities(actor.policy),
         reader=actor,
     )
-    return to_audit_event(row) if row is not None else None
+    return convert_or_none(to_audit_event, row)
 
 
 @node_resolver("ApiClient", entity="ApiClient")

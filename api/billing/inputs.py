@@ -1,4 +1,4 @@
-"""Billing inputs. Each declares the entity its keys are checked against (api.access)."""
+"""Billing inputs. Each declares the entity its keys are checked against (api.core.access)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from api.loaders import Relation, keyed_loader
+from api.core.context import Info
+from api.core.loaders import Relation, keyed_loader
 from domain.billing import customers, repository
 from domain.billing.customers import NO_RECEIVABLES, Receivables
 
@@ -47,34 +48,34 @@ async def _receivables(context: Any, keys: list[UUID]) -> Any:
     return await customers.receivables_by_customer(context.db, keys)
 
 
-async def invoice_lines(info: Any, invoice_id: UUID) -> list[Any]:
+async def invoice_lines(info: Info, invoice_id: UUID) -> list[Any]:
     return await keyed_loader(info, "billing.lines", _lines, []).load(invoice_id)  # type: ignore[no-any-return]
 
 
-async def invoice_payments(info: Any, invoice_id: UUID) -> list[Any]:
+async def invoice_payments(info: Info, invoice_id: UUID) -> list[Any]:
     return await keyed_loader(info, "billing.payments", _payments, []).load(invoice_id)  # type: ignore[no-any-return]
 
 
-async def invoice_credit_notes(info: Any, invoice_id: UUID) -> list[Any]:
+async def invoice_credit_notes(info: Info, invoice_id: UUID) -> list[Any]:
     loader = keyed_loader(info, "billing.credit_notes", _credit_notes, [])
     return await loader.load(invoice_id)  # type: ignore[no-any-return]
 
 
-async def customer_invoices(info: Any, customer_id: UUID) -> list[Any]:
+async def customer_invoices(info: Info, customer_id: UUID) -> list[Any]:
     loader = keyed_loader(info, "billing.invoices_by_customer", _invoices_by_customer, [])
     return await loader.load(customer_id)  # type: ignore[no-any-return]
 
 
-async def customer_orders(info: Any, customer_id: UUID) -> list[Any]:
+async def customer_orders(info: Info, customer_id: UUID) -> list[Any]:
     loader = keyed_loader(info, "billing.orders_by_customer", _orders_by_customer, [])
     return await loader.load(customer_id)  # type: ignore[no-any-return]
 
 
-async def customer_receivables(info: Any, customer_id: UUID) -> Receivables:
+async def customer_receivables(info: Info, customer_id: UUID) -> Receivables:
     loader = keyed_loader(info, "billing.receivables", _receivables, NO_RECEIVABLES)
     return await loader.load(customer_id)  # type: ignore[no-any-return]
 
 
-async def order_invoices(info: Any, order_id: UUID) -> list[Any]:
+async def order_invoices(info: Info, order_id: UUID) -> list[Any]:
     loader = keyed_loader(info, "billing.invoices_by_order", _invoices_by_order, [])
     return await loader.load(order_id)  # type: ignore[no-any-return]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 import strawberry
@@ -16,8 +15,9 @@ from api.billing.inputs import (
     VoidInvoiceInput,
 )
 from api.billing.types import CreditNote, Invoice, Payment
-from api.payloads import UserError, run_service
-from api.relay import local_id
+from api.core.context import Info
+from api.core.payloads import Answer, UserError, respond
+from api.core.relay import local_id
 from domain.billing import services
 
 
@@ -45,29 +45,28 @@ def _invoice_id(global_id: str, field: str = "id") -> UUID:
     return local_id(global_id, "Invoice", field)
 
 
-async def _invoice_call(info: Any, call: Any) -> InvoicePayload:
-    row, errors = await run_service(info, call)
-    return InvoicePayload(invoice=Invoice.from_row(row) if row else None, user_errors=errors)
-
-
-async def _settle(info: Any, call: Any) -> tuple[Any, Invoice | None, list[UserError]]:
-    """A payment or credit: (the new row, the invoice after it, userErrors)."""
-    result, errors = await run_service(info, call)
-    if result is None:
-        return None, None, errors
-    row, invoice = result
-    return row, Invoice.from_row(invoice), errors
+# What each mutation answers: its payload, the field of the record, the row's conversion.
+INVOICE = Answer.record(InvoicePayload, "invoice", Invoice.from_row)
+# a payment or credit note answers the new row and the invoice after it
+PAYMENT = Answer(
+    PaymentPayload, lambda r: {"payment": Payment.from_row(r[0]), "invoice": Invoice.from_row(r[1])}
+)
+CREDIT_NOTE = Answer(
+    CreditNotePayload,
+    lambda r: {"credit_note": CreditNote.from_row(r[0]), "invoice": Invoice.from_row(r[1])},
+)
 
 
 @strawberry.type
 class Mutation:
     @strawberry.mutation(metadata={"access": ("Invoice", "create")})
     async def create_invoice_from_order(
-        self, info: strawberry.Info, input: CreateInvoiceFromOrderInput
+        self, info: Info, input: CreateInvoiceFromOrderInput
     ) -> InvoicePayload:
         ctx = info.context
-        return await _invoice_call(
+        return await respond(
             info,
+            INVOICE,
             lambda: services.create_invoice_from_order(
                 ctx.db,
                 ctx.require_actor(),
@@ -77,34 +76,33 @@ class Mutation:
         )
 
     @strawberry.mutation(metadata={"access": ("Invoice", "update")})
-    async def update_invoice(
-        self, info: strawberry.Info, input: UpdateInvoiceInput
-    ) -> InvoicePayload:
+    async def update_invoice(self, info: Info, input: UpdateInvoiceInput) -> InvoicePayload:
         ctx = info.context
-        return await _invoice_call(
+        return await respond(
             info,
+            INVOICE,
             lambda: services.update_invoice(
                 ctx.db, ctx.require_actor(), _invoice_id(input.id), input.version, input.notes
             ),
         )
 
     @strawberry.mutation(metadata={"access": ("Invoice", "issue")})
-    async def issue_invoice(
-        self, info: strawberry.Info, input: IssueInvoiceInput
-    ) -> InvoicePayload:
+    async def issue_invoice(self, info: Info, input: IssueInvoiceInput) -> InvoicePayload:
         ctx = info.context
-        return await _invoice_call(
+        return await respond(
             info,
+            INVOICE,
             lambda: services.issue_invoice(
                 ctx.db, ctx.require_actor(), _invoice_id(input.id), input.version
             ),
         )
 
     @strawberry.mutation(metadata={"access": ("Invoice", "void")})
-    async def void_invoice(self, info: strawberry.Info, input: VoidInvoiceInput) -> InvoicePayload:
+    async def void_invoice(self, info: Info, input: VoidInvoiceInput) -> InvoicePayload:
         ctx = info.context
-        return await _invoice_call(
+        return await respond(
             info,
+            INVOICE,
             lambda: services.void_invoice(
                 ctx.db,
                 ctx.require_actor(),
@@ -115,12 +113,11 @@ class Mutation:
         )
 
     @strawberry.mutation(metadata={"access": ("Payment", "create")})
-    async def record_payment(
-        self, info: strawberry.Info, input: RecordPaymentInput
-    ) -> PaymentPayload:
+    async def record_payment(self, info: Info, input: RecordPaymentInput) -> PaymentPayload:
         ctx = info.context
-        payment, invoice, errors = await _settle(
+        return await respond(
             info,
+            PAYMENT,
             lambda: services.record_payment(
                 ctx.db,
                 ctx.require_actor(),
@@ -132,19 +129,15 @@ class Mutation:
                 reference=input.reference or "",
             ),
         )
-        return PaymentPayload(
-            payment=Payment.from_row(payment) if payment else None,
-            invoice=invoice,
-            user_errors=errors,
-        )
 
     @strawberry.mutation(metadata={"access": ("CreditNote", "create")})
     async def create_credit_note(
-        self, info: strawberry.Info, input: CreateCreditNoteInput
+        self, info: Info, input: CreateCreditNoteInput
     ) -> CreditNotePayload:
         ctx = info.context
-        note, invoice, errors = await _settle(
+        return await respond(
             info,
+            CREDIT_NOTE,
             lambda: services.create_credit_note(
                 ctx.db,
                 ctx.require_actor(),
@@ -153,9 +146,4 @@ class Mutation:
                 currency_code=input.currency,
                 reason=input.reason,
             ),
-        )
-        return CreditNotePayload(
-            credit_note=CreditNote.from_row(note) if note else None,
-            invoice=invoice,
-            user_errors=errors,
         )

@@ -6,8 +6,9 @@ import strawberry
 
 from api.billing.inputs import InvoiceFilter, InvoiceOrder, InvoiceOrderField
 from api.billing.types import Invoice
+from api.core.context import Info
+from api.core.relay import Connection, connection, from_global_id, page_request
 from api.ordering import OrderDirection
-from api.relay import Connection, connection, from_global_id, page_request
 from domain.billing import repository
 
 
@@ -29,7 +30,7 @@ class Query:
     @strawberry.field(description="Invoices, newest last unless ordered otherwise.")
     async def invoices(
         self,
-        info: strawberry.Info,
+        info: Info,
         filter: InvoiceFilter | None = None,
         order_by: InvoiceOrder | None = None,
         first: int | None = None,

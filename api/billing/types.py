@@ -15,12 +15,14 @@ from uuid import UUID
 import strawberry
 
 from api.billing import loaders
+from api.core.context import Info
+from api.core.relay import Node, node_resolver, to_global_id, with_relations
+from api.core.rows import from_row_or_none
 from api.cost import at_most
 from api.crm import loaders as crm_loaders
 from api.crm.types import Customer
 from api.inventory.loaders import PRODUCTS
 from api.inventory.types import Product, product_by_id
-from api.relay import Node, node_resolver, to_global_id, with_relations
 from api.sales.loaders import ORDERS
 from api.sales.types import SalesOrder, order_by_id
 from api.strawberry_internals import plain_field_names
@@ -67,7 +69,7 @@ class InvoiceLine:
         return copied(cls, r, product_id=r.product_id)
 
     @strawberry.field(description="The product billed, when the line bills one.")
-    def product(self, info: strawberry.Info) -> Product | None:
+    def product(self, info: Info) -> Product | None:
         return product_by_id(info, self.product_id)
 
 
@@ -89,7 +91,7 @@ class Payment(Node):
         return copied(cls, r, invoice_id=r.invoice_id, id=to_global_id("Payment", r.id))
 
     @strawberry.field
-    def invoice(self, info: strawberry.Info) -> Invoice | None:
+    def invoice(self, info: Info) -> Invoice | None:
         return invoice_by_id(info, self.invoice_id)
 
 
@@ -111,14 +113,14 @@ class CreditNote(Node):
         return copied(cls, r, invoice_id=r.invoice_id, id=to_global_id("CreditNote", r.id))
 
     @strawberry.field
-    def invoice(self, info: strawberry.Info) -> Invoice | None:
+    def invoice(self, info: Info) -> Invoice | None:
         return invoice_by_id(info, self.invoice_id)
 
 
 @strawberry.type(description="A customer invoice. Issued invoices are immutable.")
 class Invoice(Node):
     __entity__ = "Invoice"
-    # relations a page of Invoices loads at once when selected (api.loaders.prefetch)
+    # relations a page of Invoices loads at once when selected (api.core.loaders.prefetch)
     __prefetch__ = {
         "customer": (crm_loaders.ROWS["Customer"], "customer_id"),
         "order": (ORDERS, "order_id"),
@@ -159,36 +161,36 @@ class Invoice(Node):
         )
 
     @strawberry.field
-    def customer(self, info: strawberry.Info) -> Customer | None:
+    def customer(self, info: Info) -> Customer | None:
         return crm_loaders.row(info, "Customer", self.customer_id, Customer.from_row)
 
     @strawberry.field(description="The order billed (null when out of your record scope).")
-    def order(self, info: strawberry.Info) -> SalesOrder | None:
+    def order(self, info: Info) -> SalesOrder | None:
         return order_by_id(info, self.order_id)
 
     @strawberry.field(metadata=at_most(MAX_LINES))  # copied from its order's lines
-    async def lines(self, info: strawberry.Info) -> list[InvoiceLine] | None:
+    async def lines(self, info: Info) -> list[InvoiceLine] | None:
         rows = await loaders.invoice_lines(info, self.uuid)
         return await with_relations(info, [InvoiceLine.from_row(r) for r in rows])
 
     @strawberry.field(metadata=at_most(PAYMENTS_PER_INVOICE))
-    async def payments(self, info: strawberry.Info) -> list[Payment] | None:
+    async def payments(self, info: Info) -> list[Payment] | None:
         rows = await loaders.invoice_payments(info, self.uuid)
         return await with_relations(info, [Payment.from_row(r) for r in rows])
 
     @strawberry.field(metadata=at_most(CREDIT_NOTES_PER_INVOICE))
-    async def credit_notes(self, info: strawberry.Info) -> list[CreditNote] | None:
+    async def credit_notes(self, info: Info) -> list[CreditNote] | None:
         rows = await loaders.invoice_credit_notes(info, self.uuid)
         return await with_relations(info, [CreditNote.from_row(r) for r in rows])
 
 
-def invoice_by_id(info: Any, uuid: UUID) -> Any:
+def invoice_by_id(info: Info, uuid: UUID) -> Invoice | None:
     """The Invoice: at once when prefetched (`INVOICES` in `__prefetch__`), else
-    awaitable (api.loaders.Relation.resolve)."""
+    awaitable (api.core.loaders.Relation.resolve)."""
     return loaders.INVOICES.resolve(info, uuid, Invoice.from_row)
 
 
-async def order_invoices(info: Any, order_id: UUID) -> list[Invoice]:
+async def order_invoices(info: Info, order_id: UUID) -> list[Invoice]:
     """SalesOrder.invoices: the order's invoices, newest first."""
     rows = await loaders.order_invoices(info, order_id)
     return await with_relations(info, [Invoice.from_row(r) for r in rows])
@@ -197,7 +199,7 @@ async def order_invoices(info: Any, order_id: UUID) -> list[Invoice]:
 @node_resolver("Invoice", entity="Invoice")
 async def _invoice_node(context: Any, uuid: UUID) -> Invoice | None:
     row = await repository.get_invoice(context.db, context.require_actor(), uuid)
-    return Invoice.from_row(row) if row is not None else None
+    return from_row_or_none(Invoice, row)
 
 
 def _register_part(kind: Any, lookup: Any) -> None:
@@ -206,7 +208,7 @@ def _register_part(kind: Any, lookup: Any) -> None:
     @node_resolver(kind.__name__, entity=kind.__name__)
     async def resolve(context: Any, uuid: UUID) -> Any:
         row = await lookup(context.db, context.require_actor(), uuid)
-        return kind.from_row(row) if row is not None else None
+        return from_row_or_none(kind, row)
 
 
 _register_part(Payment, repository.get_payment)

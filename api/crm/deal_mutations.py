@@ -6,8 +6,10 @@ from typing import Any
 
 import strawberry
 
-from api.crm.deal_types import Deal, Pipeline
-from api.crm.filters import given
+from api.core.context import Info
+from api.core.inputs import has_value, sent_or_none
+from api.core.payloads import respond
+from api.core.relay import local_id, optional_local_id
 from api.crm.inputs import (
     CreateDealInput,
     CreatePipelineInput,
@@ -20,14 +22,13 @@ from api.crm.inputs import (
     arguments,
     target,
 )
-from api.crm.payloads import DealPayload, PipelinePayload, respond
-from api.relay import local_id
+from api.crm.payloads import DEAL, PIPELINE, DealPayload, PipelinePayload
 from domain.crm import deals, pipelines
 
 
 def version_of(input: Any) -> int | None:
     """The optional version of a state change (omitted: no check)."""
-    return input.version if given(input.version) else None
+    return input.version if has_value(input.version) else None
 
 
 def _stages(stages: list[PipelineStageInput]) -> list[pipelines.StageDraft]:
@@ -37,33 +38,37 @@ def _stages(stages: list[PipelineStageInput]) -> list[pipelines.StageDraft]:
             probability=s.probability,
             is_won=bool(s.is_won),
             is_lost=bool(s.is_lost),
-            id=local_id(s.id, "PipelineStage", "stages.id") if given(s.id) else None,
+            id=optional_local_id(sent_or_none(s.id), "PipelineStage", "stages.id"),
         )
         for s in stages
     ]
 
 
+def _optional_stages(
+    stages: list[PipelineStageInput] | None,
+) -> list[pipelines.StageDraft] | None:
+    return None if stages is None else _stages(stages)
+
+
 @strawberry.type
 class DealMutation:
     @strawberry.mutation(metadata={"access": ("Deal", "create")})
-    async def create_deal(self, info: strawberry.Info, input: CreateDealInput) -> DealPayload:
+    async def create_deal(self, info: Info, input: CreateDealInput) -> DealPayload:
         ctx = info.context
         return await respond(
             info,
-            DealPayload,
-            Deal,
+            DEAL,
             lambda: deals.create_deal(
                 ctx.db, ctx.require_actor(), deals.DealDraft(**arguments(input))
             ),
         )
 
     @strawberry.mutation(metadata={"access": ("Deal", "update")})
-    async def update_deal(self, info: strawberry.Info, input: UpdateDealInput) -> DealPayload:
+    async def update_deal(self, info: Info, input: UpdateDealInput) -> DealPayload:
         ctx = info.context
         return await respond(
             info,
-            DealPayload,
-            Deal,
+            DEAL,
             lambda: deals.update_deal(
                 ctx.db, ctx.require_actor(), target(input), input.version, **arguments(input)
             ),
@@ -73,14 +78,11 @@ class DealMutation:
         metadata={"access": ("Deal", "move")},
         description="Into another stage of its pipeline; a won or lost stage closes the deal.",
     )
-    async def move_deal_stage(
-        self, info: strawberry.Info, input: MoveDealStageInput
-    ) -> DealPayload:
+    async def move_deal_stage(self, info: Info, input: MoveDealStageInput) -> DealPayload:
         ctx = info.context
         return await respond(
             info,
-            DealPayload,
-            Deal,
+            DEAL,
             lambda: deals.move_deal_stage(
                 ctx.db,
                 ctx.require_actor(),
@@ -91,36 +93,31 @@ class DealMutation:
         )
 
     @strawberry.mutation(metadata={"access": ("Deal", "win")})
-    async def win_deal(self, info: strawberry.Info, input: WinDealInput) -> DealPayload:
+    async def win_deal(self, info: Info, input: WinDealInput) -> DealPayload:
         ctx = info.context
         return await respond(
             info,
-            DealPayload,
-            Deal,
+            DEAL,
             lambda: deals.win_deal(ctx.db, ctx.require_actor(), target(input), version_of(input)),
         )
 
     @strawberry.mutation(metadata={"access": ("Deal", "lose")})
-    async def lose_deal(self, info: strawberry.Info, input: LoseDealInput) -> DealPayload:
+    async def lose_deal(self, info: Info, input: LoseDealInput) -> DealPayload:
         ctx = info.context
         return await respond(
             info,
-            DealPayload,
-            Deal,
+            DEAL,
             lambda: deals.lose_deal(
                 ctx.db, ctx.require_actor(), target(input), version_of(input), input.reason
             ),
         )
 
     @strawberry.mutation(metadata={"access": ("Pipeline", "create")})
-    async def create_pipeline(
-        self, info: strawberry.Info, input: CreatePipelineInput
-    ) -> PipelinePayload:
+    async def create_pipeline(self, info: Info, input: CreatePipelineInput) -> PipelinePayload:
         ctx = info.context
         return await respond(
             info,
-            PipelinePayload,
-            Pipeline,
+            PIPELINE,
             lambda: pipelines.create_pipeline(
                 ctx.db,
                 ctx.require_actor(),
@@ -131,21 +128,18 @@ class DealMutation:
         )
 
     @strawberry.mutation(metadata={"access": ("Pipeline", "update")})
-    async def update_pipeline(
-        self, info: strawberry.Info, input: UpdatePipelineInput
-    ) -> PipelinePayload:
+    async def update_pipeline(self, info: Info, input: UpdatePipelineInput) -> PipelinePayload:
         ctx = info.context
         return await respond(
             info,
-            PipelinePayload,
-            Pipeline,
+            PIPELINE,
             lambda: pipelines.update_pipeline(
                 ctx.db,
                 ctx.require_actor(),
                 target(input),
                 input.version,
-                name=input.name if given(input.name) else None,
-                is_default=input.is_default if given(input.is_default) else None,
-                stages=_stages(input.stages) if given(input.stages) else None,
+                name=sent_or_none(input.name),
+                is_default=sent_or_none(input.is_default),
+                stages=_optional_stages(sent_or_none(input.stages)),
             ),
         )

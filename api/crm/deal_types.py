@@ -12,6 +12,9 @@ import strawberry
 
 from api.admin.loaders import REFERENCED_USERS
 from api.admin.types import User, user_reference, user_relation
+from api.core.context import Info
+from api.core.relay import Node, to_global_id, with_relations
+from api.core.rows import column_values
 from api.cost import at_most
 from api.crm import loaders
 from api.crm.types import (
@@ -19,10 +22,8 @@ from api.crm.types import (
     Contact,
     Customer,
     Lead,
-    columns,
     register_nodes,
 )
-from api.relay import Node, to_global_id, with_relations
 from domain.crm.pipelines import MAX_STAGES
 from domain.crm.repository import HISTORY_PER_DEAL
 
@@ -62,7 +63,7 @@ class PipelineStage(Node):
         return cls(
             id=to_global_id("PipelineStage", row.id),
             uuid=row.id,
-            **columns(row, "name", "position", "probability", "is_won", "is_lost"),
+            **column_values(row, "name", "position", "probability", "is_won", "is_lost"),
         )
 
 
@@ -82,18 +83,18 @@ class Pipeline(Node):
         return cls(
             id=to_global_id("Pipeline", row.id),
             uuid=row.id,
-            **columns(row, "name", "is_default", *STAMPS),
+            **column_values(row, "name", "is_default", *STAMPS),
         )
 
     @strawberry.field(description="In pipeline order.", metadata=at_most(MAX_STAGES))
-    async def stages(self, info: strawberry.Info) -> list[PipelineStage] | None:
+    async def stages(self, info: Info) -> list[PipelineStage] | None:
         rows = await loaders.children(info, "stages", self.uuid)
         return [PipelineStage.from_row(r) for r in rows]
 
 
 @strawberry.type(description="A stage change of a deal: who moved it, when, from where to where.")
 class DealStageChange:
-    # relations a deal's history loads at once when selected (api.loaders.prefetch)
+    # relations a deal's history loads at once when selected (api.core.loaders.prefetch)
     __prefetch__ = {
         "by": (REFERENCED_USERS, "by_id"),
         "fromStage": (loaders.ROWS["PipelineStage"], "from_id"),
@@ -120,26 +121,26 @@ class DealStageChange:
         )
 
     @user_relation()
-    def by(self, info: strawberry.Info) -> User | None:
+    def by(self, info: Info) -> User | None:
         return user_reference(info, self.by_id)
 
     @strawberry.field(description="Null for the event that created the deal.")
-    def from_stage(self, info: strawberry.Info) -> PipelineStage | None:
+    def from_stage(self, info: Info) -> PipelineStage | None:
         return loaders.row(info, "PipelineStage", self.from_id, PipelineStage.from_row)
 
     @strawberry.field
-    def to_stage(self, info: strawberry.Info) -> PipelineStage | None:
+    def to_stage(self, info: Info) -> PipelineStage | None:
         return loaders.row(info, "PipelineStage", self.to_id, PipelineStage.from_row)
 
     @strawberry.field(description="The deal, when it is in your record scope.")
-    def deal(self, info: strawberry.Info) -> Deal | None:
+    def deal(self, info: Info) -> Deal | None:
         return loaders.row(info, "Deal", self.deal_id, Deal.from_row)
 
 
 @strawberry.type(description="An opportunity to sell to a customer, moving through a pipeline.")
 class Deal(Node):
     __entity__ = "Deal"
-    # relations a page of Deals loads at once when selected (api.loaders.prefetch)
+    # relations a page of Deals loads at once when selected (api.core.loaders.prefetch)
     __prefetch__ = {
         "customer": (loaders.ROWS["Customer"], "customer_id"),
         "contact": (loaders.ROWS["Contact"], "contact_id"),
@@ -176,46 +177,48 @@ class Deal(Node):
             id=to_global_id("Deal", row.id),
             uuid=row.id,
             status=DealStatus(row.status),
-            **columns(row, "customer_id", "contact_id", "owner_id", "pipeline_id", "stage_id"),
-            **columns(row, "lead_id", "title", "amount", "currency", "probability"),
-            **columns(row, "expected_close_on", "closed_at", "lost_reason", *STAMPS),
+            **column_values(
+                row, "customer_id", "contact_id", "owner_id", "pipeline_id", "stage_id"
+            ),
+            **column_values(row, "lead_id", "title", "amount", "currency", "probability"),
+            **column_values(row, "expected_close_on", "closed_at", "lost_reason", *STAMPS),
         )
 
     @strawberry.field
-    def customer(self, info: strawberry.Info) -> Customer | None:
+    def customer(self, info: Info) -> Customer | None:
         return loaders.row(info, "Customer", self.customer_id, Customer.from_row)
 
     @strawberry.field
-    def contact(self, info: strawberry.Info) -> Contact | None:
+    def contact(self, info: Info) -> Contact | None:
         return loaders.row(info, "Contact", self.contact_id, Contact.from_row)
 
     @user_relation()
-    def owner(self, info: strawberry.Info) -> User | None:
+    def owner(self, info: Info) -> User | None:
         return user_reference(info, self.owner_id)
 
     @strawberry.field
-    def pipeline(self, info: strawberry.Info) -> Pipeline | None:
+    def pipeline(self, info: Info) -> Pipeline | None:
         return loaders.row(info, "Pipeline", self.pipeline_id, Pipeline.from_row)
 
     @strawberry.field
-    def stage(self, info: strawberry.Info) -> PipelineStage | None:
+    def stage(self, info: Info) -> PipelineStage | None:
         return loaders.row(info, "PipelineStage", self.stage_id, PipelineStage.from_row)
 
     @strawberry.field(description="The lead this deal was converted from, if any.")
-    def lead(self, info: strawberry.Info) -> Lead | None:
+    def lead(self, info: Info) -> Lead | None:
         return loaders.row(info, "Lead", self.lead_id, Lead.from_row)
 
     @strawberry.field(
         description=f"The latest {HISTORY_PER_DEAL} stage changes, oldest first.",
         metadata=at_most(HISTORY_PER_DEAL),
     )
-    async def history(self, info: strawberry.Info) -> list[DealStageChange] | None:
+    async def history(self, info: Info) -> list[DealStageChange] | None:
         rows = await loaders.history(info, self.uuid)
         return await with_relations(info, [DealStageChange.from_row(r) for r in rows])
 
     @strawberry.field(description="The sales order made from this deal (in your scope), if any.")
     async def order(
-        self, info: strawberry.Info
+        self, info: Info
     ) -> Annotated[SalesOrder, strawberry.lazy("api.sales.types")] | None:
         from api.sales.types import order_of_deal
 

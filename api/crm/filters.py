@@ -1,5 +1,5 @@
 """Typed `filter:` and `orderBy:` inputs of the CRM lists. Keys are catalog fields, or
-declare in `__reveals__` which fields they reveal, so the guard in api.access refuses a
+declare in `__reveals__` which fields they reveal, so the guard in api.core.access refuses a
 filter or sort key on a field the role cannot read. `search` covers the fields of
 `domain.crm.repository.SEARCHED` that the role may read (`__searches__`)."""
 
@@ -14,32 +14,22 @@ from uuid import UUID
 import strawberry
 from strawberry import UNSET
 
+from api.core.access import searched
+from api.core.inputs import has_value, sent_or_none
+from api.core.relay import from_global_id, from_optional_global_id
 from api.crm.deal_types import DealStatus
 from api.crm.types import ActivityKind, CustomerKind, LeadStatus
 from api.ordering import OrderDirection
-from api.relay import from_global_id
 from domain.crm.report import ReportFilter
 from domain.crm.repository import SEARCHED, Filter, Sort
 
 
-def given(value: Any) -> bool:
-    return value is not None and value is not UNSET
-
-
-def _id(value: Any, type_name: str) -> UUID | None:
-    return from_global_id(value, type_name)[1] if given(value) else None
-
-
 def _ids(values: Any, type_name: str) -> list[UUID] | None:
-    return [from_global_id(v, type_name)[1] for v in values] if given(values) else None
+    return [from_global_id(v, type_name)[1] for v in values] if has_value(values) else None
 
 
 def _enums(values: Any) -> list[str] | None:
-    return [v.value for v in values] if given(values) else None
-
-
-def _value(value: Any) -> Any:
-    return value if given(value) else None
+    return [v.value for v in values] if has_value(values) else None
 
 
 @strawberry.input(description="Inclusive bounds; either may be left out.")
@@ -70,9 +60,9 @@ class LeadFilter:
 
     def to_domain(self, user_id: UUID) -> Filter:
         return Filter(
-            search=_value(self.search),
+            search=searched(self.search),
             status=_enums(self.status),
-            source=_value(self.source),
+            source=sent_or_none(self.source),
             owner_ids=[user_id] if self.owned_by_me else _ids(self.owner, "User"),
         )
 
@@ -90,7 +80,9 @@ class CustomerFilter:
 
     def to_domain(self, user_id: UUID) -> Filter:
         return Filter(
-            search=_value(self.search), kind=_enums(self.kind), owner_ids=_ids(self.owner, "User")
+            search=searched(self.search),
+            kind=_enums(self.kind),
+            owner_ids=_ids(self.owner, "User"),
         )
 
 
@@ -105,7 +97,10 @@ class ContactFilter:
     customer: strawberry.ID | None = UNSET
 
     def to_domain(self, user_id: UUID) -> Filter:
-        return Filter(search=_value(self.search), customer_id=_id(self.customer, "Customer"))
+        return Filter(
+            search=searched(self.search),
+            customer_id=from_optional_global_id(sent_or_none(self.customer), "Customer"),
+        )
 
 
 @strawberry.input
@@ -125,19 +120,19 @@ class DealFilter:
     expected_close_on: DateRange | None = UNSET
 
     def to_domain(self, user_id: UUID) -> Filter:
-        amount = self.amount if given(self.amount) else DecimalRange()
-        close = self.expected_close_on if given(self.expected_close_on) else DateRange()
+        amount = sent_or_none(self.amount) or DecimalRange()
+        close = sent_or_none(self.expected_close_on) or DateRange()
         return Filter(
-            search=_value(self.search),
+            search=searched(self.search),
             status=_enums(self.status),
             owner_ids=[user_id] if self.owned_by_me else _ids(self.owner, "User"),
-            customer_id=_id(self.customer, "Customer"),
-            pipeline_id=_id(self.pipeline, "Pipeline"),
+            customer_id=from_optional_global_id(sent_or_none(self.customer), "Customer"),
+            pipeline_id=from_optional_global_id(sent_or_none(self.pipeline), "Pipeline"),
             stage_ids=_ids(self.stage, "PipelineStage"),
-            amount_min=_value(amount.min),
-            amount_max=_value(amount.max),
-            close_from=_value(close.from_),
-            close_to=_value(close.to),
+            amount_min=sent_or_none(amount.min),
+            amount_max=sent_or_none(amount.max),
+            close_from=sent_or_none(close.from_),
+            close_to=sent_or_none(close.to),
         )
 
 
@@ -165,15 +160,15 @@ class ActivityFilter:
 
     def to_domain(self, user_id: UUID) -> Filter:
         return Filter(
-            search=_value(self.search),
+            search=searched(self.search),
             kind=_enums(self.kind),
             owner_ids=[user_id] if self.assigned_to_me else _ids(self.assigned_to, "User"),
-            overdue=_value(self.overdue),
-            completed=_value(self.completed),
-            due_before=_value(self.due_before),
-            lead_id=_id(self.lead, "Lead"),
-            deal_id=_id(self.deal, "Deal"),
-            customer_id=_id(self.customer, "Customer"),
+            overdue=sent_or_none(self.overdue),
+            completed=sent_or_none(self.completed),
+            due_before=sent_or_none(self.due_before),
+            lead_id=from_optional_global_id(sent_or_none(self.lead), "Lead"),
+            deal_id=from_optional_global_id(sent_or_none(self.deal), "Deal"),
+            customer_id=from_optional_global_id(sent_or_none(self.customer), "Customer"),
         )
 
 
@@ -184,7 +179,7 @@ class PipelineFilter:
     is_default: bool | None = UNSET
 
     def to_domain(self, user_id: UUID) -> Filter:
-        return Filter(is_default=_value(self.is_default))
+        return Filter(is_default=sent_or_none(self.is_default))
 
 
 @strawberry.input(description="Which deals the pipeline report covers.")
@@ -201,12 +196,12 @@ class PipelineReportFilter:
     expected_close_on: DateRange | None = UNSET
 
     def to_domain(self, user_id: UUID) -> ReportFilter:
-        close = self.expected_close_on if given(self.expected_close_on) else DateRange()
+        close = sent_or_none(self.expected_close_on) or DateRange()
         return ReportFilter(
-            pipeline_id=_id(self.pipeline, "Pipeline"),
+            pipeline_id=from_optional_global_id(sent_or_none(self.pipeline), "Pipeline"),
             owner_ids=[user_id] if self.owned_by_me else _ids(self.owner, "User"),
-            close_from=_value(close.from_),
-            close_to=_value(close.to),
+            close_from=sent_or_none(close.from_),
+            close_to=sent_or_none(close.to),
             status=_enums(self.status),
         )
 
@@ -275,6 +270,6 @@ class PipelineOrder:
 
 
 def sort(order: Any) -> Sort | None:
-    if not given(order):
+    if not has_value(order):
         return None
     return Sort(field=order.field.value, descending=order.direction == OrderDirection.DESC)

@@ -1,5 +1,5 @@
 """Mutation inputs of the CRM. Optional fields default to UNSET, so only the keys a client
-sends reach the write check (api.access) and the service; an explicit null clears."""
+sends reach the write check (api.core.access) and the service; an explicit null clears."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from typing import Any
 import strawberry
 from strawberry import UNSET
 
+from api.core.inputs import sent_items
+from api.core.relay import local_id
 from api.crm.types import ActivityKind, CustomerKind, LeadStatus
-from api.relay import local_id
+from domain.naming import snake_to_camel
 
 # input attribute holding a global id -> type of the id
 REFS = {
@@ -39,11 +41,9 @@ def sent(input: Any) -> dict[str, Any]:
     """The keys the client sent (python names), global ids decoded: a bad one raises a
     NOT_FOUND domain error, so call this inside the service call."""
     values: dict[str, Any] = {}
-    for name, value in vars(input).items():
-        if value is UNSET or name in LOCATORS:
-            continue
+    for name, value in sent_items(input, LOCATORS):
         if name in REFS and value is not None:
-            value = local_id(value, REFS[name], strawberry_name(name))
+            value = local_id(value, REFS[name], snake_to_camel(name))
         values[name] = _plain(value)
     return values
 
@@ -52,11 +52,6 @@ def arguments(input: Any, **extra: str) -> dict[str, Any]:
     """`sent(input)` keyed by the service's argument names."""
     names = ARGUMENTS | extra
     return {names.get(k, k): v for k, v in sent(input).items()}
-
-
-def strawberry_name(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 def target(input: Any) -> Any:

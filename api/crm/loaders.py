@@ -4,10 +4,11 @@ the page size. Every lookup applies the caller's record scope (repository)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
-from api.loaders import Relation, keyed_loader
+from api.core.context import Info
+from api.core.loaders import Relation, keyed_loader
 from domain.crm import repository
 
 
@@ -18,13 +19,14 @@ def _rows_of(entity: str) -> Callable[[Any, list[UUID]], Any]:
     return fetch
 
 
+R = TypeVar("R")
 FETCH = {entity: _rows_of(entity) for entity in repository.TABLES}
 ROWS = {e: Relation(f"crm.{e}", FETCH[e], entity=e) for e in repository.TABLES}
 
 
-def row(info: Any, entity: str, id: UUID | None, convert: Callable[[Any], Any]) -> Any:
+def row(info: Info, entity: str, id: UUID | None, convert: Callable[[Any], R]) -> R | None:
     """`convert` of the row of `entity` by id, None when missing or out of scope (at
-    once when prefetched, else awaitable: api.loaders.Relation.resolve)."""
+    once when prefetched, else awaitable: api.core.loaders.Relation.resolve)."""
     return ROWS[entity].resolve(info, id, convert)
 
 
@@ -50,7 +52,7 @@ _CHILDREN = {
 }
 
 
-async def children(info: Any, relation: str, parent_id: UUID) -> list[Any]:
+async def children(info: Info, relation: str, parent_id: UUID) -> list[Any]:
     """`contacts` or `deals` of a customer, `stages` of a pipeline."""
     loader = keyed_loader(info, f"crm.{relation}", _CHILDREN[relation], default=[])
     return list(await loader.load(parent_id))
@@ -60,11 +62,11 @@ async def _history(context: Any, ids: list[UUID]) -> dict[UUID, list[Any]]:
     return await repository.stage_history(context.db, ids)
 
 
-async def history(info: Any, deal_id: UUID) -> list[Any]:
+async def history(info: Info, deal_id: UUID) -> list[Any]:
     return list(await keyed_loader(info, "crm.history", _history, default=[]).load(deal_id))
 
 
-async def timeline(info: Any, customer_id: UUID, limit: int) -> list[Any]:
+async def timeline(info: Info, customer_id: UUID, limit: int) -> list[Any]:
     """Newest first; activities only for roles that read activities, deal events only for
     roles that read a deal's history (each within its record scope)."""
 

@@ -1,6 +1,6 @@
 """CRM mutations for leads, customers, contacts and activities (deals and pipelines are in
 api/crm/deal_mutations.py). Each parses its input and calls one service inside
-`run_service`: a domain error rolls back everything the call wrote and becomes userErrors.
+`respond` (api/core/payloads.py): a domain error rolls back everything the call wrote and becomes userErrors.
 Ids in inputs are decoded inside the call, so a bad one is a NOT_FOUND userError."""
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from typing import Any
 import strawberry
 from strawberry.tools import merge_types
 
+from api.core.context import Info
+from api.core.inputs import has_value
+from api.core.payloads import respond
 from api.crm.deal_mutations import DealMutation, version_of
-from api.crm.deal_types import Deal
-from api.crm.filters import given
 from api.crm.inputs import (
     CompleteActivityInput,
     ConvertLeadInput,
@@ -27,40 +28,40 @@ from api.crm.inputs import (
     target,
 )
 from api.crm.payloads import (
+    ACTIVITY,
+    CONTACT,
+    CONVERTED_LEAD,
+    CUSTOMER,
+    LEAD,
     ActivityPayload,
     ContactPayload,
     ConvertLeadPayload,
     CustomerPayload,
     LeadPayload,
-    respond,
 )
-from api.crm.types import Activity, Contact, Customer, Lead, maybe
 from api.errors import forbidden
-from api.payloads import run_service
 from domain.crm import activities, customers, leads
 
 
 @strawberry.type
 class FrontOfficeMutation:
     @strawberry.mutation(metadata={"access": ("Lead", "create")})
-    async def create_lead(self, info: strawberry.Info, input: CreateLeadInput) -> LeadPayload:
+    async def create_lead(self, info: Info, input: CreateLeadInput) -> LeadPayload:
         ctx = info.context
         return await respond(
             info,
-            LeadPayload,
-            Lead,
+            LEAD,
             lambda: leads.create_lead(
                 ctx.db, ctx.require_actor(), leads.LeadDraft(**arguments(input))
             ),
         )
 
     @strawberry.mutation(metadata={"access": ("Lead", "update")})
-    async def update_lead(self, info: strawberry.Info, input: UpdateLeadInput) -> LeadPayload:
+    async def update_lead(self, info: Info, input: UpdateLeadInput) -> LeadPayload:
         ctx = info.context
         return await respond(
             info,
-            LeadPayload,
-            Lead,
+            LEAD,
             lambda: leads.update_lead(
                 ctx.db,
                 ctx.require_actor(),
@@ -75,11 +76,9 @@ class FrontOfficeMutation:
         description="A customer and a contact (and a deal when `deal` is given) from a lead, "
         "in one transaction.",
     )
-    async def convert_lead(
-        self, info: strawberry.Info, input: ConvertLeadInput
-    ) -> ConvertLeadPayload:
+    async def convert_lead(self, info: Info, input: ConvertLeadInput) -> ConvertLeadPayload:
         ctx = info.context
-        deal = input.deal if given(input.deal) else None
+        deal = input.deal if has_value(input.deal) else None
         for entity in ("Customer", "Contact", *(("Deal",) if deal else ())):
             if not ctx.policy.can(entity, "create"):
                 raise forbidden(f"Your role may not create {entity}, which converting does.")
@@ -89,79 +88,58 @@ class FrontOfficeMutation:
             actor = ctx.require_actor()
             return await leads.convert_lead(ctx.db, actor, target(input), version_of(input), opened)
 
-        done, errors = await run_service(info, call)
-        if done is None:
-            return ConvertLeadPayload(user_errors=errors)
-        return ConvertLeadPayload(
-            lead=Lead.from_row(done.lead),
-            customer=Customer.from_row(done.customer),
-            contact=Contact.from_row(done.contact),
-            deal=maybe(Deal, done.deal),
-        )
+        return await respond(info, CONVERTED_LEAD, call)
 
     @strawberry.mutation(metadata={"access": ("Customer", "create")})
-    async def create_customer(
-        self, info: strawberry.Info, input: CreateCustomerInput
-    ) -> CustomerPayload:
+    async def create_customer(self, info: Info, input: CreateCustomerInput) -> CustomerPayload:
         ctx = info.context
         return await respond(
             info,
-            CustomerPayload,
-            Customer,
+            CUSTOMER,
             lambda: customers.create_customer(
                 ctx.db, ctx.require_actor(), customers.CustomerDraft(**arguments(input))
             ),
         )
 
     @strawberry.mutation(metadata={"access": ("Customer", "update")})
-    async def update_customer(
-        self, info: strawberry.Info, input: UpdateCustomerInput
-    ) -> CustomerPayload:
+    async def update_customer(self, info: Info, input: UpdateCustomerInput) -> CustomerPayload:
         ctx = info.context
         return await respond(
             info,
-            CustomerPayload,
-            Customer,
+            CUSTOMER,
             lambda: customers.update_customer(
                 ctx.db, ctx.require_actor(), target(input), input.version, arguments(input)
             ),
         )
 
     @strawberry.mutation(metadata={"access": ("Contact", "create")})
-    async def create_contact(
-        self, info: strawberry.Info, input: CreateContactInput
-    ) -> ContactPayload:
+    async def create_contact(self, info: Info, input: CreateContactInput) -> ContactPayload:
         ctx = info.context
         return await respond(
             info,
-            ContactPayload,
-            Contact,
+            CONTACT,
             lambda: customers.create_contact(
                 ctx.db, ctx.require_actor(), **arguments(input, email="email_address")
             ),
         )
 
     @strawberry.mutation(metadata={"access": ("Contact", "update")})
-    async def update_contact(
-        self, info: strawberry.Info, input: UpdateContactInput
-    ) -> ContactPayload:
+    async def update_contact(self, info: Info, input: UpdateContactInput) -> ContactPayload:
         ctx = info.context
         return await respond(
             info,
-            ContactPayload,
-            Contact,
+            CONTACT,
             lambda: customers.update_contact(
                 ctx.db, ctx.require_actor(), target(input), input.version, arguments(input)
             ),
         )
 
     @strawberry.mutation(metadata={"access": ("Activity", "create")})
-    async def log_activity(self, info: strawberry.Info, input: LogActivityInput) -> ActivityPayload:
+    async def log_activity(self, info: Info, input: LogActivityInput) -> ActivityPayload:
         ctx = info.context
         return await respond(
             info,
-            ActivityPayload,
-            Activity,
+            ACTIVITY,
             lambda: activities.log_activity(
                 ctx.db,
                 ctx.require_actor(),
@@ -170,14 +148,11 @@ class FrontOfficeMutation:
         )
 
     @strawberry.mutation(metadata={"access": ("Activity", "complete")})
-    async def complete_activity(
-        self, info: strawberry.Info, input: CompleteActivityInput
-    ) -> ActivityPayload:
+    async def complete_activity(self, info: Info, input: CompleteActivityInput) -> ActivityPayload:
         ctx = info.context
         return await respond(
             info,
-            ActivityPayload,
-            Activity,
+            ACTIVITY,
             lambda: activities.complete_activity(
                 ctx.db, ctx.require_actor(), target(input), version_of(input)
             ),

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
 import strawberry
 
-from api import payloads
+from api.core.payloads import Answer, UserError
+from api.core.rows import from_row_or_none
 from api.crm.deal_types import Deal, Pipeline
 from api.crm.types import Activity, Contact, Customer, Lead
-from api.payloads import UserError
 
 
 @strawberry.type
@@ -58,7 +55,20 @@ class PipelinePayload:
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-async def respond(info: Any, payload: type, kind: Any, call: Callable[[], Awaitable[Any]]) -> Any:
-    """api.payloads.respond with the row wrapped as `kind`, under kind's name (Lead ->
-    `lead`)."""
-    return await payloads.respond(info, payload, kind.__name__.lower(), kind.from_row, call)
+# What each CRM mutation answers: its payload, the field of the record, the row's conversion.
+ACTIVITY = Answer.record(ActivityPayload, "activity", Activity.from_row)
+CONTACT = Answer.record(ContactPayload, "contact", Contact.from_row)
+CUSTOMER = Answer.record(CustomerPayload, "customer", Customer.from_row)
+DEAL = Answer.record(DealPayload, "deal", Deal.from_row)
+LEAD = Answer.record(LeadPayload, "lead", Lead.from_row)
+PIPELINE = Answer.record(PipelinePayload, "pipeline", Pipeline.from_row)
+# what a lead became: the lead, its customer and contact, and the deal when one opened
+CONVERTED_LEAD = Answer(
+    ConvertLeadPayload,
+    lambda done: {
+        "lead": Lead.from_row(done.lead),
+        "customer": Customer.from_row(done.customer),
+        "contact": Contact.from_row(done.contact),
+        "deal": from_row_or_none(Deal, done.deal),
+    },
+)

@@ -7,6 +7,8 @@ from typing import Any
 
 import strawberry
 
+from api.core.context import Info
+from api.core.relay import Connection, connection, page_request
 from api.crm.deal_types import Deal, Pipeline
 from api.crm.filters import (
     ActivityFilter,
@@ -33,13 +35,17 @@ from api.crm.report import (
     pipeline_report,
 )
 from api.crm.types import Activity, Contact, Customer, Lead
-from api.relay import Connection, connection, page_request
 from domain.crm import repository
 
 
 async def _page(
-    info: strawberry.Info, entity: str, kind: Any, filter: Any, order_by: Any, paging: tuple
-) -> Any:
+    info: Info,
+    entity: str,
+    kind: Any,
+    filter: Any,
+    order_by: Any,
+    paging: tuple[int | None, str | None, int | None, str | None],
+) -> Connection[Any]:
     ctx = info.context
     actor = ctx.require_actor()
     page = page_request(info, *paging)
@@ -59,7 +65,7 @@ class Query:
     @strawberry.field(description="Leads in your record scope, newest first unless `orderBy`.")
     async def leads(
         self,
-        info: strawberry.Info,
+        info: Info,
         filter: LeadFilter | None = None,
         order_by: LeadOrder | None = None,
         first: int | None = None,
@@ -72,7 +78,7 @@ class Query:
     @strawberry.field(description="Customers, newest first unless `orderBy`.")
     async def customers(
         self,
-        info: strawberry.Info,
+        info: Info,
         filter: CustomerFilter | None = None,
         order_by: CustomerOrder | None = None,
         first: int | None = None,
@@ -86,7 +92,7 @@ class Query:
     @strawberry.field(description="Contacts, newest first unless `orderBy`.")
     async def contacts(
         self,
-        info: strawberry.Info,
+        info: Info,
         filter: ContactFilter | None = None,
         order_by: ContactOrder | None = None,
         first: int | None = None,
@@ -100,7 +106,7 @@ class Query:
     @strawberry.field(description="Deals in your record scope, newest first unless `orderBy`.")
     async def deals(
         self,
-        info: strawberry.Info,
+        info: Info,
         filter: DealFilter | None = None,
         order_by: DealOrder | None = None,
         first: int | None = None,
@@ -116,7 +122,7 @@ class Query:
     )
     async def activities(
         self,
-        info: strawberry.Info,
+        info: Info,
         filter: ActivityFilter | None = None,
         order_by: ActivityOrder | None = None,
         first: int | None = None,
@@ -130,7 +136,7 @@ class Query:
     @strawberry.field(description="Sales pipelines, newest first unless `orderBy`.")
     async def pipelines(
         self,
-        info: strawberry.Info,
+        info: Info,
         filter: PipelineFilter | None = None,
         order_by: PipelineOrder | None = None,
         first: int | None = None,
@@ -147,7 +153,7 @@ class Query:
         "pipeline (the default one unless `filter.pipeline`), within your record scope.",
     )
     async def pipeline_report(
-        self, info: strawberry.Info, filter: PipelineReportFilter | None = None
+        self, info: Info, filter: PipelineReportFilter | None = None
     ) -> PipelineReport | None:
         return await pipeline_report(info, filter)
 
@@ -158,6 +164,6 @@ class Query:
         "pipelines unless `filter.pipeline`; other statuses with `filter.status`).",
     )
     async def forecast_report(
-        self, info: strawberry.Info, filter: PipelineReportFilter | None = None
+        self, info: Info, filter: PipelineReportFilter | None = None
     ) -> ForecastReport | None:
         return await forecast_report(info, filter)

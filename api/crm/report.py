@@ -10,6 +10,7 @@ from uuid import UUID
 
 import strawberry
 
+from api.core.context import Info
 from api.cost import at_most
 from api.crm import loaders
 from api.crm.deal_types import Pipeline, PipelineStage
@@ -58,22 +59,22 @@ class PipelineReport:
     totals: list[CurrencyAmount] | None = strawberry.field(metadata=PER_CURRENCY)
 
     @strawberry.field
-    def pipeline(self, info: strawberry.Info) -> Pipeline | None:
+    def pipeline(self, info: Info) -> Pipeline | None:
         return loaders.row(info, "Pipeline", self.pipeline_id, Pipeline.from_row)
 
 
 # what each report adds up: a role that may not read these on a deal may not see sums
-# (metadata "reveals" of the root fields, enforced by api.access)
+# (metadata "reveals" of the root fields, enforced by api.core.access)
 REVEALS = {"Deal": ("amount", "currency", "probability", "stage")}
 FORECAST_REVEALS = {"Deal": ("amount", "currency", "probability", "expectedCloseOn")}
 
 
-def _deal_filter(info: strawberry.Info, f: PipelineReportFilter | None) -> report.ReportFilter:
+def _deal_filter(info: Info, f: PipelineReportFilter | None) -> report.ReportFilter:
     ctx = info.context
     return f.to_domain(ctx.require_actor().user_id) if f is not None else report.ReportFilter()
 
 
-async def pipeline_report(info: strawberry.Info, f: PipelineReportFilter | None) -> PipelineReport:
+async def pipeline_report(info: Info, f: PipelineReportFilter | None) -> PipelineReport:
     ctx = info.context
     query = _deal_filter(info, f)
     found = await report.pipeline_report(ctx.db, ctx.require_actor(), query)
@@ -111,7 +112,7 @@ class ForecastReport:
     totals: list[CurrencyAmount] | None = strawberry.field(metadata=PER_CURRENCY)
 
 
-async def forecast_report(info: strawberry.Info, f: PipelineReportFilter | None) -> ForecastReport:
+async def forecast_report(info: Info, f: PipelineReportFilter | None) -> ForecastReport:
     ctx = info.context
     query = _deal_filter(info, f)
     found = await report.forecast(ctx.db, ctx.require_actor(), query)

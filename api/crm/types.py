@@ -15,9 +15,11 @@ import strawberry
 
 from api.admin.loaders import REFERENCED_USERS
 from api.admin.types import User, user_reference, user_relation
+from api.core.context import Info
+from api.core.relay import Node, node_resolver, to_global_id, with_relations
+from api.core.rows import column_values, from_row_or_none
 from api.cost import at_most
 from api.crm import loaders
-from api.relay import Node, node_resolver, to_global_id, with_relations
 from domain.billing.customers import LATEST
 from domain.crm import repository
 from domain.money import MAX_CURRENCIES
@@ -32,15 +34,7 @@ DEALS = "api.crm.deal_types"
 SALES, INVOICES, RECEIVABLES = "api.sales.types", "api.billing.types", "api.billing.customer"
 
 
-def columns(row: Any, *names: str) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in names}
-
-
 STAMPS = ("created_at", "updated_at", "version")
-
-
-def maybe(kind: Any, row: Any) -> Any:
-    return None if row is None else kind.from_row(row)
 
 
 @strawberry.enum
@@ -93,7 +87,7 @@ class Address:
 @strawberry.type(description="A prospect not yet a customer. `convertLead` makes it one.")
 class Lead(Node):
     __entity__ = "Lead"
-    # relations a page of Leads loads at once when selected (api.loaders.prefetch)
+    # relations a page of Leads loads at once when selected (api.core.loaders.prefetch)
     __prefetch__ = {
         "owner": (REFERENCED_USERS, "owner_id"),
         "convertedCustomer": (loaders.ROWS["Customer"], "customer_id"),
@@ -124,22 +118,20 @@ class Lead(Node):
             customer_id=row.converted_customer_id,
             deal_id=row.converted_deal_id,
             status=LeadStatus(row.status),
-            **columns(row, "owner_id", "name", "company", "email", "phone", "source"),
-            **columns(row, "notes", "converted_at", *STAMPS),
+            **column_values(row, "owner_id", "name", "company", "email", "phone", "source"),
+            **column_values(row, "notes", "converted_at", *STAMPS),
         )
 
     @user_relation()
-    def owner(self, info: strawberry.Info) -> User | None:
+    def owner(self, info: Info) -> User | None:
         return user_reference(info, self.owner_id)
 
     @strawberry.field(description="The customer this lead became.")
-    def converted_customer(self, info: strawberry.Info) -> Customer | None:
+    def converted_customer(self, info: Info) -> Customer | None:
         return loaders.row(info, "Customer", self.customer_id, Customer.from_row)
 
     @strawberry.field(description="The deal opened when the lead was converted, if any.")
-    def converted_deal(
-        self, info: strawberry.Info
-    ) -> Annotated[Deal, strawberry.lazy(DEALS)] | None:
+    def converted_deal(self, info: Info) -> Annotated[Deal, strawberry.lazy(DEALS)] | None:
         from api.crm.deal_types import Deal
 
         return loaders.row(info, "Deal", self.deal_id, Deal.from_row)
@@ -148,7 +140,7 @@ class Lead(Node):
 @strawberry.type(description="A company or a person the tenant sells to.")
 class Customer(Node):
     __entity__ = "Customer"
-    # relations a page of Customers loads at once when selected (api.loaders.prefetch)
+    # relations a page of Customers loads at once when selected (api.core.loaders.prefetch)
     __prefetch__ = {
         "owner": (REFERENCED_USERS, "owner_id"),
     }
@@ -180,19 +172,19 @@ class Customer(Node):
             kind=CustomerKind(row.kind),
             billing_address=Address.from_json(row.billing_address),
             shipping_address=Address.from_json(row.shipping_address),
-            **columns(row, "owner_id", "name", "email", "phone", "tax_id", "notes"),
-            **columns(row, "credit_limit", "credit_currency", "payment_terms_days", *STAMPS),
+            **column_values(row, "owner_id", "name", "email", "phone", "tax_id", "notes"),
+            **column_values(row, "credit_limit", "credit_currency", "payment_terms_days", *STAMPS),
         )
 
     @user_relation()
-    def owner(self, info: strawberry.Info) -> User | None:
+    def owner(self, info: Info) -> User | None:
         return user_reference(info, self.owner_id)
 
     @strawberry.field(
         description=f"The customer's first {repository.CONTACTS_PER_CUSTOMER} contacts, by name.",
         metadata=at_most(repository.CONTACTS_PER_CUSTOMER),
     )
-    async def contacts(self, info: strawberry.Info) -> list[Contact] | None:
+    async def contacts(self, info: Info) -> list[Contact] | None:
         rows = await loaders.children(info, "contacts", self.uuid)
         return await with_relations(info, [Contact.from_row(r) for r in rows])
 
@@ -201,9 +193,7 @@ class Customer(Node):
         "record scope, oldest first.",
         metadata=at_most(repository.DEALS_PER_CUSTOMER),
     )
-    async def deals(
-        self, info: strawberry.Info
-    ) -> list[Annotated[Deal, strawberry.lazy(DEALS)]] | None:
+    async def deals(self, info: Info) -> list[Annotated[Deal, strawberry.lazy(DEALS)]] | None:
         from api.crm.deal_types import Deal
 
         rows = await loaders.children(info, "deals", self.uuid)
@@ -213,7 +203,7 @@ class Customer(Node):
         description="Activities and deal events of this customer, newest first (those your "
         "role may read, within your record scope)."
     )
-    async def timeline(self, info: strawberry.Info, first: int = 20) -> list[TimelineEntry] | None:
+    async def timeline(self, info: Info, first: int = 20) -> list[TimelineEntry] | None:
         limit = max(0, min(first, info.context.settings.max_page_size))
         items = await loaders.timeline(info, self.uuid, limit)
         return [TimelineEntry.from_item(item) for item in items]
@@ -224,7 +214,7 @@ class Customer(Node):
         metadata=at_most(LATEST),
     )
     async def orders(
-        self, info: strawberry.Info
+        self, info: Info
     ) -> list[Annotated[SalesOrder, strawberry.lazy(SALES)]] | None:
         from api.billing import customer as back_office
 
@@ -234,7 +224,7 @@ class Customer(Node):
         description=f"The latest {LATEST} invoices, newest first.", metadata=at_most(LATEST)
     )
     async def invoices(
-        self, info: strawberry.Info
+        self, info: Info
     ) -> list[Annotated[Invoice, strawberry.lazy(INVOICES)]] | None:
         from api.billing import customer as back_office
 
@@ -242,7 +232,7 @@ class Customer(Node):
 
     @strawberry.field
     async def payment_status(
-        self, info: strawberry.Info
+        self, info: Info
     ) -> Annotated[PaymentStatus, strawberry.lazy(RECEIVABLES)] | None:
         from api.billing import customer as back_office
 
@@ -253,7 +243,7 @@ class Customer(Node):
         metadata=at_most(MAX_CURRENCIES),
     )
     async def overdue_amount(
-        self, info: strawberry.Info
+        self, info: Info
     ) -> list[Annotated[Money, strawberry.lazy(RECEIVABLES)]] | None:
         from api.billing import customer as back_office
 
@@ -263,7 +253,7 @@ class Customer(Node):
 @strawberry.type(description="A person at a customer.")
 class Contact(Node):
     __entity__ = "Contact"
-    # relations a page of Contacts loads at once when selected (api.loaders.prefetch)
+    # relations a page of Contacts loads at once when selected (api.core.loaders.prefetch)
     __prefetch__ = {
         "customer": (loaders.ROWS["Customer"], "customer_id"),
         "owner": (REFERENCED_USERS, "owner_id"),
@@ -285,15 +275,17 @@ class Contact(Node):
         return cls(
             id=to_global_id("Contact", row.id),
             uuid=row.id,
-            **columns(row, "customer_id", "owner_id", "name", "email", "phone", "title", *STAMPS),
+            **column_values(
+                row, "customer_id", "owner_id", "name", "email", "phone", "title", *STAMPS
+            ),
         )
 
     @strawberry.field
-    def customer(self, info: strawberry.Info) -> Customer | None:
+    def customer(self, info: Info) -> Customer | None:
         return loaders.row(info, "Customer", self.customer_id, Customer.from_row)
 
     @user_relation()
-    def owner(self, info: strawberry.Info) -> User | None:
+    def owner(self, info: Info) -> User | None:
         return user_reference(info, self.owner_id)
 
 
@@ -302,7 +294,7 @@ class Contact(Node):
 )
 class Activity(Node):
     __entity__ = "Activity"
-    # relations a page of Activitys loads at once when selected (api.loaders.prefetch)
+    # relations a page of Activitys loads at once when selected (api.core.loaders.prefetch)
     __prefetch__ = {
         "assignedTo": (REFERENCED_USERS, "assigned_id"),
         "createdBy": (REFERENCED_USERS, "creator_id"),
@@ -337,30 +329,30 @@ class Activity(Node):
             creator_id=row.created_by,
             kind=ActivityKind(row.kind),
             overdue=row.completed_at is None and row.due_at is not None and row.due_at < now,
-            **columns(row, "lead_id", "deal_id", "customer_id", "subject", "notes"),
-            **columns(row, "due_at", "completed_at", *STAMPS),
+            **column_values(row, "lead_id", "deal_id", "customer_id", "subject", "notes"),
+            **column_values(row, "due_at", "completed_at", *STAMPS),
         )
 
     @user_relation()
-    def assigned_to(self, info: strawberry.Info) -> User | None:
+    def assigned_to(self, info: Info) -> User | None:
         return user_reference(info, self.assigned_id)
 
     @user_relation()
-    def created_by(self, info: strawberry.Info) -> User | None:
+    def created_by(self, info: Info) -> User | None:
         return user_reference(info, self.creator_id)
 
     @strawberry.field
-    def lead(self, info: strawberry.Info) -> Lead | None:
+    def lead(self, info: Info) -> Lead | None:
         return loaders.row(info, "Lead", self.lead_id, Lead.from_row)
 
     @strawberry.field
-    def deal(self, info: strawberry.Info) -> Annotated[Deal, strawberry.lazy(DEALS)] | None:
+    def deal(self, info: Info) -> Annotated[Deal, strawberry.lazy(DEALS)] | None:
         from api.crm.deal_types import Deal
 
         return loaders.row(info, "Deal", self.deal_id, Deal.from_row)
 
     @strawberry.field
-    def customer(self, info: strawberry.Info) -> Customer | None:
+    def customer(self, info: Info) -> Customer | None:
         return loaders.row(info, "Customer", self.customer_id, Customer.from_row)
 
 
@@ -380,8 +372,8 @@ class TimelineEntry:
         return cls(
             at=item.at,
             kind=item.kind,
-            activity=maybe(Activity, item.activity),
-            change=maybe(DealStageChange, item.change),
+            activity=from_row_or_none(Activity, item.activity),
+            change=from_row_or_none(DealStageChange, item.change),
         )
 
 
@@ -397,7 +389,7 @@ def _register(kind: Any) -> None:
     @node_resolver(type_name, entity=type_name)
     async def resolve(context: Any, uuid: UUID) -> Any:
         actor = context.require_actor()
-        return maybe(kind, await repository.get(context.db, actor, type_name, uuid))
+        return from_row_or_none(kind, await repository.get(context.db, actor, type_name, uuid))
 
 
 register_nodes(Lead, Customer, Contact, Activity)

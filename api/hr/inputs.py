@@ -11,8 +11,10 @@ from typing import Any
 import strawberry
 from strawberry import UNSET
 
+from api.core.access import searched
+from api.core.inputs import sent_items
+from api.core.relay import from_global_id, local_id
 from api.ordering import OrderDirection
-from api.relay import from_global_id, local_id
 from domain.hr.models import SALARY_OPERATORS, Changes, EmployeeQuery
 from domain.hr.repository import EMPLOYEE_SEARCH
 
@@ -32,9 +34,7 @@ def changes(input: Any, refs: dict[str, tuple[str, str]]) -> Changes:
     """The fields the client sent, global ids decoded (a bad one is a NOT_FOUND userError).
     Call it inside the service call, so that error becomes a userError."""
     values: dict[str, Any] = {}
-    for name, value in vars(input).items():
-        if value is UNSET or name in ("id", "version"):
-            continue
+    for name, value in sent_items(input, ("id", "version")):
         if name in refs and value is not None:
             type_name, field = refs[name]
             value = local_id(value, type_name, field)
@@ -94,7 +94,7 @@ def employee_query(filter: EmployeeFilter | None, order: EmployeeOrder | None) -
     f = filter or EmployeeFilter()
     salary = {op: getattr(f.salary, op) for op in SALARY_OPERATORS} if f.salary else {}
     return EmployeeQuery(
-        name=f.name,
+        name=searched(f.name),
         department_id=from_global_id(f.department, "Department")[1] if f.department else None,
         manager_id=from_global_id(f.manager, "Employee")[1] if f.manager else None,
         active=f.active,

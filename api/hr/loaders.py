@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from api.loaders import Relation
+from api.core.context import Info
+from api.core.loaders import Relation
 from domain.hr import repository
 
 
@@ -21,6 +22,6 @@ EMPLOYEES = Relation("hr.employee", fetch_employees, entity="Employee")
 DEPARTMENTS = Relation("hr.department", fetch_departments, entity="Department")
 
 
-async def own_employee_row(info: Any) -> Any:
+async def own_employee_row(info: Info) -> Any:
     context = info.context
     return await repository.own_employee(context.db, context.require_actor())

@@ -7,6 +7,8 @@ from typing import Any
 
 import strawberry
 
+from api.core.context import Info
+from api.core.payloads import ActorCall, Answer, as_actor, respond
 from api.hr.inputs import (
     DEPARTMENT_REFS,
     EMPLOYEE_REFS,
@@ -17,68 +19,75 @@ from api.hr.inputs import (
     UpdateEmployeeInput,
     changes,
 )
-from api.hr.types import Department, DepartmentPayload, Employee, EmployeePayload, maybe
-from api.payloads import UserError, run_service
+from api.hr.types import Department, DepartmentPayload, Employee, EmployeePayload
 from domain.hr import services
 
 Service = Callable[..., Awaitable[Any]]
 
 
-async def _run(
-    info: strawberry.Info, service: Service, input: Any, refs: dict[str, tuple[str, str]]
-) -> tuple[Any, list[UserError]]:
-    context = info.context
-    actor = context.require_actor()
-    return await run_service(info, lambda: service(context.db, actor, changes(input, refs)))
+def _changing(service: Service, input: Any, refs: dict[str, tuple[str, str]]) -> ActorCall:
+    """The service called with the input's changes."""
+    return lambda conn, actor: service(conn, actor, changes(input, refs))
 
 
-async def _employee(info: strawberry.Info, service: Service, input: Any) -> EmployeePayload:
-    row, errors = await _run(info, service, input, EMPLOYEE_REFS)
-    return EmployeePayload(employee=maybe(Employee, row), user_errors=errors)
-
-
-async def _department(info: strawberry.Info, service: Service, input: Any) -> DepartmentPayload:
-    row, errors = await _run(info, service, input, DEPARTMENT_REFS)
-    return DepartmentPayload(department=maybe(Department, row), user_errors=errors)
+# What each mutation answers: its payload, the field of the record, the row's conversion.
+DEPARTMENT = Answer.record(DepartmentPayload, "department", Department.from_row)
+EMPLOYEE = Answer.record(EmployeePayload, "employee", Employee.from_row)
 
 
 @strawberry.type
 class Mutation:
     @strawberry.mutation(metadata={"access": ("Employee", "create")})
-    async def create_employee(
-        self, info: strawberry.Info, input: CreateEmployeeInput
-    ) -> EmployeePayload:
-        return await _employee(info, services.create_employee, input)
+    async def create_employee(self, info: Info, input: CreateEmployeeInput) -> EmployeePayload:
+        return await respond(
+            info,
+            EMPLOYEE,
+            as_actor(info, _changing(services.create_employee, input, EMPLOYEE_REFS)),
+        )
 
     @strawberry.mutation(
         metadata={"access": ("Employee", "update")},
         description="Change the fields sent; a stale `version` is a CONFLICT.",
     )
-    async def update_employee(
-        self, info: strawberry.Info, input: UpdateEmployeeInput
-    ) -> EmployeePayload:
-        return await _employee(info, services.update_employee, input)
+    async def update_employee(self, info: Info, input: UpdateEmployeeInput) -> EmployeePayload:
+        return await respond(
+            info,
+            EMPLOYEE,
+            as_actor(info, _changing(services.update_employee, input, EMPLOYEE_REFS)),
+        )
 
     @strawberry.mutation(
         metadata={"access": ("Employee", "terminate")},
         description="Record that the employee has left; they stay in the directory, inactive.",
     )
     async def terminate_employee(
-        self, info: strawberry.Info, input: TerminateEmployeeInput
+        self, info: Info, input: TerminateEmployeeInput
     ) -> EmployeePayload:
-        return await _employee(info, services.terminate_employee, input)
+        return await respond(
+            info,
+            EMPLOYEE,
+            as_actor(info, _changing(services.terminate_employee, input, EMPLOYEE_REFS)),
+        )
 
     @strawberry.mutation(metadata={"access": ("Department", "create")})
     async def create_department(
-        self, info: strawberry.Info, input: CreateDepartmentInput
+        self, info: Info, input: CreateDepartmentInput
     ) -> DepartmentPayload:
-        return await _department(info, services.create_department, input)
+        return await respond(
+            info,
+            DEPARTMENT,
+            as_actor(info, _changing(services.create_department, input, DEPARTMENT_REFS)),
+        )
 
     @strawberry.mutation(
         metadata={"access": ("Department", "update")},
         description="Change the fields sent; a stale `version` is a CONFLICT.",
     )
     async def update_department(
-        self, info: strawberry.Info, input: UpdateDepartmentInput
+        self, info: Info, input: UpdateDepartmentInput
     ) -> DepartmentPayload:
-        return await _department(info, services.update_department, input)
+        return await respond(
+            info,
+            DEPARTMENT,
+            as_actor(info, _changing(services.update_department, input, DEPARTMENT_REFS)),
+        )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
+from api.core.context import Info
+from api.core.relay import Connection, connection, page_request
 from api.hr.inputs import EmployeeFilter, EmployeeOrder, employee_query
 from api.hr.types import Department, Employee
-from api.relay import Connection, connection, page_request
 from domain.hr import repository
 
 
@@ -15,7 +16,7 @@ class Query:
     @strawberry.field(description="Employees in your record scope, by name unless `orderBy`.")
     async def employees(
         self,
-        info: strawberry.Info,
+        info: Info,
         filter: EmployeeFilter | None = None,
         order_by: EmployeeOrder | None = None,
         first: int | None = None,
@@ -32,7 +33,7 @@ class Query:
     @strawberry.field(description="Departments, by name.")
     async def departments(
         self,
-        info: strawberry.Info,
+        info: Info,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,

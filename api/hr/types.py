@@ -10,9 +10,11 @@ from uuid import UUID
 
 import strawberry
 
+from api.core.context import Info
+from api.core.payloads import UserError
+from api.core.relay import Node, node_resolver, to_global_id
+from api.core.rows import column_values, from_row_or_none
 from api.hr import loaders
-from api.payloads import UserError
-from api.relay import Node, node_resolver, to_global_id
 
 # row columns an Employee copies as they are
 EMPLOYEE_COLUMNS = (
@@ -34,10 +36,6 @@ EMPLOYEE_COLUMNS = (
 )
 
 
-def columns(row: Any, *names: str) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in names}
-
-
 @strawberry.type(
     description="A person employed by the tenant. Personal fields (salary, bank account, "
     "national id, birth date, home address) are readable by HR, and by the employee on "
@@ -45,7 +43,7 @@ def columns(row: Any, *names: str) -> dict[str, Any]:
 )
 class Employee(Node):
     __entity__ = "Employee"
-    # relations a page of Employees loads at once when selected (api.loaders.prefetch)
+    # relations a page of Employees loads at once when selected (api.core.loaders.prefetch)
     __prefetch__ = {
         "department": (loaders.DEPARTMENTS, "department_id"),
         "manager": (loaders.EMPLOYEES, "manager_id"),
@@ -79,25 +77,25 @@ class Employee(Node):
             uuid=row.id,
             user_uuid=row.user_id,
             user_id=to_global_id("User", row.user_id) if row.user_id else None,
-            **columns(row, *EMPLOYEE_COLUMNS),
+            **column_values(row, *EMPLOYEE_COLUMNS),
         )
 
     def belongs_to(self, user_id: UUID) -> bool:
         return self.user_uuid is not None and self.user_uuid == user_id
 
     @strawberry.field
-    def department(self, info: strawberry.Info) -> Department | None:
+    def department(self, info: Info) -> Department | None:
         return loaders.DEPARTMENTS.resolve(info, self.department_id, Department.from_row)
 
     @strawberry.field(description="Whom the employee reports to.")
-    def manager(self, info: strawberry.Info) -> Employee | None:
+    def manager(self, info: Info) -> Employee | None:
         return loaders.EMPLOYEES.resolve(info, self.manager_id, Employee.from_row)
 
 
 @strawberry.type(description="A unit of the organisation; departments nest through `parent`.")
 class Department(Node):
     __entity__ = "Department"
-    # relations a page of Departments loads at once when selected (api.loaders.prefetch)
+    # relations a page of Departments loads at once when selected (api.core.loaders.prefetch)
     __prefetch__ = {
         "parent": (loaders.DEPARTMENTS, "parent_id"),
         "manager": (loaders.EMPLOYEES, "manager_id"),
@@ -114,20 +112,16 @@ class Department(Node):
         return cls(
             id=to_global_id("Department", row.id),
             uuid=row.id,
-            **columns(row, "parent_id", "manager_id", "name", "version"),
+            **column_values(row, "parent_id", "manager_id", "name", "version"),
         )
 
     @strawberry.field
-    def parent(self, info: strawberry.Info) -> Department | None:
+    def parent(self, info: Info) -> Department | None:
         return loaders.DEPARTMENTS.resolve(info, self.parent_id, Department.from_row)
 
     @strawberry.field(description="Who heads the department.")
-    def manager(self, info: strawberry.Info) -> Employee | None:
+    def manager(self, info: Info) -> Employee | None:
         return loaders.EMPLOYEES.resolve(info, self.manager_id, Employee.from_row)
-
-
-def maybe(kind: Any, row: Any) -> Any:
-    return None if row is None else kind.from_row(row)
 
 
 @strawberry.type
@@ -144,12 +138,14 @@ class DepartmentPayload:
 
 @node_resolver("Employee", entity="Employee")
 async def _employee_node(context: Any, uuid: UUID) -> Employee | None:
-    return maybe(Employee, (await loaders.fetch_employees(context, [uuid])).get(uuid))
+    return from_row_or_none(Employee, (await loaders.fetch_employees(context, [uuid])).get(uuid))
 
 
 @node_resolver("Department", entity="Department")
 async def _department_node(context: Any, uuid: UUID) -> Department | None:
-    return maybe(Department, (await loaders.fetch_departments(context, [uuid])).get(uuid))
+    return from_row_or_none(
+        Department, (await loaders.fetch_departments(context, [uuid])).get(uuid)
+    )
 
 
 NODE_TYPES = (Employee, Department)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import Enum
-from typing import Any
 
 import strawberry
 
@@ -23,16 +22,6 @@ PRODUCT_COLUMNS = {
     "active": "active",
     "reorder_point": "reorder_point",
 }
-
-
-def given(input_obj: Any, names: dict[str, str]) -> dict[str, Any]:
-    """The input fields the client actually sent (UNSET left out), by column name."""
-    out = {}
-    for attr, column in names.items():
-        value = getattr(input_obj, attr, strawberry.UNSET)
-        if value is not strawberry.UNSET:
-            out[column] = value
-    return out
 
 
 @strawberry.input

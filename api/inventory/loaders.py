@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from api.loaders import Relation, keyed_loader
+from api.core.context import Info
+from api.core.loaders import Relation, keyed_loader
 from domain.inventory import repository
 
 
@@ -30,11 +31,11 @@ PRODUCTS = Relation("inventory.product", _products, entity="Product")
 WAREHOUSES = Relation("inventory.warehouse", _warehouses, entity="Warehouse")
 
 
-async def levels_of_product(info: Any, uuid: UUID) -> list[Any]:
+async def levels_of_product(info: Info, uuid: UUID) -> list[Any]:
     loader = keyed_loader(info, "inventory.levels_by_product", _levels_by_product, ())
     return list(await loader.load(uuid))
 
 
-async def levels_of_warehouse(info: Any, uuid: UUID) -> list[Any]:
+async def levels_of_warehouse(info: Info, uuid: UUID) -> list[Any]:
     loader = keyed_loader(info, "inventory.levels_by_warehouse", _levels_by_warehouse, ())
     return list(await loader.load(uuid))

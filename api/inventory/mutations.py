@@ -7,6 +7,11 @@ from typing import Any
 
 import strawberry
 
+from api.core.context import Info
+from api.core.inputs import sent_fields
+from api.core.payloads import Answer, UserError, respond
+from api.core.relay import local_id
+from api.core.rows import from_row_or_none
 from api.inventory.inputs import (
     PRODUCT_COLUMNS,
     AdjustStockInput,
@@ -15,11 +20,8 @@ from api.inventory.inputs import (
     ReceiveStockInput,
     TransferStockInput,
     UpdateProductInput,
-    given,
 )
 from api.inventory.types import Product, StockLevel, Warehouse
-from api.payloads import UserError, run_service
-from api.relay import local_id
 from domain.inventory import services
 
 
@@ -49,11 +51,21 @@ class TransferStockPayload:
 
 
 def _level(row: object | None) -> StockLevel | None:
-    return StockLevel.from_row(row) if row is not None else None
+    return from_row_or_none(StockLevel, row)
+
+
+# What each mutation answers: its payload, the field of the record, the row's conversion.
+PRODUCT = Answer.record(ProductPayload, "product", Product.from_row)
+WAREHOUSE = Answer.record(WarehousePayload, "warehouse", Warehouse.from_row)
+STOCK_LEVEL = Answer.record(StockLevelPayload, "stock_level", StockLevel.from_row)
+TRANSFER = Answer(
+    TransferStockPayload,
+    lambda levels: {"from_level": _level(levels[0]), "to_level": _level(levels[1])},
+)
 
 
 async def _change_level(
-    info: strawberry.Info,
+    info: Info,
     input: ReceiveStockInput | AdjustStockInput,
     service: Callable[..., Awaitable[Any]],
 ) -> StockLevelPayload:
@@ -70,29 +82,23 @@ async def _change_level(
             input.reason or "",
         )
 
-    row, errors = await run_service(info, call)
-    return StockLevelPayload(stock_level=_level(row), user_errors=errors)
+    return await respond(info, STOCK_LEVEL, call)
 
 
 @strawberry.type
 class Mutation:
     @strawberry.mutation(metadata={"access": ("Product", "create")})
-    async def create_product(
-        self, info: strawberry.Info, input: CreateProductInput
-    ) -> ProductPayload:
+    async def create_product(self, info: Info, input: CreateProductInput) -> ProductPayload:
         ctx = info.context
-        data = given(input, PRODUCT_COLUMNS)
-        row, errors = await run_service(
-            info, lambda: services.create_product(ctx.db, ctx.require_actor(), data)
+        data = sent_fields(input, PRODUCT_COLUMNS)
+        return await respond(
+            info, PRODUCT, lambda: services.create_product(ctx.db, ctx.require_actor(), data)
         )
-        return ProductPayload(product=Product.from_row(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(metadata={"access": ("Product", "update")})
-    async def update_product(
-        self, info: strawberry.Info, input: UpdateProductInput
-    ) -> ProductPayload:
+    async def update_product(self, info: Info, input: UpdateProductInput) -> ProductPayload:
         ctx = info.context
-        data = given(input, PRODUCT_COLUMNS)
+        data = sent_fields(input, PRODUCT_COLUMNS)
 
         async def call() -> object:
             product_id = local_id(input.id, "Product", "id")
@@ -100,38 +106,27 @@ class Mutation:
                 ctx.db, ctx.require_actor(), product_id, input.version, data
             )
 
-        row, errors = await run_service(info, call)
-        return ProductPayload(product=Product.from_row(row) if row else None, user_errors=errors)
+        return await respond(info, PRODUCT, call)
 
     @strawberry.mutation(metadata={"access": ("Warehouse", "create")})
-    async def create_warehouse(
-        self, info: strawberry.Info, input: CreateWarehouseInput
-    ) -> WarehousePayload:
+    async def create_warehouse(self, info: Info, input: CreateWarehouseInput) -> WarehousePayload:
         ctx = info.context
-        row, errors = await run_service(
+        return await respond(
             info,
+            WAREHOUSE,
             lambda: services.create_warehouse(ctx.db, ctx.require_actor(), input.code, input.name),
-        )
-        return WarehousePayload(
-            warehouse=Warehouse.from_row(row) if row else None, user_errors=errors
         )
 
     @strawberry.mutation(metadata={"access": ("StockMovement", "receive")})
-    async def receive_stock(
-        self, info: strawberry.Info, input: ReceiveStockInput
-    ) -> StockLevelPayload:
+    async def receive_stock(self, info: Info, input: ReceiveStockInput) -> StockLevelPayload:
         return await _change_level(info, input, services.receive_stock)
 
     @strawberry.mutation(metadata={"access": ("StockMovement", "adjust")})
-    async def adjust_stock(
-        self, info: strawberry.Info, input: AdjustStockInput
-    ) -> StockLevelPayload:
+    async def adjust_stock(self, info: Info, input: AdjustStockInput) -> StockLevelPayload:
         return await _change_level(info, input, services.adjust_stock)
 
     @strawberry.mutation(metadata={"access": ("StockMovement", "transfer")})
-    async def transfer_stock(
-        self, info: strawberry.Info, input: TransferStockInput
-    ) -> TransferStockPayload:
+    async def transfer_stock(self, info: Info, input: TransferStockInput) -> TransferStockPayload:
         ctx = info.context
 
         async def call() -> tuple[object, object]:
@@ -145,8 +140,4 @@ class Mutation:
                 input.reason or "",
             )
 
-        levels, errors = await run_service(info, call)
-        source, target = levels if levels else (None, None)
-        return TransferStockPayload(
-            from_level=_level(source), to_level=_level(target), user_errors=errors
-        )
+        return await respond(info, TRANSFER, call)

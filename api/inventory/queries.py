@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from uuid import UUID
-
 import strawberry
 
+from api.core.access import searched
+from api.core.context import Info
+from api.core.relay import (
+    Connection,
+    connection,
+    from_global_id,
+    from_optional_global_id,
+    page_request,
+)
 from api.cost import at_most
 from api.errors import AppError, Code
 from api.inventory.inputs import ProductFilter, ProductOrder, StockLevelFilter, StockMovementFilter
 from api.inventory.types import Product, StockLevel, StockMovement, Warehouse
-from api.relay import Connection, connection, from_global_id, page_request
 from domain.inventory import repository
 from domain.inventory.services import MAX_WAREHOUSES
-
-
-def optional_id(global_id: str | None, type_name: str) -> UUID | None:
-    """An id given to a filter: a malformed one, or one of another type, is NOT_FOUND."""
-    return None if global_id is None else from_global_id(global_id, type_name)[1]
 
 
 @strawberry.type
@@ -25,7 +26,7 @@ class Query:
     @strawberry.field(description="Products, filtered and sorted; keyset pages.")
     async def products(
         self,
-        info: strawberry.Info,
+        info: Info,
         filter: ProductFilter | None = None,
         order_by: ProductOrder | None = None,
         first: int | None = None,
@@ -37,7 +38,7 @@ class Query:
         f = filter or ProductFilter()
         order = order_by or ProductOrder()
         conditions = repository.product_conditions(
-            search=f.search, active=f.active, low_stock=f.low_stock, currency=f.currency
+            search=searched(f.search), active=f.active, low_stock=f.low_stock, currency=f.currency
         )
         result = await repository.product_page(
             info.context.db, page, conditions, order.field.value, order.direction.value == "desc"
@@ -45,7 +46,7 @@ class Query:
         return await connection(info, result, Product.from_row)
 
     @strawberry.field
-    async def product(self, info: strawberry.Info, id: strawberry.ID) -> Product | None:
+    async def product(self, info: Info, id: strawberry.ID) -> Product | None:
         uuid = from_global_id(id, "Product")[1]
         row = (await repository.products_by_ids(info.context.db, [uuid])).get(uuid)
         if row is None:
@@ -53,13 +54,13 @@ class Query:
         return Product.from_row(row)
 
     @strawberry.field(description="Every warehouse, by code.", metadata=at_most(MAX_WAREHOUSES))
-    async def warehouses(self, info: strawberry.Info) -> list[Warehouse] | None:
+    async def warehouses(self, info: Info) -> list[Warehouse] | None:
         return [Warehouse.from_row(r) for r in await repository.warehouse_list(info.context.db)]
 
     @strawberry.field(description="Stock per product and warehouse.")
     async def stock_levels(
         self,
-        info: strawberry.Info,
+        info: Info,
         filter: StockLevelFilter | None = None,
         first: int | None = None,
         after: str | None = None,
@@ -71,15 +72,15 @@ class Query:
         result = await repository.level_page(
             info.context.db,
             page,
-            optional_id(f.product_id, "Product"),
-            optional_id(f.warehouse_id, "Warehouse"),
+            from_optional_global_id(f.product_id, "Product"),
+            from_optional_global_id(f.warehouse_id, "Warehouse"),
         )
         return await connection(info, result, StockLevel.from_row)
 
     @strawberry.field(description="The append-only stock ledger, newest first.")
     async def stock_movements(
         self,
-        info: strawberry.Info,
+        info: Info,
         filter: StockMovementFilter | None = None,
         first: int | None = None,
         after: str | None = None,
@@ -89,9 +90,9 @@ class Query:
         page = page_request(info, first, after, last, before)
         f = filter or StockMovementFilter()
         conditions = repository.movement_conditions(
-            product_id=optional_id(f.product_id, "Product"),
-            warehouse_id=optional_id(f.warehouse_id, "Warehouse"),
-            order_id=optional_id(f.order_id, "SalesOrder"),
+            product_id=from_optional_global_id(f.product_id, "Product"),
+            warehouse_id=from_optional_global_id(f.warehouse_id, "Warehouse"),
+            order_id=from_optional_global_id(f.order_id, "SalesOrder"),
             kind=f.kind.value if f.kind else None,
         )
         result = await repository.movement_page(info.context.db, page, conditions)

@@ -10,9 +10,11 @@ from uuid import UUID
 
 import strawberry
 
+from api.core.context import Info
+from api.core.relay import Node, node_resolver, to_global_id, with_relations
+from api.core.rows import column_values, from_row_or_none
 from api.cost import at_most
 from api.inventory.loaders import PRODUCTS, WAREHOUSES, levels_of_product, levels_of_warehouse
-from api.relay import Node, node_resolver, to_global_id, with_relations
 from api.sales.loaders import ORDERS
 from domain.inventory import repository
 from domain.inventory.repository import LEVELS_PER_WAREHOUSE
@@ -42,12 +44,6 @@ WAREHOUSE_COLUMNS = ("code", "name", "created_at")
 LEVEL_COLUMNS = ("product_id", "warehouse_id", "on_hand", "reserved", "available")
 
 
-def columns(row: Any, names: tuple[str, ...]) -> dict[str, Any]:
-    """The row's values of `names`: rows map to types by column name."""
-    mapping = row._mapping
-    return {name: mapping[name] for name in names}
-
-
 @strawberry.type(description="Something the company sells and stocks.")
 class Product(Node):
     __entity__ = "Product"
@@ -69,10 +65,12 @@ class Product(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Product:
-        return cls(uuid=r.id, id=to_global_id("Product", r.id), **columns(r, PRODUCT_COLUMNS))
+        return cls(
+            uuid=r.id, id=to_global_id("Product", r.id), **column_values(r, *PRODUCT_COLUMNS)
+        )
 
     @strawberry.field(description="Stock per warehouse.", metadata=at_most(MAX_WAREHOUSES))
-    async def stock_levels(self, info: strawberry.Info) -> list[StockLevel] | None:
+    async def stock_levels(self, info: Info) -> list[StockLevel] | None:
         rows = await levels_of_product(info, self.uuid)
         return await with_relations(info, [StockLevel.from_row(r) for r in rows])
 
@@ -88,29 +86,31 @@ class Warehouse(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Warehouse:
-        return cls(uuid=r.id, id=to_global_id("Warehouse", r.id), **columns(r, WAREHOUSE_COLUMNS))
+        return cls(
+            uuid=r.id, id=to_global_id("Warehouse", r.id), **column_values(r, *WAREHOUSE_COLUMNS)
+        )
 
     @strawberry.field(
         description=f"The first {LEVELS_PER_WAREHOUSE} stock levels, by product.",
         metadata=at_most(LEVELS_PER_WAREHOUSE),
     )
-    async def stock_levels(self, info: strawberry.Info) -> list[StockLevel] | None:
+    async def stock_levels(self, info: Info) -> list[StockLevel] | None:
         rows = await levels_of_warehouse(info, self.uuid)
         return await with_relations(info, [StockLevel.from_row(r) for r in rows])
 
 
-def product_by_id(info: Any, uuid: UUID | None) -> Any:
+def product_by_id(info: Info, uuid: UUID | None) -> Product | None:
     """The Product (None when missing): at once when prefetched (declare
-    `PRODUCTS` in `__prefetch__`), else awaitable (api.loaders.Relation.resolve)."""
+    `PRODUCTS` in `__prefetch__`), else awaitable (api.core.loaders.Relation.resolve)."""
     return PRODUCTS.resolve(info, uuid, Product.from_row)
 
 
-def warehouse_by_id(info: Any, uuid: UUID | None) -> Any:
+def warehouse_by_id(info: Info, uuid: UUID | None) -> Warehouse | None:
     """The Warehouse (None when missing): at once or awaitable, as product_by_id."""
     return WAREHOUSES.resolve(info, uuid, Warehouse.from_row)
 
 
-# relations of an object with `product_id` and `warehouse_id` (api.loaders.prefetch)
+# relations of an object with `product_id` and `warehouse_id` (api.core.loaders.prefetch)
 STOCK_RELATIONS = {
     "product": (PRODUCTS, "product_id"),
     "warehouse": (WAREHOUSES, "warehouse_id"),
@@ -129,14 +129,14 @@ class StockLevel:
 
     @classmethod
     def from_row(cls, r: Any) -> StockLevel:
-        return cls(**columns(r, LEVEL_COLUMNS))
+        return cls(**column_values(r, *LEVEL_COLUMNS))
 
     @strawberry.field
-    def product(self, info: strawberry.Info) -> Product | None:
+    def product(self, info: Info) -> Product | None:
         return product_by_id(info, self.product_id)
 
     @strawberry.field
-    def warehouse(self, info: strawberry.Info) -> Warehouse | None:
+    def warehouse(self, info: Info) -> Warehouse | None:
         return warehouse_by_id(info, self.warehouse_id)
 
 
@@ -154,7 +154,7 @@ class StockMovementKind(Enum):
 @strawberry.type(description="One entry of the append-only stock ledger.")
 class StockMovement(Node):
     __entity__ = "StockMovement"
-    # relations a page of StockMovements loads at once when selected (api.loaders.prefetch)
+    # relations a page of StockMovements loads at once when selected (api.core.loaders.prefetch)
     __prefetch__ = {**STOCK_RELATIONS, "order": (ORDERS, "order_id")}
     uuid: strawberry.Private[UUID]
     id: strawberry.ID
@@ -185,15 +185,15 @@ class StockMovement(Node):
         )
 
     @strawberry.field
-    def product(self, info: strawberry.Info) -> Product | None:
+    def product(self, info: Info) -> Product | None:
         return product_by_id(info, self.product_id)
 
     @strawberry.field
-    def warehouse(self, info: strawberry.Info) -> Warehouse | None:
+    def warehouse(self, info: Info) -> Warehouse | None:
         return warehouse_by_id(info, self.warehouse_id)
 
     @strawberry.field(description="The sales order that reserved, released or shipped it.")
-    def order(self, info: strawberry.Info) -> SalesOrderRef | None:
+    def order(self, info: Info) -> SalesOrderRef | None:
         from api.sales.types import order_by_id
 
         return order_by_id(info, self.order_id)
@@ -202,19 +202,19 @@ class StockMovement(Node):
 @node_resolver("Product", entity="Product")
 async def _product(context: Any, uuid: UUID) -> Product | None:
     row = (await repository.products_by_ids(context.db, [uuid])).get(uuid)
-    return Product.from_row(row) if row else None
+    return from_row_or_none(Product, row)
 
 
 @node_resolver("Warehouse", entity="Warehouse")
 async def _warehouse(context: Any, uuid: UUID) -> Warehouse | None:
     row = (await repository.warehouses_by_ids(context.db, [uuid])).get(uuid)
-    return Warehouse.from_row(row) if row else None
+    return from_row_or_none(Warehouse, row)
 
 
 @node_resolver("StockMovement", entity="StockMovement")
 async def _movement(context: Any, uuid: UUID) -> StockMovement | None:
     row = (await repository.movements_by_ids(context.db, [uuid])).get(uuid)
-    return StockMovement.from_row(row) if row else None
+    return from_row_or_none(StockMovement, row)
 
 
 NODE_TYPES = (StockMovement,)

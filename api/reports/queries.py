@@ -8,9 +8,10 @@ from datetime import date, timedelta
 import strawberry
 
 from api.billing.types import copied
+from api.core.context import Info
+from api.core.relay import with_relations
 from api.cost import at_most
 from api.errors import bad_input
-from api.relay import with_relations
 from api.reports import types as t
 from domain.billing.repository import today_utc
 from domain.money import MAX_CURRENCIES
@@ -33,7 +34,7 @@ class Query:
         metadata={"access": ("RevenueReport", "read"), "reveals": t.REVENUE_REVEALS},
     )
     async def revenue_report(
-        self, info: strawberry.Info, since: date | None = None, until: date | None = None
+        self, info: Info, since: date | None = None, until: date | None = None
     ) -> list[t.RevenueReport] | None:
         rows = await reports.revenue_by_month(
             info.context.db, info.context.require_actor(), *_range(since, until)
@@ -49,7 +50,7 @@ class Query:
         },
     )
     async def ar_aging_report(
-        self, info: strawberry.Info, as_of: date | None = None
+        self, info: Info, as_of: date | None = None
     ) -> list[t.ArAgingReport] | None:
         rows = await reports.receivables_aging(
             info.context.db, info.context.require_actor(), as_of or today_utc()
@@ -60,9 +61,7 @@ class Query:
         description="Stock on hand valued at unit cost, per product and warehouse.",
         metadata={"access": ("StockValuationReport", "read"), "reveals": t.VALUATION_REVEALS},
     )
-    async def stock_valuation_report(
-        self, info: strawberry.Info
-    ) -> list[t.StockValuationReport] | None:
+    async def stock_valuation_report(self, info: Info) -> list[t.StockValuationReport] | None:
         rows = await reports.stock_valuation(info.context.db, info.context.require_actor())
         valuation = [
             t.StockValuationReport(
@@ -83,7 +82,7 @@ class Query:
     )
     async def order_margin_report(
         self,
-        info: strawberry.Info,
+        info: Info,
         since: date | None = None,
         until: date | None = None,
         first: int = 50,

@@ -1,5 +1,5 @@
 """Report rows. A report is read by a role that may read every field it is made of
-(`*_REVEALS`, the root fields' "reveals", enforced by api.access); the aggregates are
+(`*_REVEALS`, the root fields' "reveals", enforced by api.core.access); the aggregates are
 also catalog entities a role is granted. The margin report is not: its rows are the
 `margin` of single orders, so reading `SalesOrder.margin` is what lets a role read it
 (one rule for one fact). The objects a row points at (product, warehouse, order) are
@@ -13,6 +13,7 @@ from uuid import UUID
 
 import strawberry
 
+from api.core.context import Info
 from api.inventory.types import (
     STOCK_RELATIONS,
     Product,
@@ -69,11 +70,11 @@ class StockValuationReport:
     currency: str | None
 
     @strawberry.field
-    def product(self, info: strawberry.Info) -> Product | None:
+    def product(self, info: Info) -> Product | None:
         return product_by_id(info, self.product_id)
 
     @strawberry.field
-    def warehouse(self, info: strawberry.Info) -> Warehouse | None:
+    def warehouse(self, info: Info) -> Warehouse | None:
         return warehouse_by_id(info, self.warehouse_id)
 
 
@@ -88,5 +89,5 @@ class OrderMarginReport:
     margin_percent: Decimal | None
 
     @strawberry.field
-    def order(self, info: strawberry.Info) -> SalesOrder | None:
+    def order(self, info: Info) -> SalesOrder | None:
         return order_by_id(info, self.order_id)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from api.loaders import Relation, keyed_loader
+from api.core.context import Info
+from api.core.loaders import Relation, keyed_loader
 from domain.sales import repository
 
 
@@ -25,9 +26,9 @@ async def _lines(context: Any, ids: list[UUID]) -> dict[UUID, list[Any]]:
 ORDERS = Relation("sales.order", _orders, entity="SalesOrder")
 
 
-async def order_of_deal(info: Any, deal_id: UUID) -> Any:
+async def order_of_deal(info: Info, deal_id: UUID) -> Any:
     return await keyed_loader(info, "sales.order_by_deal", _orders_by_deal).load(deal_id)
 
 
-async def lines_of(info: Any, order_id: UUID) -> list[Any]:
+async def lines_of(info: Info, order_id: UUID) -> list[Any]:
     return list(await keyed_loader(info, "sales.lines", _lines, ()).load(order_id))

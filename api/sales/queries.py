@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import strawberry
 
+from api.core.context import Info
+from api.core.relay import (
+    Connection,
+    connection,
+    from_global_id,
+    from_optional_global_id,
+    page_request,
+)
 from api.errors import AppError, Code
-from api.inventory.queries import optional_id
-from api.relay import Connection, connection, from_global_id, page_request
 from api.sales.inputs import OrderFilter, OrderOrder
 from api.sales.types import SalesOrder
 from domain.sales import repository
@@ -17,7 +23,7 @@ class Query:
     @strawberry.field(description="Sales orders in your scope (a sales rep: their own).")
     async def orders(
         self,
-        info: strawberry.Info,
+        info: Info,
         filter: OrderFilter | None = None,
         order_by: OrderOrder | None = None,
         first: int | None = None,
@@ -31,8 +37,8 @@ class Query:
         conditions = repository.order_conditions(
             info.context.require_actor(),
             statuses=[s.value for s in f.status or ()],
-            customer_id=optional_id(f.customer_id, "Customer"),
-            owner_id=optional_id(f.owner_id, "User"),
+            customer_id=from_optional_global_id(f.customer_id, "Customer"),
+            owner_id=from_optional_global_id(f.owner_id, "User"),
         )
         result = await repository.order_page(
             info.context.db, page, conditions, order.field.value, order.direction.value == "desc"
@@ -40,7 +46,7 @@ class Query:
         return await connection(info, result, SalesOrder.from_row)
 
     @strawberry.field
-    async def order(self, info: strawberry.Info, id: strawberry.ID) -> SalesOrder | None:
+    async def order(self, info: Info, id: strawberry.ID) -> SalesOrder | None:
         uuid = from_global_id(id, "SalesOrder")[1]
         actor = info.context.require_actor()
         row = (await repository.orders_by_ids(info.context.db, actor, [uuid])).get(uuid)

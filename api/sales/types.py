@@ -13,13 +13,15 @@ import strawberry
 
 from api.admin.loaders import REFERENCED_USERS
 from api.admin.types import User, user_reference, user_relation
+from api.core.context import Info
+from api.core.relay import Node, node_resolver, to_global_id, with_relations
+from api.core.rows import column_values, from_row_or_none
 from api.cost import at_most
 from api.crm import loaders as crm_loaders
 from api.crm.deal_types import Deal
 from api.crm.types import Customer
 from api.inventory.loaders import PRODUCTS, WAREHOUSES
-from api.inventory.types import Product, Warehouse, columns, product_by_id, warehouse_by_id
-from api.relay import Node, node_resolver, to_global_id, with_relations
+from api.inventory.types import Product, Warehouse, product_by_id, warehouse_by_id
 from api.sales.loaders import ORDERS, lines_of
 from api.sales.loaders import order_of_deal as load_order_of_deal
 from domain.billing.services import INVOICES_PER_ORDER
@@ -91,11 +93,11 @@ class SalesOrderLine:
             currency=r.currency,
             cost=cost,
             margin=r.subtotal - cost,
-            **columns(r, LINE_COLUMNS),
+            **column_values(r, *LINE_COLUMNS),
         )
 
     @strawberry.field
-    def product(self, info: strawberry.Info) -> Product | None:
+    def product(self, info: Info) -> Product | None:
         return product_by_id(info, self.product_id)
 
 
@@ -105,7 +107,7 @@ class SalesOrderLine:
 )
 class SalesOrder(Node):
     __entity__ = "SalesOrder"
-    # relations a page of SalesOrders loads at once when selected (api.loaders.prefetch)
+    # relations a page of SalesOrders loads at once when selected (api.core.loaders.prefetch)
     __prefetch__ = {
         "customer": (crm_loaders.ROWS["Customer"], "customer_id"),
         "deal": (crm_loaders.ROWS["Deal"], "deal_id"),
@@ -143,20 +145,20 @@ class SalesOrder(Node):
             owner_id=r.owner_id,
             status=OrderStatus(r.status),
             margin=r.subtotal - r.cost,
-            **columns(r, ORDER_COLUMNS),
+            **column_values(r, *ORDER_COLUMNS),
         )
 
     @strawberry.field(metadata=at_most(MAX_LINES))
-    async def lines(self, info: strawberry.Info) -> list[SalesOrderLine] | None:
+    async def lines(self, info: Info) -> list[SalesOrderLine] | None:
         lines = [SalesOrderLine.from_row(r) for r in await lines_of(info, self.uuid)]
         return await with_relations(info, lines)
 
     @strawberry.field
-    def customer(self, info: strawberry.Info) -> Customer | None:
+    def customer(self, info: Info) -> Customer | None:
         return crm_loaders.row(info, "Customer", self.customer_id, Customer.from_row)
 
     @strawberry.field(description="The won deal the order was made from (in your scope).")
-    def deal(self, info: strawberry.Info) -> Deal | None:
+    def deal(self, info: Info) -> Deal | None:
         return crm_loaders.row(info, "Deal", self.deal_id, Deal.from_row)
 
     @strawberry.field(
@@ -164,31 +166,31 @@ class SalesOrder(Node):
         metadata=at_most(INVOICES_PER_ORDER),
     )
     async def invoices(
-        self, info: strawberry.Info
+        self, info: Info
     ) -> list[Annotated[Invoice, strawberry.lazy(INVOICES)]] | None:
         from api.billing.types import order_invoices
 
         return await order_invoices(info, self.uuid)
 
     @user_relation(description="The user who owns the order.")
-    def owner(self, info: strawberry.Info) -> User | None:
+    def owner(self, info: Info) -> User | None:
         return user_reference(info, self.owner_id)
 
     @strawberry.field(description="Where the order's stock is reserved and shipped from.")
-    def warehouse(self, info: strawberry.Info) -> Warehouse | None:
+    def warehouse(self, info: Info) -> Warehouse | None:
         return warehouse_by_id(info, self.warehouse_id)
 
 
-def order_by_id(info: Any, uuid: UUID | None) -> Any:
+def order_by_id(info: Info, uuid: UUID | None) -> SalesOrder | None:
     """The SalesOrder, for relations from other types (a movement's order, an invoice's
     order): at once when prefetched (`ORDERS` in `__prefetch__`), else awaitable."""
     return ORDERS.resolve(info, uuid, SalesOrder.from_row)
 
 
-async def order_of_deal(info: Any, deal_id: UUID) -> SalesOrder | None:
+async def order_of_deal(info: Info, deal_id: UUID) -> SalesOrder | None:
     """The order made from a deal (Deal.order): its live one, else a cancelled one."""
     row = await load_order_of_deal(info, deal_id)
-    return SalesOrder.from_row(row) if row is not None else None
+    return from_row_or_none(SalesOrder, row)
 
 
 @node_resolver("SalesOrder", entity="SalesOrder")
@@ -196,4 +198,4 @@ async def _order(context: Any, uuid: UUID) -> SalesOrder | None:
     from domain.sales.repository import orders_by_ids
 
     row = (await orders_by_ids(context.db, context.require_actor(), [uuid])).get(uuid)
-    return SalesOrder.from_row(row) if row else None
+    return from_row_or_none(SalesOrder, row)

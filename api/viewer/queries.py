@@ -6,7 +6,8 @@ from uuid import UUID
 import strawberry
 
 from api.admin.types import to_user
-from api.relay import node_resolver
+from api.core.context import Info
+from api.core.relay import node_resolver, to_global_id
 from api.viewer.types import Tenant, Viewer, entity_permissions
 from domain.admin import repository
 from tenants.directory import TenantRecord, tenant_by_id
@@ -15,19 +16,21 @@ from tenants.directory import TenantRecord, tenant_by_id
 @strawberry.type
 class Query:
     @strawberry.field(description="The caller: their user, tenant and permissions.")
-    async def viewer(self, info: strawberry.Info) -> Viewer:
+    async def viewer(self, info: Info) -> Viewer:
         context = info.context
         actor = context.require_actor()
         row = await repository.user_with_tenant(context.db, actor.user_id)
         return Viewer(
             user=to_user(row, referenced=True),
-            tenant=Tenant(uuid=actor.tenant_id, slug=row.slug, name=row.tenant_name),
+            tenant=_tenant(TenantRecord(actor.tenant_id, row.slug, row.tenant_name)),
             permissions=entity_permissions(actor.policy),
         )
 
 
 def _tenant(record: TenantRecord) -> Tenant:
-    return Tenant(uuid=record.id, slug=record.slug, name=record.name)
+    return Tenant(
+        uuid=record.id, id=to_global_id("Tenant", record.id), slug=record.slug, name=record.name
+    )
 
 
 @node_resolver("Tenant", entity=None)

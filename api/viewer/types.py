@@ -7,10 +7,12 @@ from uuid import UUID
 
 import strawberry
 
+from api.core.context import Info
+from api.core.relay import Node
+from api.core.rows import from_row_or_none
 from api.cost import at_most
 from api.hr.loaders import own_employee_row
-from api.hr.types import Employee, maybe
-from api.relay import Node, to_global_id
+from api.hr.types import Employee
 from tenants.access.catalog import catalog
 from tenants.access.policy import Policy, Read
 
@@ -23,10 +25,7 @@ class Tenant(Node):
     uuid: strawberry.Private[UUID]
     slug: str
     name: str
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return to_global_id("Tenant", self.uuid)
+    id: strawberry.ID
 
 
 @strawberry.type(description="What the viewer's role allows on one entity type.")
@@ -84,8 +83,8 @@ class Viewer:
 
     @strawberry.field(
         description="The viewer's own employee record, read in full; null without one.",
-        # readable whatever the role: it only ever returns the viewer's row (api.access)
+        # readable whatever the role: it only ever returns the viewer's row (api.core.access)
         metadata={"own_record": True},
     )
-    async def employee(self, info: strawberry.Info) -> Employee | None:
-        return maybe(Employee, await own_employee_row(info))
+    async def employee(self, info: Info) -> Employee | None:
+        return from_row_or_none(Employee, await own_employee_row(info))

@@ -7,13 +7,10 @@ from typing import Any
 
 import strawberry
 
-from api.relay import local_id
+from api.core.inputs import sent_or_none
+from api.core.relay import local_id
 from api.webhooks.types import WebhookEvent
 from domain.webhooks.models import NewWebhook, WebhookChanges
-
-
-def _given(value: Any) -> Any:
-    return None if value is strawberry.UNSET else value
 
 
 def _names(events: list[Any] | None) -> list[str] | None:
@@ -41,7 +38,9 @@ class UpdateWebhookInput:
 
     def changes(self) -> WebhookChanges:
         return WebhookChanges(
-            url=_given(self.url), events=_names(_given(self.events)), active=_given(self.active)
+            url=sent_or_none(self.url),
+            events=_names(sent_or_none(self.events)),
+            active=sent_or_none(self.active),
         )
 
     def webhook_id(self) -> Any:

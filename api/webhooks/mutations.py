@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import strawberry
 
-from api.payloads import UserError, respond, run_service
-from api.relay import local_id, to_global_id
+from api.core.context import Info
+from api.core.payloads import Answer, UserError, respond
+from api.core.relay import local_id, to_global_id
 from api.webhooks.inputs import (
     CreateWebhookInput,
     DeleteWebhookInput,
@@ -44,8 +45,21 @@ class WebhookDeliveryPayload:
     user_errors: list[UserError]
 
 
-def _allow_private(info: strawberry.Info) -> bool:
+def _allow_private(info: Info) -> bool:
     return bool(info.context.settings.webhooks_allow_private_targets)
+
+
+# What each mutation answers: its payload, the field of the record, the row's conversion.
+DELETED_WEBHOOK_ID = Answer.record(
+    DeleteWebhookPayload, "deleted_webhook_id", lambda row: to_global_id("Webhook", row.id)
+)
+DELIVERY = Answer.record(WebhookDeliveryPayload, "delivery", to_delivery)
+# the signing secret is shown in this payload only
+CREATED = Answer(
+    CreateWebhookPayload,
+    lambda c: {"webhook": to_webhook(c.webhook), "signing_secret": c.signing_secret},
+)
+WEBHOOK = Answer.record(WebhookPayload, "webhook", to_webhook)
 
 
 @strawberry.type
@@ -55,34 +69,22 @@ class Mutation:
         description="An https endpoint for the given events; the signing secret is in "
         "this payload only.",
     )
-    async def create_webhook(
-        self, info: strawberry.Info, input: CreateWebhookInput
-    ) -> CreateWebhookPayload:
+    async def create_webhook(self, info: Info, input: CreateWebhookInput) -> CreateWebhookPayload:
         ctx = info.context
-        created, errors = await run_service(
+        return await respond(
             info,
+            CREATED,
             lambda: services.create_webhook(
                 ctx.db, ctx.require_actor(), input.command(), allow_private=_allow_private(info)
             ),
         )
-        if created is None:
-            return CreateWebhookPayload(webhook=None, signing_secret=None, user_errors=errors)
-        return CreateWebhookPayload(
-            webhook=to_webhook(created.webhook),
-            signing_secret=created.signing_secret,
-            user_errors=errors,
-        )
 
     @strawberry.mutation(metadata={"access": ("Webhook", "update")})
-    async def update_webhook(
-        self, info: strawberry.Info, input: UpdateWebhookInput
-    ) -> WebhookPayload:
+    async def update_webhook(self, info: Info, input: UpdateWebhookInput) -> WebhookPayload:
         ctx = info.context
         return await respond(
             info,
-            WebhookPayload,
-            "webhook",
-            to_webhook,
+            WEBHOOK,
             lambda: services.update_webhook(
                 ctx.db,
                 ctx.require_actor(),
@@ -97,15 +99,11 @@ class Mutation:
         metadata={"access": ("Webhook", "delete")},
         description="The webhook and its deliveries, pending ones too, are gone.",
     )
-    async def delete_webhook(
-        self, info: strawberry.Info, input: DeleteWebhookInput
-    ) -> DeleteWebhookPayload:
+    async def delete_webhook(self, info: Info, input: DeleteWebhookInput) -> DeleteWebhookPayload:
         ctx = info.context
         return await respond(
             info,
-            DeleteWebhookPayload,
-            "deleted_webhook_id",
-            lambda row: to_global_id("Webhook", row.id),
+            DELETED_WEBHOOK_ID,
             lambda: services.delete_webhook(
                 ctx.db, ctx.require_actor(), local_id(input.id, "Webhook", "id"), input.version
             ),
@@ -116,14 +114,12 @@ class Mutation:
         description="Queue one delivery again, due now, with a fresh retry schedule.",
     )
     async def redeliver_webhook(
-        self, info: strawberry.Info, input: RedeliverWebhookInput
+        self, info: Info, input: RedeliverWebhookInput
     ) -> WebhookDeliveryPayload:
         ctx = info.context
         return await respond(
             info,
-            WebhookDeliveryPayload,
-            "delivery",
-            to_delivery,
+            DELIVERY,
             lambda: services.redeliver(
                 ctx.db,
                 ctx.require_actor(),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
+from api.core.context import Info
+from api.core.relay import Connection, connection, from_global_id, page_request
 from api.errors import AppError, Code
-from api.relay import Connection, connection, from_global_id, page_request
 from api.webhooks.types import Webhook, WebhookDelivery, to_delivery, to_webhook
 from domain.webhooks import repository as repo
 
@@ -18,7 +19,7 @@ class Query:
     )
     async def webhooks(
         self,
-        info: strawberry.Info,
+        info: Info,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -35,7 +36,7 @@ class Query:
     )
     async def webhook_deliveries(
         self,
-        info: strawberry.Info,
+        info: Info,
         webhook_id: strawberry.ID,
         first: int | None = None,
         after: str | None = None,

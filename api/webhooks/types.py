@@ -11,7 +11,8 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.admin.types import User, user_of
-from api.relay import Node, node_resolver, to_global_id
+from api.core.context import Info
+from api.core.relay import Node, node_resolver, to_global_id
 from domain.webhooks import repository as repo
 from domain.webhooks.events import carried_fields
 
@@ -43,7 +44,7 @@ class Webhook(Node):
     version: int | None = strawberry.field(description="Send it back with updateWebhook.")
 
     @strawberry.field
-    async def created_by(self, info: strawberry.Info) -> User | None:
+    async def created_by(self, info: Info) -> User | None:
         return await user_of(info, self.created_by_id)
 
 

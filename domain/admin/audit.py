@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 from domain.money import decimal_string
+from domain.naming import snake_to_camel
 from tenants.access.catalog import catalog
 from tenants.access.policy import Policy
 
@@ -34,19 +35,14 @@ class Change:
     redacted: bool
 
 
-def camel(column: str) -> str:
-    head, *rest = column.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
 @cache
 def field_for_column(entity: str, column: str) -> str | None:
     spec = catalog().entities.get(entity)
     if spec is None:
         return None
-    candidates = [camel(column)]
+    candidates = [snake_to_camel(column)]
     if column.endswith("_id"):
-        candidates.append(camel(column[: -len("_id")]))
+        candidates.append(snake_to_camel(column[: -len("_id")]))
     return next((name for name in candidates if name in spec.fields), None)
 
 
@@ -98,7 +94,7 @@ def visible_changes(entity: str, changes: str | Mapping[str, Any], policy: Polic
     reads_all = spec is not None and all(policy.can_read(entity, f) for f in spec.fields)
     for column in sorted(changes):
         field = field_for_column(entity, column)
-        name = field or camel(column)
+        name = field or snake_to_camel(column)
         values = changes[column] if isinstance(changes[column], Mapping) else {}
         if reads_all or (field is not None and policy.can_read(entity, field)):
             out.append(Change(name, values.get("old"), values.get("new"), False))

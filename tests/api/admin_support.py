@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from api.relay import from_global_id
+from api.core.relay import from_global_id
 from tenants.models import audit_events, roles, users
 
 ERRORS = "userErrors { field message code }"

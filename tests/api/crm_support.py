@@ -8,7 +8,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from api.relay import from_global_id
+from api.core.relay import from_global_id
 from domain.crm.models import customers, deals, pipeline_stages, pipelines
 
 ERRORS = "userErrors { field code message }"

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from api.relay import to_global_id
+from api.core.relay import to_global_id
 from domain.hr.models import departments, employees
 from tenants.models import roles
 

@@ -1,4 +1,4 @@
-"""Checks shared by the prefetch tests of every area (api.loaders.prefetch): a list
+"""Checks shared by the prefetch tests of every area (api.core.loaders.prefetch): a list
 costs the same statements whatever its size, answers its relations at once, and
 never loads a relation the role may not read."""
 

@@ -18,7 +18,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from api.relay import to_global_id
+from api.core.relay import to_global_id
 from domain.admin.api_clients import issue_client
 from domain.billing import services as billing
 from domain.crm.models import activities, contacts, customers, deals, leads, pipeline_stages

@@ -4,7 +4,7 @@ nothing changes."""
 
 import pytest
 
-from api.relay import to_global_id
+from api.core.relay import to_global_id
 from tenants.access.builtin import ADMIN_ROLE, BUILTIN_ROLES
 from tests.api.admin_support import (
     ASSIGN_ROLE,

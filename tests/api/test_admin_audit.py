@@ -1,7 +1,7 @@
 """The audit log: written by the database trigger, read newest first under the reader's
 policy — values of fields the reader may not read are redacted."""
 
-from api.relay import from_global_id, to_global_id
+from api.core.relay import from_global_id, to_global_id
 from tests.api.admin_support import (
     ASSIGN_ROLE,
     DEACTIVATE,

@@ -1,6 +1,6 @@
 """Admin lists fetch a page and its nested relations in a fixed number of statements."""
 
-from api.relay import to_global_id
+from api.core.relay import to_global_id
 from tests.api.admin_support import DEACTIVATE, REACTIVATE
 
 PAGES = {

@@ -1,7 +1,7 @@
 """Tenant administration of users: lists, node(id:), create, (de)activate, assign a role,
 and the rule that a tenant always keeps an active tenant admin."""
 
-from api.relay import to_global_id
+from api.core.relay import to_global_id
 from tests.api.admin_support import (
     ASSIGN_ROLE,
     CREATE_USER,

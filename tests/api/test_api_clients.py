@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from api.relay import from_global_id, to_global_id
+from api.core.relay import from_global_id, to_global_id
 from tenants.access.areas.admin import API_CLIENT_FIELDS
 from tenants.api_clients import hash_secret
 from tenants.models import api_clients, audit_events, users

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from api.relay import to_global_id
+from api.core.relay import to_global_id
 from domain.billing import services
 from tests.api.prefetch_support import with_page
 from tests.api.test_billing_invoices import PAY, VOID, snapshot

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from api.relay import to_global_id
+from api.core.relay import to_global_id
 from domain.billing import services
 from domain.billing.repository import today_utc
 from tests.arrange_orders import actor_for, arrange_invoice

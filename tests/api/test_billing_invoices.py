@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from api.relay import to_global_id
+from api.core.relay import to_global_id
 from domain.billing.models import credit_notes, invoices, payments
 from tests.arrange_orders import arrange_invoice, arrange_order
 

@@ -1,7 +1,7 @@
 """A page of invoices loads what its client selected for all rows at once: each
 invoice's order, and the products of its lines and the invoice of its payments and
 credit notes; an order's or a customer's invoices and orders load their relations
-the same way (api.loaders.prefetch, relay.with_relations)."""
+the same way (api.core.loaders.prefetch, relay.with_relations)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from uuid import uuid4
 import pytest
 import sqlalchemy as sa
 
-from api.relay import to_global_id
+from api.core.relay import to_global_id
 from domain.hr.models import departments
 from tenants.models import audit_events
 from tests.api.hr_org import add_department, add_employee, count_rows, did, eid, employee_row

@@ -1,5 +1,5 @@
 """HR pages load the relations their client selected for all rows at once: employees'
-department and manager, departments' parent and manager (api.loaders.prefetch)."""
+department and manager, departments' parent and manager (api.core.loaders.prefetch)."""
 
 from __future__ import annotations
 

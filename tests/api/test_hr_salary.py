@@ -3,7 +3,7 @@ themselves, whatever route the query takes."""
 
 from __future__ import annotations
 
-from api.relay import from_global_id
+from api.core.relay import from_global_id
 from domain.hr.models import departments
 from tenants.access.areas.hr import PERSONAL
 from tests.api.admin_support import custom_role, grant, holder_of

@@ -1,7 +1,7 @@
 """Who reads and writes products and stock (ACCESS.md): sales sees price and stock
 available to promise, never cost or the ledger; the warehouse and accounting run it."""
 
-from api.relay import to_global_id
+from api.core.relay import to_global_id
 from tests.backoffice import arrange_stock, custom_role_token, level_of, movement_count
 
 PRODUCTS = """{ products(first: 10) { nodes { sku unitPrice available onHand reserved

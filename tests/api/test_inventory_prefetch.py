@@ -1,10 +1,10 @@
 """Inventory lists load the relations their client selected for all rows at once: a
 level's or a movement's product, warehouse and order, and the same relations on the
-stock levels of every product of a page (api.loaders.prefetch, relay.with_relations)."""
+stock levels of every product of a page (api.core.loaders.prefetch, relay.with_relations)."""
 
 from __future__ import annotations
 
-from api.relay import to_global_id
+from api.core.relay import to_global_id
 from tests.api.admin_support import grant
 from tests.api.prefetch_support import nodes
 from tests.backoffice import arrange_customer, arrange_stock

@@ -1,7 +1,7 @@
 """Receiving, adjusting and transferring stock: the ledger always sums to the levels,
 and bad input is a userError that writes nothing."""
 
-from api.relay import to_global_id
+from api.core.relay import to_global_id
 from tests.backoffice import (
     arrange_customer,
     arrange_stock,

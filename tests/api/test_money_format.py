@@ -4,7 +4,7 @@ GraphQL answer, a webhook payload or the audit log, it is a string with four pla
 
 import re
 
-from api.relay import to_global_id
+from api.core.relay import to_global_id
 from tests.api.webhook_support import create_webhook, delivery_rows
 from tests.arrange_orders import arrange_invoice
 from tests.backoffice import arrange_customer, arrange_deal, arrange_stock

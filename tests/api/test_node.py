@@ -12,7 +12,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from api.relay import NODE_RESOLVERS, from_global_id, to_global_id
+from api.core.relay import NODE_RESOLVERS, from_global_id, to_global_id
 from tenants.models import users
 
 NODE = "query ($id: ID!) { node(id: $id) { id } }"

@@ -1,4 +1,4 @@
-"""A page loads the relations its client selected once for all rows (api.loaders.prefetch):
+"""A page loads the relations its client selected once for all rows (api.core.loaders.prefetch):
 however they are selected, only those, and never for a role that may not read them."""
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 import pytest
 
-from api.relay import to_global_id
+from api.core.relay import to_global_id
 from tests.api.admin_support import (
     ASSIGN_ROLE,
     CREATE_USER,

@@ -2,7 +2,7 @@
 cost or margin, managers and accounting every order with them, the warehouse ships,
 HR nothing. Refused writes change nothing. Reads cost a fixed number of statements."""
 
-from api.relay import to_global_id
+from api.core.relay import to_global_id
 from tests.backoffice import arrange_customer, arrange_stock, level_of, movement_count, order_count
 
 ORDERS = "{ orders(first: 50) { nodes { id status total owner { name } customer { name } lines { quantity product { sku available } } } } }"

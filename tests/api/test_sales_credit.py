@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from api.relay import to_global_id
+from api.core.relay import to_global_id
 from domain.crm.models import customers
 from tests.arrange_orders import arrange_invoice, arrange_order
 from tests.backoffice import arrange_stock, level_of

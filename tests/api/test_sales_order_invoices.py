@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.relay import to_global_id
+from api.core.relay import to_global_id
 from domain.billing import services
 from tests.arrange_orders import actor_for, arrange_order
 

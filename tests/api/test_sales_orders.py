@@ -1,7 +1,7 @@
 """The order flow: a won deal becomes a draft, confirming reserves stock (or refuses
 when it runs out), the warehouse ships it; totals are rounded per line, then summed."""
 
-from api.relay import to_global_id
+from api.core.relay import to_global_id
 from tests.backoffice import (
     arrange_customer,
     arrange_deal,

@@ -1,6 +1,6 @@
 """A page of orders loads what its client selected for all rows at once, down to the
 products of every order's lines; so do the reports that point at orders and stock
-(api.loaders.prefetch, relay.with_relations)."""
+(api.core.loaders.prefetch, relay.with_relations)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from uuid import uuid4
 import pytest
 from graphql import get_named_type
 
-from api.access import returned_entity
+from api.core.access import returned_entity
 from api.schema import build_schema
 from api.strawberry_internals import graphql_schema, python_class
 from tenants.access.catalog import catalog

@@ -3,7 +3,7 @@
 hiding: any role that reads a deal reads its owner's referable fields (`name`), only
 a role granted User reads the rest, and the viewer reads their own account."""
 
-from api.relay import to_global_id
+from api.core.relay import to_global_id
 from tests.api.admin_support import custom_role, grant, holder_of
 from tests.api.crm_support import create_customer, create_deal
 from tests.api.test_sales_access import _arrange, _order

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
-from api.relay import to_global_id
+from api.core.relay import to_global_id
 from domain.webhooks.dispatch import BACKOFF, MAX_ATTEMPTS
 from tests.api.crm_support import create_customer, create_deal, ok
 from tests.api.webhook_receiver import PUBLIC_ADDRESS, Receiver, verify

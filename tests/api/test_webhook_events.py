@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.relay import to_global_id
+from api.core.relay import to_global_id
 from tests.api.crm_support import create_customer, create_deal, mutate, ok
 from tests.api.webhook_support import create_webhook, deliveries, delivery_rows
 from tests.arrange_orders import arrange_order

@@ -8,7 +8,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from api.relay import to_global_id
+from api.core.relay import to_global_id
 from domain.webhooks.models import webhooks
 from tests.api.crm_support import uuid_of
 from tests.api.webhook_support import (

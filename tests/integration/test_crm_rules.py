@@ -30,7 +30,7 @@ async def test_conversion_fails_whole_when_the_deal_part_fails(tenant):
     async with tenant.session(actor.user_id) as conn:
         lead = await leads.create_lead(conn, actor, leads.LeadDraft(name="Ada", company="AE"))
     async with tenant.session(actor.user_id) as conn:
-        savepoint = await conn.begin_nested()  # what api.payloads.run_service does
+        savepoint = await conn.begin_nested()  # what api.core.payloads.run_service does
         bad_deal = leads.ConversionDeal(amount="100", currency="EUR", pipeline_id=lead.id)
         with pytest.raises(DomainError) as failure:
             await leads.convert_lead(conn, actor, lead.id, None, bad_deal)

@@ -1,12 +1,12 @@
-"""The document analysis of api.access on a small schema of its own."""
+"""The document analysis of api.core.access on a small schema of its own."""
 
 from __future__ import annotations
 
 import strawberry
 from graphql import parse
 
-from api.access import analyse
-from api.relay import Connection
+from api.core.access import analyse
+from api.core.relay import Connection
 from api.strawberry_internals import graphql_schema
 from tenants.access.policy import EntityGrant, Policy
 

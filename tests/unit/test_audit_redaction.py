@@ -1,6 +1,7 @@
 """Audit changes by field name, redacted under the reader's policy."""
 
-from domain.admin.audit import camel, field_for_column, visible_changes
+from domain.admin.audit import field_for_column, visible_changes
+from domain.naming import snake_to_camel
 from tenants.access.builtin import builtin_policy
 from tenants.access.policy import EntityGrant, Policy
 
@@ -12,7 +13,7 @@ CHANGES = {
 
 
 def test_columns_map_to_catalog_fields():
-    assert camel("created_at") == "createdAt"
+    assert snake_to_camel("created_at") == "createdAt"
     assert field_for_column("User", "email") == "email"
     assert field_for_column("User", "role_id") == "role"
     assert field_for_column("User", "legacy_flag") is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from graphql import GraphQLObjectType
 
-from api.access import entity_of
+from api.core.access import entity_of
 from api.schema import build_schema
 from api.settings import Settings
 from api.strawberry_internals import graphql_schema

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from graphql import GraphQLInputObjectType, GraphQLList, GraphQLNonNull, Undefined
 
-from api.access import LOCATOR_KEYS
+from api.core.access import LOCATOR_KEYS
 from api.schema import build_schema
 from api.strawberry_internals import graphql_schema, python_class
 

@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from api.core.relay import page_request
 from api.errors import AppError
-from api.relay import page_request
 from api.settings import Settings
 
 INFO = SimpleNamespace(context=SimpleNamespace(settings=Settings()))

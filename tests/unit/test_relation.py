@@ -6,13 +6,13 @@ from __future__ import annotations
 import inspect
 from types import SimpleNamespace
 
-from api.loaders import Relation
+from api.core.loaders import Relation
 
 
 def _info() -> SimpleNamespace:
     loaders: dict[str, object] = {}
 
-    def loader(name: str, factory):  # the shape of api.context.Context.loader
+    def loader(name: str, factory):  # the shape of api.core.context.Context.loader
         return loaders.setdefault(name, factory(None))
 
     return SimpleNamespace(context=SimpleNamespace(loader=loader))

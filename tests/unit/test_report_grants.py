@@ -1,11 +1,11 @@
 """A built-in role granted a report may read every field the report reveals: a grant the
-"reveals" rule of api.access would refuse anyway says something the role cannot do."""
+"reveals" rule of api.core.access would refuse anyway says something the role cannot do."""
 
 from __future__ import annotations
 
 import pytest
 
-from api.access import field_access, hidden_field
+from api.core.access import field_access, hidden_field
 from api.schema import build_schema
 from api.strawberry_internals import field_metadata, graphql_schema
 from tenants.access.builtin import BUILTIN_ROLES, builtin_policy

@@ -12,17 +12,21 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from strawberry.dataloader import DataLoader
 
-from tenants.access.policy import Read
+from api.core.access import readable_on_every_row
+from api.core.context import Info
+from api.core.rows import convert_or_none
+
+R = TypeVar("R")
 
 # (context, keys) -> {key: value}; keys with no value load as `default`
 Fetch = Callable[[Any, list[Any]], Awaitable[Mapping[Any, Any]]]
 
 
-def keyed_loader(info: Any, name: str, fetch: Fetch, default: Any = None) -> DataLoader[Any, Any]:
+def keyed_loader(info: Info, name: str, fetch: Fetch, default: Any = None) -> DataLoader[Any, Any]:
     """The request's loader called `name`, created on first use."""
 
     def factory(context: Any) -> DataLoader[Any, Any]:
@@ -35,7 +39,7 @@ def keyed_loader(info: Any, name: str, fetch: Fetch, default: Any = None) -> Dat
     return info.context.loader(name, factory)
 
 
-async def load_many(info: Any, name: str, fetch: Fetch, keys: Iterable[Any]) -> list[Any]:
+async def load_many(info: Info, name: str, fetch: Fetch, keys: Iterable[Any]) -> list[Any]:
     return list(await keyed_loader(info, name, fetch).load_many(list(keys)))
 
 
@@ -49,10 +53,10 @@ class Relation:
     default: Any = None
     entity: str | None = None  # what it loads, when that is an entity of the catalog
 
-    def loader(self, info: Any) -> DataLoader[Any, Any]:
+    def loader(self, info: Info) -> DataLoader[Any, Any]:
         return keyed_loader(info, self.name, self.fetch, self.default)
 
-    def resolve(self, info: Any, key: Any, convert: Callable[[Any], Any]) -> Any:
+    def resolve(self, info: Info, key: Any, convert: Callable[[Any], R]) -> R | None:
         """`convert(value)` — at once when the key's value is loaded already, otherwise
         an awaitable of it. A missing key or value converts to None."""
         if key is None:
@@ -60,22 +64,21 @@ class Relation:
         loader = self.loader(info)
         future = loader.cache_map.get(key)
         loaded = future is not None and future.done() and not future.cancelled()
-        if loaded and future.exception() is None:
-            return _convert(convert, future.result())
-        return _later(loader.load(key), convert)
+        if future is not None and loaded and future.exception() is None:
+            return convert_or_none(convert, future.result())
+        # Not loaded yet: an awaitable, which graphql-core awaits. It is typed as the
+        # value it gives because the resolver's return annotation, which strawberry
+        # reads as the field's GraphQL type, must name the value.
+        return cast("R | None", _later(loader.load(key), convert))
 
-    async def prime(self, info: Any, keys: Iterable[Any]) -> None:
+    async def prime(self, info: Info, keys: Iterable[Any]) -> None:
         wanted = list({k for k in keys if k is not None})
         if wanted:
             await self.loader(info).load_many(wanted)
 
 
-def _convert(convert: Callable[[Any], Any], value: Any) -> Any:
-    return None if value is None else convert(value)
-
-
-async def _later(pending: Awaitable[Any], convert: Callable[[Any], Any]) -> Any:
-    return _convert(convert, await pending)
+async def _later(pending: Awaitable[Any], convert: Callable[[Any], R]) -> R | None:
+    return convert_or_none(convert, await pending)
 
 
 # GraphQL field name (as selected and as the catalog names it: `convertedCustomer`)
@@ -83,7 +86,7 @@ async def _later(pending: Awaitable[Any], convert: Callable[[Any], Any]) -> Any:
 Prefetch = Mapping[str, tuple[Relation, str]]
 
 
-async def prefetch(info: Any, objects: list[Any], selected: Callable[[Any], set[str]]) -> None:
+async def prefetch(info: Info, objects: list[Any], selected: Callable[[Any], set[str]]) -> None:
     """Load, for all `objects` at once, the relations their type declares in
     `__prefetch__` that the client selected (`selected(info)`, walked only when there is
     something to prefetch): one statement per relation. Entities the role may not read,
@@ -101,16 +104,7 @@ async def prefetch(info: Any, objects: list[Any], selected: Callable[[Any], set[
     primes = [
         relation.prime(info, [getattr(o, attribute) for o in objects])
         for name, (relation, attribute) in declared.items()
-        if name in fields and _may_read(policy, entity, name, relation)
+        if name in fields and readable_on_every_row(policy, entity, name, relation.entity)
     ]
     # Loaders of one tick dispatch together; their statements share the connection.
     await asyncio.gather(*primes)
-
-
-def _may_read(policy: Any, entity: str | None, field: str, relation: Relation) -> bool:
-    """What the access guard lets through on every row (api.access._rule_for): the field
-    on its entity, and the entity the relation loads. A field readable on the viewer's
-    own record only is left to its loader: it shows on one row at most."""
-    if relation.entity is not None and not policy.can(relation.entity, "read"):
-        return False
-    return entity is None or policy.read(entity, field) is Read.ALLOW

@@ -11,9 +11,10 @@ from uuid import UUID
 import strawberry
 from strawberry.types.nodes import SelectedField
 
+from api.core.context import Info
+from api.core.loaders import prefetch
 from api.cost import PER_PAGE, at_most
 from api.errors import AppError, Code, bad_input
-from api.loaders import prefetch
 from domain.ids import global_id
 from domain.pagination import Page, PageRequest
 
@@ -41,6 +42,12 @@ def from_global_id(
         if type_name not in allowed:
             raise not_found
     return type_name, uuid
+
+
+def from_optional_global_id(global_id: str | None, expected: str) -> UUID | None:
+    """An id given to a filter or argument, when given: a malformed one, or one of
+    another type, is NOT_FOUND (from_global_id)."""
+    return None if global_id is None else from_global_id(global_id, expected)[1]
 
 
 @strawberry.interface(description="An object with a global, opaque id.")
@@ -88,7 +95,7 @@ class Connection(Generic[T]):
 
 
 def page_request(
-    info: Any, first: int | None, after: str | None, last: int | None, before: str | None
+    info: Info, first: int | None, after: str | None, last: int | None, before: str | None
 ) -> PageRequest:
     """Validate paging arguments: default 50, capped at the configured maximum."""
     settings = info.context.settings
@@ -104,9 +111,9 @@ def page_request(
     return PageRequest(first=first, after=after, last=last, before=before)
 
 
-async def connection(info: Any, page: Page, to_node: Callable[[Any], T]) -> Connection[T]:
+async def connection(info: Info, page: Page, to_node: Callable[[Any], T]) -> Connection[T]:
     """The page as a connection, with the relations the client selected on its nodes
-    loaded for all rows at once (api.loaders.prefetch)."""
+    loaded for all rows at once (api.core.loaders.prefetch)."""
     edges = [Edge(cursor=c, node=to_node(r)) for r, c in zip(page.rows, page.cursors, strict=True)]
     await prefetch(info, [e.node for e in edges], node_fields)
     return Connection(
@@ -120,27 +127,27 @@ async def connection(info: Any, page: Page, to_node: Callable[[Any], T]) -> Conn
     )
 
 
-def node_fields(info: Any) -> set[str]:
+def node_fields(info: Info) -> set[str]:
     """Names of the fields selected on a connection's nodes (`edges { node }` or
     `nodes`), through fragments."""
     selections = _selections(info)
     return _names(selections, ("edges", "node")) | _names(selections, ("nodes",))
 
 
-def item_fields(info: Any) -> set[str]:
+def item_fields(info: Info) -> set[str]:
     """Names of the fields selected on a list field's items, through fragments."""
     return _names(_selections(info), ())
 
 
-async def with_relations(info: Any, items: list[T]) -> list[T]:
+async def with_relations(info: Info, items: list[T]) -> list[T]:
     """A list field's items, with the relations the client selected on them loaded for
-    all of them at once (api.loaders.prefetch). Called by each parent of a page, the
+    all of them at once (api.core.loaders.prefetch). Called by each parent of a page, the
     loads of one tick still make one statement per relation."""
     await prefetch(info, items, item_fields)
     return items
 
 
-def _selections(info: Any) -> list[Any]:
+def _selections(info: Info) -> list[Any]:
     return [s for f in info.selected_fields for s in f.selections]
 
 
@@ -165,3 +172,8 @@ def local_id(global_id: str, expected: str, field: str) -> UUID:
         return from_global_id(global_id, expected)[1]
     except AppError:
         raise NotFound(f"No such {expected.lower()}.", field=field) from None
+
+
+def optional_local_id(global_id: str | None, expected: str, field: str) -> UUID | None:
+    """An optional global id inside a mutation input, when given (local_id)."""
+    return None if global_id is None else local_id(global_id, expected, field)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
+import strawberry
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from api.errors import unauthenticated
@@ -15,8 +17,10 @@ from tenants.access.policy import Policy
 from tenants.principal import Actor, PolicyCache, Principal
 
 if TYPE_CHECKING:
-    from api.access import AccessCache, Rule
     from api.auth import KeyStore, TokenVerifier
+    from api.core.access import AccessCache, Rule
+
+L = TypeVar("L")
 
 
 @dataclass
@@ -38,7 +42,7 @@ class Context:
     actor: Actor | None = None
     # The operation's transaction, opened by the transaction extension.
     conn: AsyncConnection | None = None
-    # Field nodes this document may not read under this role (see api.access).
+    # Field nodes this document may not read under this role (see api.core.access).
     denied: dict[int, Rule] = field(default_factory=dict)
     # Per-request DataLoaders, by name.
     loaders: dict[str, Any] = field(default_factory=dict)
@@ -74,8 +78,13 @@ class Context:
         """The record scope of this role for an entity: own, team, all (None: no access)."""
         return self.policy.scope(entity)
 
-    def loader(self, name: str, factory: Any) -> Any:
-        loader = self.loaders.get(name)
+    def loader(self, name: str, factory: Callable[[Context], L]) -> L:
+        """The request's loader called `name`, made by `factory` on first use."""
+        loader: L | None = self.loaders.get(name)
         if loader is None:
             loader = self.loaders[name] = factory(self)
         return loader
+
+
+# What every resolver is given: strawberry's Info, with this request's Context.
+Info = strawberry.Info[Context]

@@ -45,6 +45,7 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLResolveInfo,
     GraphQLSchema,
     TypeInfo,
     TypeInfoVisitor,
@@ -53,6 +54,7 @@ from graphql import (
     get_named_type,
     visit,
 )
+from strawberry import UNSET
 
 from api.errors import forbidden
 from api.strawberry_internals import field_metadata, generic_arguments, python_class
@@ -89,6 +91,19 @@ def hidden_field(policy: Policy, reveals: Reveals) -> str | None:
             if not policy.can_read(entity, name):
                 return f"{entity}.{name}"
     return None
+
+
+def readable_on_every_row(
+    policy: Policy, entity: str | None, field: str, target: str | None
+) -> bool:
+    """Whether the guard lets `entity.field` (returning rows of `target`, when it is a
+    relation) through on every row, whatever the row: the role reads the field on its
+    entity without a row condition (_rule_for's Read.ALLOW) and reads the entity the
+    field returns. A field readable on the viewer's own record only shows on one row at
+    most, so a prefetch leaves it to its loader."""
+    if target is not None and not policy.can(target, "read"):
+        return False
+    return entity is None or policy.read(entity, field) is Read.ALLOW
 
 
 def entity_of(gtype: Any) -> str | None:
@@ -241,7 +256,7 @@ ArgCheck = Callable[[Policy, Any], Any]  # the argument value to resolve with
 
 
 def _guard(resolve: Callable[..., Any], checks: list[tuple[str, ArgCheck]]) -> Callable[..., Any]:
-    def guarded(root: Any, info: Any, **args: Any) -> Any:
+    def guarded(root: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
         context = info.context
         if context.denied:
             for node in info.field_nodes:
@@ -329,6 +344,18 @@ def _search(
     if not readable:
         raise forbidden(f"Your role may read none of the fields {entity} {key} covers.")
     return Search(text, readable)
+
+
+def searched(value: object) -> Search | None:
+    """A filter's text search as the guard hands it to the resolver: a Search of the
+    fields the role may read (`__searches__`). The schema declares the key a String,
+    so its Python type says str; a str here means no guard narrowed it, which must
+    never reach a repository."""
+    if value is None or value is UNSET:
+        return None
+    if not isinstance(value, Search):
+        raise TypeError("A search reached its resolver without the access guard.")
+    return value
 
 
 def _order_check(input_type: GraphQLInputObjectType) -> ArgCheck:
