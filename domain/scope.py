@@ -1,7 +1,7 @@
 """Record scope: which rows of an entity a role's `own` / `team` / `all` reaches.
 
 The one place scope is applied. Each entity's rule (how its rows belong to users) is
-declared in `OWNERSHIP` of its area's `domain/<area>/models.py`; `in_scope(actor,
+its description's `ownership` (domain/entities.py); `in_scope(actor,
 entity)` is the condition every repository read, lock, update and report adds, so a
 row out of scope is simply not found, like another tenant's.
 
@@ -25,25 +25,20 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.entities import ENTITIES
 from domain.errors import DomainError
 from domain.hr.models import employees
 from domain.ownership import OwnedBy, Ownership
-from tenants.access.areas import area_modules
 from tenants.principal import Actor
 
 _rules: dict[str, Ownership] | None = None
 
 
 def rules() -> dict[str, Ownership]:
-    """Every area's declared rules, by catalog entity (collected once)."""
+    """Every entity's declared rule, by catalog entity (collected once)."""
     global _rules
     if _rules is None:
-        found: dict[str, Ownership] = {}
-        for module in area_modules("domain", "models"):
-            for entity, rule in getattr(module, "OWNERSHIP", {}).items():
-                assert entity not in found, f"ownership of {entity} declared twice"
-                found[entity] = rule
-        _rules = found
+        _rules = {name: entity.ownership for name, entity in ENTITIES.items()}
     return _rules
 
 

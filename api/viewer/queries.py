@@ -13,7 +13,10 @@ from tenants.models import tenants, users
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The caller: their user, tenant and permissions.")
+    @strawberry.field(
+        description="The caller: their user, tenant and permissions.",
+        metadata={"unguarded": "the caller's own session (api/viewer/types.py: Viewer)"},
+    )
     async def viewer(self, info: strawberry.Info) -> Viewer:
         context = info.context
         actor = context.require_actor()

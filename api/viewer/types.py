@@ -15,6 +15,7 @@ from tenants.access.policy import Policy, Read
 
 @strawberry.type(description="The signed-in user's own account.")
 class ViewerUser:
+    __unguarded__ = "the caller's own account: every signed-in user reads who they are"
     uuid: strawberry.Private[UUID]
     email: str
     name: str
@@ -27,6 +28,7 @@ class ViewerUser:
 
 @strawberry.type
 class Tenant(Node):
+    __unguarded__ = "the caller's own tenant: node(id:) finds no other (api/viewer/queries.py)"
     uuid: strawberry.Private[UUID]
     slug: str
     name: str
@@ -38,6 +40,7 @@ class Tenant(Node):
 
 @strawberry.type(description="What the viewer's role allows on one entity type.")
 class EntityPermission:
+    __unguarded__ = "what the caller's own role allows, for a frontend to show or hide"
     entity: str
     actions: list[str]
     scope: str | None = strawberry.field(description="own, team or all; null without access.")
@@ -69,6 +72,7 @@ def entity_permissions(policy: Policy) -> list[EntityPermission]:
 
 @strawberry.type(description="The caller: user, tenant and permissions.")
 class Viewer:
+    __unguarded__ = "the caller's own session; its employee record is checked field by field"
     user: ViewerUser
     tenant: Tenant
     permissions: list[EntityPermission]

@@ -6,8 +6,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import UUID
 
 from domain.base import tenant_table
-from domain.ownership import Ownership, Through
-from domain.sales.models import MONEY, line_columns, sales_orders
+from domain.entity import UPDATED, Stored
+from domain.ownership import Through
+from domain.sales.models import MONEY, line_columns, line_internals, sales_orders
 
 invoice_counters = tenant_table(
     "invoice_counters",
@@ -75,11 +76,55 @@ credit_notes = tenant_table(
 )
 
 
-# record scope (domain/scope.py): invoices have no owner of their own; an invoice is
+BILLING = "domain/billing/repository.py"
+NUMBERING = "a part of `number` (domain/billing/numbering.py), which shows them together"
+APPEND_ONLY = "append-only: it never changes once recorded"
+RECORDED_BY = "who recorded it: the audit log names them as the actor"
+
+# domain/entities.py. Record scope: invoices have no owner of their own; an invoice is
 # its sales order's, and its lines, payments and credit notes are the invoice's
-OWNERSHIP: dict[str, Ownership] = {
-    "Invoice": Through(invoices.c.order_id, sales_orders, "SalesOrder"),
-    "InvoiceLine": Through(invoice_lines.c.invoice_id, invoices, "Invoice"),
-    "Payment": Through(payments.c.invoice_id, invoices, "Invoice"),
-    "CreditNote": Through(credit_notes.c.invoice_id, invoices, "Invoice"),
-}
+ENTITIES = (
+    Stored(
+        "Invoice",
+        invoices,
+        Through(invoices.c.order_id, sales_orders, "SalesOrder"),
+        derived={
+            "amountDue": f"{BILLING}: amount_due (total - paid - credited)",
+            "overdue": f"{BILLING}: is_overdue (open and past the due date)",
+            "lines": f"{BILLING}: lines_by_invoice (invoice_lines.invoice_id)",
+            "payments": f"{BILLING}: payments_by_invoice (payments.invoice_id)",
+            "creditNotes": f"{BILLING}: credit_notes_by_invoice (credit_notes.invoice_id)",
+        },
+        internal={
+            "series": NUMBERING,
+            "year": NUMBERING,
+            "sequence": NUMBERING,
+            "voided_at": "status says void and voidReason why; the audit log tells when",
+            "updated_at": UPDATED,
+        },
+    ),
+    Stored(
+        "InvoiceLine",
+        invoice_lines,
+        Through(invoice_lines.c.invoice_id, invoices, "Invoice"),
+        internal=line_internals("invoice_id", "Invoice"),
+    ),
+    Stored(
+        "Payment",
+        payments,
+        Through(payments.c.invoice_id, invoices, "Invoice"),
+        internal={"recorded_by": RECORDED_BY, "updated_at": APPEND_ONLY},
+    ),
+    Stored(
+        "CreditNote",
+        credit_notes,
+        Through(credit_notes.c.invoice_id, invoices, "Invoice"),
+        internal={
+            "series": NUMBERING,
+            "year": NUMBERING,
+            "sequence": NUMBERING,
+            "created_by": RECORDED_BY,
+            "updated_at": APPEND_ONLY,
+        },
+    ),
+)

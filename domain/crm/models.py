@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from domain.base import tenant_table
-from domain.ownership import OwnedBy, Ownership, ReportOf, Unowned
+from domain.entity import CREATED, UPDATED, Computed, Stored
+from domain.ownership import OwnedBy, ReportOf, Unowned
 
 MONEY = sa.Numeric(18, 4)
 PERCENT = sa.Numeric(5, 2)
@@ -127,16 +128,60 @@ activities = tenant_table(
 )
 
 
-# record scope (domain/scope.py): whose rows these are
-OWNERSHIP: dict[str, Ownership] = {
-    "Lead": OwnedBy(leads.c.owner_id),
-    "Customer": OwnedBy(customers.c.owner_id),
-    "Contact": OwnedBy(contacts.c.owner_id),
-    "Deal": OwnedBy(deals.c.owner_id),
-    "Activity": OwnedBy(activities.c.assigned_to),
-    "Pipeline": Unowned("a pipeline is the tenant's sales process, shared by everyone"),
-    "PipelineStage": Unowned("a stage is part of its pipeline, shared by everyone"),
-    # the reports add up deals (domain/crm/report.py)
-    "PipelineReport": ReportOf("Deal"),
-    "ForecastReport": ReportOf("Deal"),
-}
+CRM = "domain/crm/repository.py"
+RECEIVABLES = "domain/billing/customers.py"
+
+# domain/entities.py. Record scope: whose rows these are
+ENTITIES = (
+    Stored("Lead", leads, OwnedBy(leads.c.owner_id)),
+    Stored(
+        "Customer",
+        customers,
+        OwnedBy(customers.c.owner_id),
+        derived={
+            "contacts": f"{CRM}: children (contacts.customer_id)",
+            "deals": f"{CRM}: children (deals.customer_id)",
+            "timeline": f"{CRM}: timeline (its activities and deal events, newest first)",
+            "orders": f"{RECEIVABLES}: orders_by_customer (sales_orders.customer_id)",
+            "invoices": f"{RECEIVABLES}: invoices_by_customer (invoices.customer_id)",
+            "paymentStatus": f"{RECEIVABLES}: its open invoices' balance",
+            "overdueAmount": f"{RECEIVABLES}: its overdue invoices' balance, per currency",
+        },
+    ),
+    Stored("Contact", contacts, OwnedBy(contacts.c.owner_id)),
+    Stored(
+        "Pipeline",
+        pipelines,
+        Unowned("a pipeline is the tenant's sales process, shared by everyone"),
+        derived={"stages": f"{CRM}: children (pipeline_stages.pipeline_id)"},
+    ),
+    Stored(
+        "PipelineStage",
+        pipeline_stages,
+        Unowned("a stage is part of its pipeline, shared by everyone"),
+        internal={
+            "pipeline_id": "its pipeline: a stage is read as one of `Pipeline.stages`",
+            "version": "stages change with their pipeline, whose version updatePipeline checks",
+            "created_at": CREATED,
+            "updated_at": UPDATED,
+        },
+    ),
+    Stored(
+        "Deal",
+        deals,
+        OwnedBy(deals.c.owner_id),
+        derived={
+            "history": f"{CRM}: stage_history (deal_stage_changes.deal_id)",
+            "order": "domain/sales/repository.py: the live order made from it (sales_orders.deal_id)",
+        },
+    ),
+    Stored(
+        "Activity",
+        activities,
+        OwnedBy(activities.c.assigned_to),
+        derived={"overdue": "api/crm/types.py: Activity.from_row (not completed, due in the past)"},
+    ),
+    # the reports add up deals
+    Computed("PipelineReport", ReportOf("Deal"), "domain/crm/report.py"),
+    Computed("ForecastReport", ReportOf("Deal"), "domain/crm/report.py"),
+)

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import UUID as PGUUID
 
 from domain.base import tenant_table
-from domain.ownership import HeldBy, Ownership, Person
+from domain.entity import CREATED, UPDATED, Stored
+from domain.ownership import HeldBy, Person
 from domain.search import Search
 
 departments = tenant_table(
@@ -83,11 +84,22 @@ class Changes:
     version: int | None = None
 
 
-# record scope (domain/scope.py): an employee is a person of the org chart; a
+# domain/entities.py. Record scope: an employee is a person of the org chart; a
 # department belongs to the people working in it (team reaches no further: your own)
-OWNERSHIP: dict[str, Ownership] = {
-    "Employee": Person(employees.c.id, employees.c.user_id),
-    "Department": HeldBy(
-        departments.c.id, employees.c.department_id, employees.c.user_id, team_is_own=True
+ENTITIES = (
+    Stored(
+        "Employee",
+        employees,
+        Person(employees.c.id, employees.c.user_id),
+        internal={
+            "created_at": CREATED + " (hiredOn is the date that counts)",
+            "updated_at": UPDATED,
+        },
     ),
-}
+    Stored(
+        "Department",
+        departments,
+        HeldBy(departments.c.id, employees.c.department_id, employees.c.user_id, team_is_own=True),
+        internal={"created_at": CREATED, "updated_at": UPDATED},
+    ),
+)

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import UUID
 
 from domain.base import tenant_table
-from domain.ownership import Ownership, Unowned
+from domain.entity import CREATED, UPDATED, Stored
+from domain.ownership import Unowned
 
 MONEY = sa.Numeric(18, 4)
 
@@ -51,10 +52,47 @@ stock_movements = tenant_table(
 )
 
 
-# record scope (domain/scope.py): the stock is the tenant's, nobody's own
-OWNERSHIP: dict[str, Ownership] = {
-    "Product": Unowned("the product catalogue is shared by everyone"),
-    "Warehouse": Unowned("a warehouse is a site of the tenant"),
-    "StockLevel": Unowned("stock levels are the tenant's, per product and warehouse"),
-    "StockMovement": Unowned("the ledger is the tenant's; createdBy records, it does not own"),
-}
+STOCK = "domain/inventory/repository.py"
+
+# domain/entities.py. Record scope: the stock is the tenant's, nobody's own
+ENTITIES = (
+    Stored(
+        "Product",
+        products,
+        Unowned("the product catalogue is shared by everyone"),
+        derived={
+            "onHand": f"{STOCK}: its stock levels summed over the warehouses",
+            "reserved": f"{STOCK}: its stock levels summed over the warehouses",
+            "available": f"{STOCK}: onHand - reserved",
+            "stockLevels": f"{STOCK}: stock_levels.product_id",
+        },
+        internal={"updated_at": UPDATED},
+    ),
+    Stored(
+        "Warehouse",
+        warehouses,
+        Unowned("a warehouse is a site of the tenant"),
+        derived={"stockLevels": f"{STOCK}: stock_levels.warehouse_id"},
+        internal={
+            "version": "no mutation edits a warehouse yet: there is no version to send",
+            "updated_at": UPDATED,
+        },
+    ),
+    Stored(
+        "StockLevel",
+        stock_levels,
+        Unowned("stock levels are the tenant's, per product and warehouse"),
+        derived={"available": f"{STOCK}: on_hand - reserved"},
+        internal={
+            "created_at": CREATED + " (the ledger tells every change)",
+            "updated_at": UPDATED + " (the ledger tells every change)",
+        },
+    ),
+    Stored(
+        "StockMovement",
+        stock_movements,
+        Unowned("the ledger is the tenant's; createdBy records, it does not own"),
+        columns={"quantity": "on_hand_change"},
+        internal={"updated_at": "the ledger is append-only: a movement never changes"},
+    ),
+)

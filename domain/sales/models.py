@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import UUID
 
 from domain.base import tenant_table
-from domain.ownership import OwnedBy, Ownership, Through
+from domain.entity import CREATED, UPDATED, Stored
+from domain.ownership import OwnedBy, Through
 
 MONEY = sa.Numeric(18, 4)
 PERCENT = sa.Numeric(7, 4)
@@ -54,8 +55,41 @@ sales_order_lines = tenant_table(
 )
 
 
-# record scope (domain/scope.py): an order is its owner's, a line its order's
-OWNERSHIP: dict[str, Ownership] = {
-    "SalesOrder": OwnedBy(sales_orders.c.owner_id),
-    "SalesOrderLine": Through(sales_order_lines.c.order_id, sales_orders, "SalesOrder"),
-}
+PRICING = "api/sales/types.py"
+
+
+def line_internals(key: str, document: str) -> dict[str, str]:
+    """The columns an order line and an invoice line keep without a field: `key` names
+    the document (`SalesOrder`, `Invoice`) it is read through."""
+    return {
+        key: f"its document: a line is read as one of `{document}.lines`",
+        "position": "the place of the line in its document: lines are listed in it",
+        "created_at": CREATED + f" (its {document}'s)",
+        "updated_at": UPDATED,
+    }
+
+
+# domain/entities.py. Record scope: an order is its owner's, a line its order's
+ENTITIES = (
+    Stored(
+        "SalesOrder",
+        sales_orders,
+        OwnedBy(sales_orders.c.owner_id),
+        derived={
+            "lines": "domain/sales/repository.py: lines_by_order (sales_order_lines.order_id)",
+            "invoices": "domain/billing/repository.py: invoices_by_order (invoices.order_id)",
+            "margin": f"{PRICING}: SalesOrder.from_row (subtotal - cost)",
+        },
+        internal={"updated_at": UPDATED},
+    ),
+    Stored(
+        "SalesOrderLine",
+        sales_order_lines,
+        Through(sales_order_lines.c.order_id, sales_orders, "SalesOrder"),
+        derived={
+            "cost": f"{PRICING}: SalesOrderLine.from_row (quantity x unit cost, rounded)",
+            "margin": f"{PRICING}: SalesOrderLine.from_row (subtotal - cost)",
+        },
+        internal=line_internals("order_id", "SalesOrder"),
+    ),
+)

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 from domain.base import tenant_table
-from domain.ownership import Ownership, Unowned
+from domain.entity import UPDATED, Stored
+from domain.ownership import Unowned
 
 # What partners may subscribe to; each is emitted by the service named in README.
 EVENTS = (
@@ -61,8 +62,21 @@ class WebhookChanges:
     active: bool | None = None
 
 
-# record scope (domain/scope.py): a subscription serves the whole tenant
-OWNERSHIP: dict[str, Ownership] = {
-    "Webhook": Unowned("a subscription is the tenant's; createdBy records, it does not own"),
-    "WebhookDelivery": Unowned("a delivery belongs to its webhook, which is the tenant's"),
-}
+# domain/entities.py. Record scope: a subscription serves the whole tenant
+ENTITIES = (
+    Stored(
+        "Webhook",
+        webhooks,
+        Unowned("a subscription is the tenant's; createdBy records, it does not own"),
+        internal={"secret": "signs the deliveries; shown once, in createWebhook's payload"},
+    ),
+    Stored(
+        "WebhookDelivery",
+        webhook_deliveries,
+        Unowned("a delivery belongs to its webhook, which is the tenant's"),
+        internal={
+            "webhook_id": "its webhook: deliveries are listed by webhookDeliveries(webhookId:)",
+            "updated_at": UPDATED,
+        },
+    ),
+)
