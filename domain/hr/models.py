@@ -20,6 +20,15 @@ departments = tenant_table(
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("parent_id", PGUUID(as_uuid=True)),
     sa.Column("manager_id", PGUUID(as_uuid=True)),
+    # employees reference their department too: this one is added after both tables
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "manager_id"], ["employees.tenant_id", "employees.id"], use_alter=True
+    ),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "parent_id"], ["departments.tenant_id", "departments.id"]
+    ),
+    sa.Index("ix_departments_parent_id", "tenant_id", "parent_id"),
+    sa.Index("ux_departments_name", "tenant_id", sa.text("lower(name)"), unique=True),
 )
 
 employees = tenant_table(
@@ -30,7 +39,7 @@ employees = tenant_table(
     sa.Column("department_id", PGUUID(as_uuid=True)),
     sa.Column("manager_id", PGUUID(as_uuid=True)),
     sa.Column("work_email", sa.Text),
-    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("hired_on", sa.Date),
     sa.Column("terminated_on", sa.Date),
     sa.Column("salary", sa.Numeric(18, 4)),
@@ -39,6 +48,21 @@ employees = tenant_table(
     sa.Column("national_id", sa.Text),
     sa.Column("birth_date", sa.Date),
     sa.Column("home_address", sa.Text),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "department_id"], ["departments.tenant_id", "departments.id"]
+    ),
+    sa.ForeignKeyConstraint(["tenant_id", "manager_id"], ["employees.tenant_id", "employees.id"]),
+    sa.ForeignKeyConstraint(["tenant_id", "user_id"], ["users.tenant_id", "users.id"]),
+    sa.Index("ix_employees_department_id", "tenant_id", "department_id"),
+    sa.Index("ix_employees_manager_id", "tenant_id", "manager_id"),
+    sa.Index("ix_employees_name", "tenant_id", sa.text("lower(name)"), "id"),
+    sa.Index(
+        "ux_employees_user",
+        "tenant_id",
+        "user_id",
+        unique=True,
+        postgresql_where=sa.text("(user_id IS NOT NULL)"),
+    ),
 )
 
 # Columns a create or update command may set (terminate sets active/terminated_on).

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
-from domain.base import tenant_table
+from domain.base import NOW, tenant_table
 from domain.entity import UPDATED, Stored
 from domain.ownership import Unowned
 
@@ -28,8 +28,9 @@ webhooks = tenant_table(
     sa.Column("events", ARRAY(sa.Text), nullable=False),
     # in clear: the dispatcher signs with it; the audit trigger never records it
     sa.Column("secret", sa.Text, nullable=False),
-    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("created_by", UUID(as_uuid=True)),
+    sa.ForeignKeyConstraint(["tenant_id", "created_by"], ["users.tenant_id", "users.id"]),
 )
 
 webhook_deliveries = tenant_table(
@@ -37,12 +38,26 @@ webhook_deliveries = tenant_table(
     sa.Column("webhook_id", UUID(as_uuid=True), nullable=False),
     sa.Column("event", sa.Text, nullable=False),
     sa.Column("payload", JSONB, nullable=False),
-    sa.Column("status", sa.Text, nullable=False),  # pending | delivered | failed
-    sa.Column("attempts", sa.Integer, nullable=False),
-    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column(
+        "status", sa.Text, nullable=False, server_default="pending"
+    ),  # pending | delivered | failed
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
     sa.Column("last_status", sa.Integer),
     sa.Column("last_error", sa.Text),
     sa.Column("delivered_at", sa.DateTime(timezone=True)),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "webhook_id"], ["webhooks.tenant_id", "webhooks.id"], ondelete="CASCADE"
+    ),
+    sa.Index(
+        "ix_webhook_deliveries_due",
+        "tenant_id",
+        "next_attempt_at",
+        postgresql_where=sa.text("(status = 'pending'::text)"),
+    ),
+    sa.Index(
+        "ix_webhook_deliveries_webhook_id_created_at", "tenant_id", "webhook_id", "created_at"
+    ),
     versioned=False,
 )
 
