@@ -14,13 +14,16 @@ from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 metadata = sa.MetaData()
+NOW = sa.text("now()")
 
 
 def tenant_table(name: str, *columns: Any, versioned: bool = True) -> sa.Table:
-    """A tenant-owned table: composite key (tenant_id, id) and timestamps."""
+    """A tenant-owned table: composite key (tenant_id, id), its tenant, and timestamps
+    (as migrations/rls.py: create_tenant_table makes them)."""
     extra: list[Any] = [
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
     ]
     if versioned:
         extra.append(sa.Column("version", sa.Integer, nullable=False, server_default="1"))
@@ -33,8 +36,10 @@ def tenant_table(name: str, *columns: Any, versioned: bool = True) -> sa.Table:
             "tenant_id", UUID(as_uuid=True), primary_key=True, server_default=sa.FetchedValue()
         ),
         sa.Column("id", UUID(as_uuid=True), primary_key=True, server_default=sa.FetchedValue()),
-        *columns,
+        *(c for c in columns if isinstance(c, sa.Column)),
         *extra,
+        # constraints and indexes last: they may name the timestamps
+        *(c for c in columns if not isinstance(c, sa.Column)),
     )
 
 

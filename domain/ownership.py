@@ -1,7 +1,7 @@
 """How an entity's rows belong to users: the declarations record scope is built from.
 
-Each area declares, next to its tables (`OWNERSHIP` in `domain/<area>/models.py`), one
-rule per catalog entity; `domain/scope.py` turns a rule and a role's scope (`own`,
+Each area declares, next to its tables, one rule per catalog entity (the `ownership` of
+its description, `ENTITIES` in `domain/<area>/models.py`, collected by domain/entities.py); `domain/scope.py` turns a rule and a role's scope (`own`,
 `team`, `all`) into the condition every read, lock, update and report adds. This
 module knows no tables, so models can import it without a cycle.
 """

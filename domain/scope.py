@@ -1,7 +1,7 @@
 """Record scope: which rows of an entity a role's `own` / `team` / `all` reaches.
 
 The one place scope is applied. Each entity's rule (how its rows belong to users) is
-declared in `OWNERSHIP` of its area's `domain/<area>/models.py`; `in_scope(actor,
+its description's `ownership` (domain/entities.py); `in_scope(actor,
 entity)` is the condition every repository read, lock, update and report adds, so a
 row out of scope is simply not found, like another tenant's.
 
@@ -25,46 +25,17 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.admin import models as admin_models
-from domain.billing import models as billing_models
-from domain.crm import models as crm_models
+from domain.entities import ENTITIES
 from domain.errors import DomainError
-from domain.hr import models as hr_models
 from domain.hr.models import employees
-from domain.inventory import models as inventory_models
 from domain.ownership import OwnedBy, Ownership
-from domain.reports import models as reports_models
-from domain.sales import models as sales_models
-from domain.webhooks import models as webhooks_models
 from tenants.principal import Actor
 
-# Every area's declared rules, in area order (tenants.access.areas).
-AREA_OWNERSHIP: tuple[dict[str, Ownership], ...] = (
-    admin_models.OWNERSHIP,
-    hr_models.OWNERSHIP,
-    crm_models.OWNERSHIP,
-    inventory_models.OWNERSHIP,
-    sales_models.OWNERSHIP,
-    billing_models.OWNERSHIP,
-    reports_models.OWNERSHIP,
-    webhooks_models.OWNERSHIP,
-)
-
-
-def _merged(declarations: tuple[dict[str, Ownership], ...]) -> dict[str, Ownership]:
-    found: dict[str, Ownership] = {}
-    for declared in declarations:
-        for entity, rule in declared.items():
-            assert entity not in found, f"ownership of {entity} declared twice"
-            found[entity] = rule
-    return found
-
-
-_rules = _merged(AREA_OWNERSHIP)
+_rules: dict[str, Ownership] = {name: entity.ownership for name, entity in ENTITIES.items()}
 
 
 def rules() -> dict[str, Ownership]:
-    """Every area's declared rules, by catalog entity."""
+    """Every entity's declared rule, by catalog entity."""
     return _rules
 
 

@@ -15,7 +15,10 @@ from tenants.directory import TenantRecord, tenant_by_id
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The caller: their user, tenant and permissions.")
+    @strawberry.field(
+        description="The caller: their user, tenant and permissions.",
+        metadata={"unguarded": "the caller's own session (api/viewer/types.py: Viewer)"},
+    )
     async def viewer(self, info: Info) -> Viewer:
         context = info.context
         actor = context.require_actor()

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 @strawberry.type
 class Tenant(Node):
+    __unguarded__ = "the caller's own tenant: node(id:) finds no other (api/viewer/queries.py)"
     uuid: strawberry.Private[UUID]
     slug: str
     name: str
@@ -30,6 +31,7 @@ class Tenant(Node):
 
 @strawberry.type(description="What the viewer's role allows on one entity type.")
 class EntityPermission:
+    __unguarded__ = "what the caller's own role allows, for a frontend to show or hide"
     entity: str
     actions: list[str]
     scope: str | None = strawberry.field(description="own, team or all; null without access.")
@@ -73,6 +75,7 @@ def entity_permissions(policy: Policy) -> list[EntityPermission]:
 
 @strawberry.type(description="The caller: user, tenant and permissions.")
 class Viewer:
+    __unguarded__ = "the caller's own session; its employee record is checked field by field"
     user: Annotated[User, strawberry.lazy("api.admin.types")] = strawberry.field(
         description="The viewer's own account: email, name and roleKey whatever the role.",
         # the viewer's own row (Read.SELF), reached as a reference (Read.REFERENCE)

@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from domain.ownership import HeldBy, OwnedBy, Ownership
+from domain.entity import UPDATED, Stored
+from domain.ownership import HeldBy, OwnedBy
 from domain.search import Search
 from tenants.models import api_clients, audit_events, roles, users
 
@@ -89,11 +90,39 @@ class AuditFilter:
     until: datetime | None = None  # exclusive
 
 
-# record scope (domain/scope.py): a user is their own record; a role belongs to those
+# domain/entities.py. Record scope: a user is their own record; a role belongs to those
 # holding it; an API client to who created it; an audit event to who acted
-OWNERSHIP: dict[str, Ownership] = {
-    "User": OwnedBy(users.c.id),
-    "Role": HeldBy(roles.c.id, users.c.role_id, users.c.id),
-    "ApiClient": OwnedBy(api_clients.c.created_by),
-    "AuditEvent": OwnedBy(audit_events.c.actor_id),
-}
+ENTITIES = (
+    Stored(
+        "User",
+        users,
+        OwnedBy(users.c.id),
+        derived={"roleKey": "domain/admin/repository.py: _role_key, the key of the user's role"},
+        internal={
+            "api_client": "marks a partner API client's service user: users(...) lists people only",
+            "updated_at": UPDATED,
+        },
+    ),
+    Stored(
+        "Role",
+        roles,
+        HeldBy(roles.c.id, users.c.role_id, users.c.id),
+        derived={"userCount": "domain/admin/repository.py: the users holding the role, counted"},
+        internal={
+            "created_at": "kept for the audit; a role shows its version",
+            "updated_at": UPDATED,
+        },
+    ),
+    Stored(
+        "ApiClient",
+        api_clients,
+        OwnedBy(api_clients.c.created_by),
+        derived={"role": "domain/admin/repository.py: its service user's role (users.role_id)"},
+        internal={
+            "user_id": "the client's service user: what its token names, shown as the client",
+            "secret_hash": "the SHA-256 of the secret, never given out (README, Partner integrations)",
+            "updated_at": UPDATED,
+        },
+    ),
+    Stored("AuditEvent", audit_events, OwnedBy(audit_events.c.actor_id)),
+)

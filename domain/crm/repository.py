@@ -15,38 +15,26 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.crm.models import (
+    ENTITIES,
     activities,
-    contacts,
-    customers,
     deal_stage_changes,
     deals,
     leads,
-    pipeline_stages,
-    pipelines,
 )
+from domain.entity import Stored
 from domain.errors import DomainError
+from domain.ownership import OwnedBy
 from domain.pagination import Page, PageRequest, decode_cursor, paginate
 from domain.ranking import first_per_parent
 from domain.scope import in_scope
 from domain.search import Search, search_condition
 from tenants.principal import Actor
 
-TABLES: dict[str, sa.Table] = {
-    "Lead": leads,
-    "Customer": customers,
-    "Contact": contacts,
-    "Deal": deals,
-    "Activity": activities,
-    "Pipeline": pipelines,
-    "PipelineStage": pipeline_stages,
-}
-# the column the `owner_ids` filter (owner, or assignee of an activity) matches
-OWNER_COLUMNS: dict[str, str] = {
-    "Lead": "owner_id",
-    "Customer": "owner_id",
-    "Contact": "owner_id",
-    "Deal": "owner_id",
-    "Activity": "assigned_to",
+# the CRM's entities kept in a table (domain/entities.py; its reports have none)
+TABLES: dict[str, sa.Table] = {e.name: e.table for e in ENTITIES if isinstance(e, Stored)}
+# what the `owner_ids` filter matches: whose rows they are (an activity's assignee)
+OWNER_COLUMNS: dict[str, sa.ColumnElement[Any]] = {
+    e.name: e.ownership.column for e in ENTITIES if isinstance(e.ownership, OwnedBy)
 }
 # sort keys per entity: catalog (GraphQL) field name -> column
 SORTS: dict[str, dict[str, str]] = {
@@ -120,7 +108,7 @@ def _conditions(entity: str, f: Filter) -> list[sa.ColumnElement[bool]]:
         if values is not None and column in c:
             out.append(c[column].in_(list(values)))
     if f.owner_ids is not None and entity in OWNER_COLUMNS:
-        out.append(c[OWNER_COLUMNS[entity]].in_(list(f.owner_ids)))
+        out.append(OWNER_COLUMNS[entity].in_(list(f.owner_ids)))
     equals = (
         ("source", f.source),
         ("customer_id", f.customer_id),

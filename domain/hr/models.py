@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import UUID as PGUUID
 
 from domain.base import tenant_table
-from domain.ownership import HeldBy, Ownership, Person
+from domain.entity import CREATED, UPDATED, Stored
+from domain.ownership import HeldBy, Person
 from domain.search import Search
 
 departments = tenant_table(
@@ -19,6 +20,15 @@ departments = tenant_table(
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("parent_id", PGUUID(as_uuid=True)),
     sa.Column("manager_id", PGUUID(as_uuid=True)),
+    # employees reference their department too: this one is added after both tables
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "manager_id"], ["employees.tenant_id", "employees.id"], use_alter=True
+    ),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "parent_id"], ["departments.tenant_id", "departments.id"]
+    ),
+    sa.Index("ix_departments_parent_id", "tenant_id", "parent_id"),
+    sa.Index("ux_departments_name", "tenant_id", sa.text("lower(name)"), unique=True),
 )
 
 employees = tenant_table(
@@ -29,7 +39,7 @@ employees = tenant_table(
     sa.Column("department_id", PGUUID(as_uuid=True)),
     sa.Column("manager_id", PGUUID(as_uuid=True)),
     sa.Column("work_email", sa.Text),
-    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("hired_on", sa.Date),
     sa.Column("terminated_on", sa.Date),
     sa.Column("salary", sa.Numeric(18, 4)),
@@ -38,6 +48,21 @@ employees = tenant_table(
     sa.Column("national_id", sa.Text),
     sa.Column("birth_date", sa.Date),
     sa.Column("home_address", sa.Text),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "department_id"], ["departments.tenant_id", "departments.id"]
+    ),
+    sa.ForeignKeyConstraint(["tenant_id", "manager_id"], ["employees.tenant_id", "employees.id"]),
+    sa.ForeignKeyConstraint(["tenant_id", "user_id"], ["users.tenant_id", "users.id"]),
+    sa.Index("ix_employees_department_id", "tenant_id", "department_id"),
+    sa.Index("ix_employees_manager_id", "tenant_id", "manager_id"),
+    sa.Index("ix_employees_name", "tenant_id", sa.text("lower(name)"), "id"),
+    sa.Index(
+        "ux_employees_user",
+        "tenant_id",
+        "user_id",
+        unique=True,
+        postgresql_where=sa.text("(user_id IS NOT NULL)"),
+    ),
 )
 
 # Columns a create or update command may set (terminate sets active/terminated_on).
@@ -83,11 +108,22 @@ class Changes:
     version: int | None = None
 
 
-# record scope (domain/scope.py): an employee is a person of the org chart; a
+# domain/entities.py. Record scope: an employee is a person of the org chart; a
 # department belongs to the people working in it (team reaches no further: your own)
-OWNERSHIP: dict[str, Ownership] = {
-    "Employee": Person(employees.c.id, employees.c.user_id),
-    "Department": HeldBy(
-        departments.c.id, employees.c.department_id, employees.c.user_id, team_is_own=True
+ENTITIES = (
+    Stored(
+        "Employee",
+        employees,
+        Person(employees.c.id, employees.c.user_id),
+        internal={
+            "created_at": CREATED + " (hiredOn is the date that counts)",
+            "updated_at": UPDATED,
+        },
     ),
-}
+    Stored(
+        "Department",
+        departments,
+        HeldBy(departments.c.id, employees.c.department_id, employees.c.user_id, team_is_own=True),
+        internal={"created_at": CREATED, "updated_at": UPDATED},
+    ),
+)

@@ -3,10 +3,18 @@ rows, within the reader's scope on both (record scope, domain/scope.py)."""
 
 from __future__ import annotations
 
-from domain.ownership import Ownership, ReportOf, Unowned
+from domain.entity import Computed
+from domain.ownership import ReportOf, Unowned
 
-OWNERSHIP: dict[str, Ownership] = {
-    "RevenueReport": ReportOf("Invoice"),
-    "ArAgingReport": ReportOf("Invoice"),
-    "StockValuationReport": Unowned("stock and its cost are the tenant's, nobody's own"),
-}
+REPORTS = "domain/reports/repository.py"
+
+# domain/entities.py
+ENTITIES = (
+    Computed("RevenueReport", ReportOf("Invoice"), REPORTS),
+    Computed("ArAgingReport", ReportOf("Invoice"), REPORTS),
+    Computed(
+        "StockValuationReport",
+        Unowned("stock and its cost are the tenant's, nobody's own"),
+        REPORTS,
+    ),
+)

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
-from domain.base import tenant_table
-from domain.ownership import Ownership, Unowned
+from domain.base import NOW, tenant_table
+from domain.entity import UPDATED, Stored
+from domain.ownership import Unowned
 
 # What partners may subscribe to; each is emitted by the service named in README.
 EVENTS = (
@@ -27,8 +28,9 @@ webhooks = tenant_table(
     sa.Column("events", ARRAY(sa.Text), nullable=False),
     # in clear: the dispatcher signs with it; the audit trigger never records it
     sa.Column("secret", sa.Text, nullable=False),
-    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("created_by", UUID(as_uuid=True)),
+    sa.ForeignKeyConstraint(["tenant_id", "created_by"], ["users.tenant_id", "users.id"]),
 )
 
 webhook_deliveries = tenant_table(
@@ -36,12 +38,26 @@ webhook_deliveries = tenant_table(
     sa.Column("webhook_id", UUID(as_uuid=True), nullable=False),
     sa.Column("event", sa.Text, nullable=False),
     sa.Column("payload", JSONB, nullable=False),
-    sa.Column("status", sa.Text, nullable=False),  # pending | delivered | failed
-    sa.Column("attempts", sa.Integer, nullable=False),
-    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column(
+        "status", sa.Text, nullable=False, server_default="pending"
+    ),  # pending | delivered | failed
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
     sa.Column("last_status", sa.Integer),
     sa.Column("last_error", sa.Text),
     sa.Column("delivered_at", sa.DateTime(timezone=True)),
+    sa.ForeignKeyConstraint(
+        ["tenant_id", "webhook_id"], ["webhooks.tenant_id", "webhooks.id"], ondelete="CASCADE"
+    ),
+    sa.Index(
+        "ix_webhook_deliveries_due",
+        "tenant_id",
+        "next_attempt_at",
+        postgresql_where=sa.text("(status = 'pending'::text)"),
+    ),
+    sa.Index(
+        "ix_webhook_deliveries_webhook_id_created_at", "tenant_id", "webhook_id", "created_at"
+    ),
     versioned=False,
 )
 
@@ -61,8 +77,21 @@ class WebhookChanges:
     active: bool | None = None
 
 
-# record scope (domain/scope.py): a subscription serves the whole tenant
-OWNERSHIP: dict[str, Ownership] = {
-    "Webhook": Unowned("a subscription is the tenant's; createdBy records, it does not own"),
-    "WebhookDelivery": Unowned("a delivery belongs to its webhook, which is the tenant's"),
-}
+# domain/entities.py. Record scope: a subscription serves the whole tenant
+ENTITIES = (
+    Stored(
+        "Webhook",
+        webhooks,
+        Unowned("a subscription is the tenant's; createdBy records, it does not own"),
+        internal={"secret": "signs the deliveries; shown once, in createWebhook's payload"},
+    ),
+    Stored(
+        "WebhookDelivery",
+        webhook_deliveries,
+        Unowned("a delivery belongs to its webhook, which is the tenant's"),
+        internal={
+            "webhook_id": "its webhook: deliveries are listed by webhookDeliveries(webhookId:)",
+            "updated_at": UPDATED,
+        },
+    ),
+)

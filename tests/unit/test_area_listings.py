@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from api import schema
-from domain import demo, scope, tenancy
+from domain import demo, entities, tenancy
 from tenants.access import areas
 from tenants.access.areas import AREA_NAMES
 
@@ -38,11 +38,11 @@ def flat(groups: list[Any]) -> list[Any]:
         (lambda: schema.QUERIES[2:], lambda: gathered("api", "queries", "Query")),
         (lambda: schema.MUTATIONS, lambda: gathered("api", "mutations", "Mutation")),
         (lambda: schema.NODE_TYPES, lambda: flat(gathered("api", "types", "NODE_TYPES"))),
-        (lambda: scope.AREA_OWNERSHIP, lambda: gathered("domain", "models", "OWNERSHIP")),
+        (lambda: entities.AREA_ENTITIES, lambda: gathered("domain", "models", "ENTITIES")),
         (lambda: tenancy.AREA_DEFAULTS, lambda: gathered("domain", "defaults", "seed_defaults")),
         (lambda: demo.AREA_DEMOS, lambda: gathered("domain", "demo", "seed")),
     ],
-    ids=["queries", "mutations", "node types", "ownership", "defaults", "demo"],
+    ids=["queries", "mutations", "node types", "entities", "defaults", "demo"],
 )
 def test_each_listing_names_every_area_in_area_order(listed, expected):
     assert list(listed()) == expected()
