@@ -25,7 +25,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.errors import DomainError
+from domain.errors import DomainError, ErrorCode
 from domain.hr.models import employees
 from domain.ownership import OwnedBy, Ownership
 from tenants.access.areas import area_modules
@@ -111,5 +111,5 @@ async def check_assignee(
     raise DomainError(
         f"Your role works on {reach} {entity} records only; the {field} must be within it.",
         field=field,
-        code="FORBIDDEN",
+        code=ErrorCode.FORBIDDEN,
     )

@@ -17,6 +17,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.billing.errors import BillingError
 from domain.billing.models import credit_notes, invoice_lines, invoices, payments
 from domain.billing.numbering import (
     CREDIT_NOTE_SERIES,
@@ -25,8 +26,9 @@ from domain.billing.numbering import (
 )
 from domain.billing.repository import amount_due, today_utc
 from domain.crm.models import customers
-from domain.errors import Conflict, DomainError, NotFound
+from domain.errors import DomainError, ErrorCode, NotFound
 from domain.inventory.models import products
+from domain.kit.rows import check_version
 from domain.money import CURRENCIES, currency, round_money
 from domain.money import amount as money_amount
 from domain.sales.models import sales_order_lines, sales_orders
@@ -36,13 +38,12 @@ from domain.webhooks.outbox import emit
 from tenants.principal import Actor
 
 INVOICEABLE_ORDERS = ("confirmed", "fulfilled")
-INVALID_STATE = "INVALID_STATE"
 LARGEST = Decimal(10) ** 14  # numeric(18, 4)
 IMMUTABLE = "Issued invoices are immutable: correct them with a credit note or void them."
 
 
 def _state_error(message: str, field: str | None = "id") -> DomainError:
-    return DomainError(message, field=field, code=INVALID_STATE)
+    return DomainError(message, field=field, code=ErrorCode.INVALID_STATE)
 
 
 async def _lock_invoice(
@@ -56,10 +57,7 @@ async def _lock_invoice(
     row = (await conn.execute(query)).first()
     if row is None:
         raise NotFound("No such invoice.", field=field)
-    if version is not None and row.version != version:
-        raise Conflict(
-            "The invoice was changed by someone else; reload it and try again.", field="version"
-        )
+    check_version(row.version, version, "invoice")
     return row
 
 
@@ -93,7 +91,9 @@ async def create_invoice_from_order(
         invoices.c.order_id == order_id, invoices.c.status != "void"
     )
     if (await conn.execute(live)).first() is not None:
-        raise DomainError("This order has an invoice already.", field="orderId", code="DUPLICATE")
+        raise DomainError(
+            "This order has an invoice already.", field="orderId", code=ErrorCode.DUPLICATE
+        )
     lines = (
         await conn.execute(
             sa.select(sales_order_lines, products.c.name.label("product_name"))
@@ -246,7 +246,7 @@ def _settlement(
         raise DomainError(
             f"The {what} of {amount} exceeds the {left} {code} still due.",
             field="amount",
-            code="EXCEEDS_AMOUNT_DUE",
+            code=BillingError.EXCEEDS_AMOUNT_DUE,
         )
     return amount, code
 

@@ -10,17 +10,11 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.crm.common import (
-    choice,
-    fetch_one,
-    optional_text,
-    require_user,
-    required_text,
-    update_versioned,
-)
 from domain.crm.customers import require_customer
 from domain.crm.models import activities, deals, leads
 from domain.errors import DomainError
+from domain.kit.checks import choice, optional_text, required_text
+from domain.kit.rows import fetch_one, require_user, update_versioned
 from domain.scope import check_assignee, in_scope
 from tenants.principal import Actor
 

@@ -10,9 +10,11 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.crm.common import fetch_one, percent, required_text, update_versioned
+from domain.crm.errors import CrmError
 from domain.crm.models import deal_stage_changes, deals, pipeline_stages, pipelines
 from domain.errors import DomainError, NotFound
+from domain.kit.checks import percent, required_text
+from domain.kit.rows import fetch_one, update_versioned
 from tenants.principal import Actor
 
 
@@ -140,7 +142,7 @@ async def _replace_stages(
             raise DomainError(
                 f"{used} deal(s) are or were in a stage you removed; their history keeps it.",
                 field="stages",
-                code="STAGE_IN_USE",
+                code=CrmError.STAGE_IN_USE,
             )
         await conn.execute(sa.delete(pipeline_stages).where(pipeline_stages.c.id.in_(removed)))
     for v in values:

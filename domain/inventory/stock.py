@@ -29,10 +29,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.errors import DomainError
+from domain.inventory.errors import InventoryError
 from domain.inventory.models import stock_levels, stock_movements
 from tenants.principal import Actor
 
-INSUFFICIENT_STOCK = "INSUFFICIENT_STOCK"
 Key = tuple[UUID, UUID]  # (product_id, warehouse_id)
 
 
@@ -60,7 +60,7 @@ class Shortfall:
 
 
 class InsufficientStock(DomainError):
-    code = INSUFFICIENT_STOCK
+    code = InventoryError.INSUFFICIENT_STOCK
 
     def __init__(self, shortfalls: Sequence[Shortfall], field: str | None = "quantity") -> None:
         detail = ", ".join(f"{s.wanted} wanted, {s.available} available" for s in shortfalls)

@@ -28,10 +28,10 @@ from domain.billing.repository import OPEN
 from domain.crm.models import customers
 from domain.errors import DomainError
 from domain.money import decimal_string
+from domain.sales.errors import SalesError
 from domain.sales.models import sales_orders
 from tenants.principal import Actor
 
-CREDIT_LIMIT_EXCEEDED = "CREDIT_LIMIT_EXCEEDED"
 OVERRIDE = "override_credit_limit"
 BILLING = ("issued", "partially_paid", "paid")  # an invoice that bills its order
 UNBILLED = ("confirmed", "fulfilled")
@@ -88,5 +88,5 @@ async def ensure_within_limit(conn: AsyncConnection, actor: Actor, order: Any) -
             f"{decimal_string(customer.credit_limit)} {code}. Ask someone who may override "
             "the credit limit, or have accounting raise it.",
             field="id",
-            code=CREDIT_LIMIT_EXCEEDED,
+            code=SalesError.CREDIT_LIMIT_EXCEEDED,
         )

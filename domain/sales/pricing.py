@@ -22,12 +22,12 @@ from typing import Any
 from uuid import UUID
 
 from domain.errors import DomainError, NotFound
-from domain.inventory.services import price
+from domain.kit.checks import money
 from domain.money import round_money
+from domain.sales.errors import SalesError
 
 MAX_LINES = 200
 MAX_QUANTITY = 1_000_000
-CURRENCY_MISMATCH = "CURRENCY_MISMATCH"
 
 
 @dataclass(frozen=True)
@@ -84,12 +84,12 @@ def price_line(position: int, item: LineInput, product: Any, currency: str, fiel
             f"{product.sku} is priced in {product.currency}, the order in {currency}: "
             "one currency per order.",
             field=f"{field}.productId",
-            code=CURRENCY_MISMATCH,
+            code=SalesError.CURRENCY_MISMATCH,
         )
     unit_price = (
         product.unit_price
         if item.unit_price is None
-        else price(item.unit_price, f"{field}.unitPrice")
+        else money(item.unit_price, f"{field}.unitPrice")
     )
     discount = percent(item.discount_percent, f"{field}.discountPercent")
     tax_rate = percent(item.tax_rate, f"{field}.taxRate")

@@ -17,14 +17,16 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.crm.models import customers, deals
-from domain.errors import Conflict, DomainError, NotFound, ValidationFailed
+from domain.errors import DomainError, ErrorCode, NotFound, ValidationFailed
 from domain.inventory.models import warehouses
 from domain.inventory.repository import products_by_ids, sole_warehouses
 from domain.inventory.stock import InsufficientStock, Movement, apply
+from domain.kit.rows import check_version
 from domain.money import currency as currency_code
 from domain.money import decimal_string
 from domain.sales import repository
 from domain.sales.credit import ensure_within_limit
+from domain.sales.errors import SalesError
 from domain.sales.models import sales_order_lines, sales_orders
 from domain.sales.pricing import Line, LineInput, price_lines, totals
 from domain.scope import in_scope
@@ -32,11 +34,6 @@ from domain.webhooks import events
 from domain.webhooks.outbox import emit
 from tenants.principal import Actor
 
-INVALID_STATE = "INVALID_STATE"
-DEAL_NOT_WON = "DEAL_NOT_WON"
-LINES_REQUIRED = "LINES_REQUIRED"
-DEAL_AMOUNT_MISMATCH = "DEAL_AMOUNT_MISMATCH"
-DUPLICATE = "DUPLICATE"
 ENTITY = "SalesOrder"
 
 
@@ -108,13 +105,12 @@ async def _locked(
     order = await repository.lock_order(conn, actor, order_id)
     if order is None:
         raise NotFound("No such order.", field="id")
-    if version is not None and order.version != version:
-        raise Conflict("The order was changed by someone else; reload it.", field="version")
+    check_version(order.version, version, "order")
     if order.status not in states:
         raise DomainError(
             f"The order is {order.status}; this needs it {' or '.join(states)}.",
             field="id",
-            code=INVALID_STATE,
+            code=ErrorCode.INVALID_STATE,
         )
     return order
 
@@ -182,7 +178,7 @@ async def create_order_from_deal(
             f"The deal records its amount ({_money(deal.amount, deal.currency)}) but no "
             "products: give the order's lines.",
             field="lines",
-            code=LINES_REQUIRED,
+            code=SalesError.LINES_REQUIRED,
         )
     filled = OrderDraft(
         customer_id=deal.customer_id,
@@ -198,7 +194,7 @@ async def create_order_from_deal(
             f"to {_money(deal.amount, deal.currency)}: give lines that add up to the deal, "
             "or send acceptAmountDifference: true.",
             field="lines",
-            code=DEAL_AMOUNT_MISMATCH,
+            code=SalesError.DEAL_AMOUNT_MISMATCH,
         )
     return order
 
@@ -223,11 +219,13 @@ async def _won_deal(conn: AsyncConnection, actor: Actor, deal_id: UUID) -> Any:
         raise DomainError(
             f"Only a won deal becomes an order; this one is {deal.status}.",
             field="dealId",
-            code=DEAL_NOT_WON,
+            code=SalesError.DEAL_NOT_WON,
         )
     existing = await repository.any_order_of_deal(conn, deal_id)
     if existing is not None and existing.status != "cancelled":
-        raise DomainError("This deal has an order already.", field="dealId", code=DUPLICATE)
+        raise DomainError(
+            "This deal has an order already.", field="dealId", code=ErrorCode.DUPLICATE
+        )
     return deal
 
 
