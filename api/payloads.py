@@ -3,27 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from enum import StrEnum
 from typing import Any, TypeVar
 
 import strawberry
 
+from domain.error_codes import UserErrorCode
 from domain.errors import DomainError, ValidationFailed
 
 T = TypeVar("T")
+strawberry.enum(
+    UserErrorCode, description="Why a mutation refused its input: a generic code or an area's."
+)
 
 
 @strawberry.type(description="An expected business failure; nothing was written.")
 class UserError:
     field: str | None = strawberry.field(description="Input field at fault, when there is one.")
     message: str
-    code: str = strawberry.field(
-        description="BAD_USER_INPUT, NOT_FOUND, CONFLICT, DUPLICATE, INSUFFICIENT_STOCK, …"
+    code: StrEnum = strawberry.field(
+        graphql_type=UserErrorCode,
+        description="BAD_USER_INPUT, NOT_FOUND, CONFLICT, DUPLICATE, INSUFFICIENT_STOCK, …",
     )
 
 
 def user_errors(error: DomainError) -> list[UserError]:
     problems = error.problems if isinstance(error, ValidationFailed) else [error]
-    return [UserError(field=p.field, message=p.message, code=p.code) for p in problems]
+    return [
+        UserError(field=p.field, message=p.message, code=UserErrorCode(p.code)) for p in problems
+    ]
 
 
 async def run_service(
