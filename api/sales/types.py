@@ -17,11 +17,11 @@ from api.crm import loaders as crm_loaders
 from api.crm.deal_types import Deal
 from api.crm.types import Customer
 from api.inventory.loaders import PRODUCTS, WAREHOUSES
-from api.inventory.types import Product, Warehouse, columns, product_by_id, warehouse_by_id
+from api.inventory.types import Product, Warehouse, product_by_id, warehouse_by_id
 from api.relay import Node, node_resolver, to_global_id, with_relations
 from api.sales.loaders import ORDERS, lines_of
 from api.sales.loaders import order_of_deal as load_order_of_deal
-from domain.money import round_money
+from domain.sales.read_models import Order, OrderLine
 
 if TYPE_CHECKING:
     from api.billing.types import Invoice
@@ -37,6 +37,8 @@ class OrderStatus(Enum):
     CANCELLED = "cancelled"
 
 
+# fields read as they are from the read models (domain/sales/read_models.py), their
+# derivations (cost, margin) included: the edge computes none of them
 ORDER_COLUMNS = (
     "currency",
     "notes",
@@ -44,6 +46,7 @@ ORDER_COLUMNS = (
     "tax_total",
     "total",
     "cost",
+    "margin",
     "confirmed_at",
     "fulfilled_at",
     "cancelled_at",
@@ -59,6 +62,8 @@ LINE_COLUMNS = (
     "tax",
     "total",
     "unit_cost",
+    "cost",
+    "margin",
 )
 
 
@@ -81,14 +86,11 @@ class SalesOrderLine:
     margin: Decimal | None = strawberry.field(description="subtotal - cost")
 
     @classmethod
-    def from_row(cls, r: Any) -> SalesOrderLine:
-        cost = round_money(r.quantity * r.unit_cost, r.currency)
+    def from_row(cls, r: OrderLine) -> SalesOrderLine:
         return cls(
             product_id=r.product_id,
             currency=r.currency,
-            cost=cost,
-            margin=r.subtotal - cost,
-            **columns(r, LINE_COLUMNS),
+            **{name: getattr(r, name) for name in LINE_COLUMNS},
         )
 
     @strawberry.field
@@ -130,7 +132,7 @@ class SalesOrder(Node):
     version: int | None
 
     @classmethod
-    def from_row(cls, r: Any) -> SalesOrder:
+    def from_row(cls, r: Order) -> SalesOrder:
         return cls(
             uuid=r.id,
             id=to_global_id("SalesOrder", r.id),
@@ -139,8 +141,7 @@ class SalesOrder(Node):
             warehouse_id=r.warehouse_id,
             owner_id=r.owner_id,
             status=OrderStatus(r.status),
-            margin=r.subtotal - r.cost,
-            **columns(r, ORDER_COLUMNS),
+            **{name: getattr(r, name) for name in ORDER_COLUMNS},
         )
 
     @strawberry.field

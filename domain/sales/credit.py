@@ -70,6 +70,11 @@ async def exposure(conn: AsyncConnection, customer_id: Any, currency: str) -> De
     return Decimal(await conn.scalar(sa.select(owed.scalar_subquery() + ordered.scalar_subquery())))
 
 
+def exceeds_limit(exposure: Decimal, order_total: Decimal, limit: Decimal) -> bool:
+    """Confirming takes the exposure to exactly the limit at most; reaching it is fine."""
+    return exposure + order_total > limit
+
+
 async def ensure_within_limit(conn: AsyncConnection, actor: Actor, order: Any) -> None:
     """CREDIT_LIMIT_EXCEEDED when confirming `order` would take its customer over the
     limit, unless the actor may override it."""
@@ -79,7 +84,7 @@ async def ensure_within_limit(conn: AsyncConnection, actor: Actor, order: Any) -
     if customer.credit_limit is None or customer.credit_currency != order.currency:
         return
     before = await exposure(conn, order.customer_id, order.currency)
-    if before + order.total > customer.credit_limit:
+    if exceeds_limit(before, order.total, customer.credit_limit):
         code = order.currency
         raise DomainError(
             f"Confirming this order ({decimal_string(order.total)} {code}) would take the "

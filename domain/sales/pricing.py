@@ -107,7 +107,7 @@ def price_line(position: int, item: LineInput, product: Any, currency: str, fiel
         tax=tax,
         total=subtotal + tax,
         unit_cost=unit_cost,
-        cost=round_money(item.quantity * unit_cost, currency),
+        cost=line_cost(item.quantity, unit_cost, currency),
     )
 
 
@@ -141,3 +141,8 @@ def totals(lines: Sequence[Line]) -> Totals:
         total=sum((line.total for line in lines), Decimal(0)),
         cost=sum((line.cost for line in lines), Decimal(0)),
     )
+
+
+def line_cost(quantity: int, unit_cost: Decimal, currency: str) -> Decimal:
+    """Rounded per line like every amount, so an order's cost is the sum of its lines'."""
+    return round_money(quantity * unit_cost, currency)
