@@ -5,7 +5,7 @@ is nullable: a role may be denied any of them (tenants/access/areas/crm.py)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -18,6 +18,7 @@ from api.admin.types import User, user_reference, user_relation
 from api.crm import loaders
 from api.relay import Node, node_resolver, to_global_id, with_relations
 from domain.crm import repository
+from domain.crm.activities import is_overdue
 
 if TYPE_CHECKING:
     from api.billing.customer import Money, PaymentStatus
@@ -313,14 +314,13 @@ class Activity(Node):
 
     @classmethod
     def from_row(cls, row: Any) -> Activity:
-        now = datetime.now(UTC)
         return cls(
             id=to_global_id("Activity", row.id),
             uuid=row.id,
             assigned_id=row.assigned_to,
             creator_id=row.created_by,
             kind=ActivityKind(row.kind),
-            overdue=row.completed_at is None and row.due_at is not None and row.due_at < now,
+            overdue=is_overdue(row),
             **columns(row, "lead_id", "deal_id", "customer_id", "subject", "notes"),
             **columns(row, "due_at", "completed_at", *STAMPS),
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -97,3 +97,9 @@ async def complete_activity(
         where=scope,
         label="activity",
     )
+
+
+def is_overdue(row: Any, now: datetime | None = None) -> bool:
+    """Not completed and past its due time (the `overdue` filter's rule, in Python)."""
+    moment = now or datetime.now(UTC)
+    return row.completed_at is None and row.due_at is not None and row.due_at < moment

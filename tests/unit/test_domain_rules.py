@@ -3,12 +3,14 @@ printing, credit exposure, the sales read models' derivations and the domain kit
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 from uuid import uuid4
 
 import pytest
 
+from domain.crm.activities import is_overdue
 from domain.errors import Conflict, DomainError
 from domain.inventory.stock import Movement, net_changes, shortfall
 from domain.kit.checks import money, required_text
@@ -182,3 +184,13 @@ def test_required_text_strips_and_refuses_blank() -> None:
     assert required_text("  Acme ", "name") == "Acme"
     with pytest.raises(DomainError):
         required_text("   ", "name")
+
+
+# --------------------------------------------------------------------------- activities
+def test_an_activity_is_overdue_when_open_and_past_due() -> None:
+    now = datetime(2025, 1, 2, tzinfo=UTC)
+    due = datetime(2025, 1, 1, tzinfo=UTC)
+    assert is_overdue(SimpleNamespace(completed_at=None, due_at=due), now)
+    assert not is_overdue(SimpleNamespace(completed_at=now, due_at=due), now)
+    assert not is_overdue(SimpleNamespace(completed_at=None, due_at=None), now)
+    assert not is_overdue(SimpleNamespace(completed_at=None, due_at=now), now)
