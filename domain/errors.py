@@ -3,11 +3,27 @@ top-level errors with the same code. Anything else is a bug and gets masked."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """The codes every area may raise; an area's own are in domain/<area>/errors.py, and
+    domain/error_codes.py joins them all into the one list clients see."""
+
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    NOT_FOUND = "NOT_FOUND"
+    CONFLICT = "CONFLICT"
+    FORBIDDEN = "FORBIDDEN"
+    DUPLICATE = "DUPLICATE"
+    INVALID_STATE = "INVALID_STATE"  # the record's status does not allow this
+
 
 class DomainError(Exception):
-    code = "BAD_USER_INPUT"
+    code: StrEnum = ErrorCode.BAD_USER_INPUT
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, code: StrEnum | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
@@ -18,17 +34,17 @@ class DomainError(Exception):
 class NotFound(DomainError):
     """Also what an id of another tenant gets: indistinguishable from a missing id."""
 
-    code = "NOT_FOUND"
+    code = ErrorCode.NOT_FOUND
 
 
 class Conflict(DomainError):
     """A stale `version`, or a state that changed underneath the caller."""
 
-    code = "CONFLICT"
+    code = ErrorCode.CONFLICT
 
 
 class Forbidden(DomainError):
-    code = "FORBIDDEN"
+    code = ErrorCode.FORBIDDEN
 
 
 class ValidationFailed(DomainError):

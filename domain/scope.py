@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.entities import ENTITIES
-from domain.errors import DomainError
+from domain.errors import DomainError, ErrorCode
 from domain.hr.models import employees
 from domain.ownership import OwnedBy, Ownership
 from tenants.principal import Actor
@@ -103,5 +103,5 @@ async def check_assignee(
     raise DomainError(
         f"Your role works on {reach} {entity} records only; the {field} must be within it.",
         field=field,
-        code="FORBIDDEN",
+        code=ErrorCode.FORBIDDEN,
     )

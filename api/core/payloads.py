@@ -5,11 +5,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import strawberry
 
 from api.core.context import Info
+from domain.error_codes import UserErrorCode
 from domain.errors import DomainError, ValidationFailed
 from tenants.principal import Actor
 
@@ -22,20 +24,26 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 P = TypeVar("P", bound="DataclassInstance")  # a strawberry type is a dataclass
 ERRORS = "user_errors"  # every payload's field of userErrors
+strawberry.enum(
+    UserErrorCode, description="Why a mutation refused its input: a generic code or an area's."
+)
 
 
 @strawberry.type(description="An expected business failure; nothing was written.")
 class UserError:
     field: str | None = strawberry.field(description="Input field at fault, when there is one.")
     message: str
-    code: str = strawberry.field(
-        description="BAD_USER_INPUT, NOT_FOUND, CONFLICT, DUPLICATE, INSUFFICIENT_STOCK, …"
+    code: StrEnum = strawberry.field(
+        graphql_type=UserErrorCode,
+        description="BAD_USER_INPUT, NOT_FOUND, CONFLICT, DUPLICATE, INSUFFICIENT_STOCK, …",
     )
 
 
 def user_errors(error: DomainError) -> list[UserError]:
     problems = error.problems if isinstance(error, ValidationFailed) else [error]
-    return [UserError(field=p.field, message=p.message, code=p.code) for p in problems]
+    return [
+        UserError(field=p.field, message=p.message, code=UserErrorCode(p.code)) for p in problems
+    ]
 
 
 # A service call given the operation's connection and the acting user.

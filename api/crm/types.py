@@ -5,7 +5,7 @@ is nullable: a role may be denied any of them (tenants/access/areas/crm.py)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -22,6 +22,7 @@ from api.cost import at_most
 from api.crm import loaders
 from domain.billing.customers import LATEST
 from domain.crm import repository
+from domain.crm.activities import is_overdue
 from domain.money import MAX_CURRENCIES
 
 if TYPE_CHECKING:
@@ -321,14 +322,13 @@ class Activity(Node):
 
     @classmethod
     def from_row(cls, row: Any) -> Activity:
-        now = datetime.now(UTC)
         return cls(
             id=to_global_id("Activity", row.id),
             uuid=row.id,
             assigned_id=row.assigned_to,
             creator_id=row.created_by,
             kind=ActivityKind(row.kind),
-            overdue=row.completed_at is None and row.due_at is not None and row.due_at < now,
+            overdue=is_overdue(row),
             **column_values(row, "lead_id", "deal_id", "customer_id", "subject", "notes"),
             **column_values(row, "due_at", "completed_at", *STAMPS),
         )

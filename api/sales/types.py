@@ -15,7 +15,7 @@ from api.admin.loaders import REFERENCED_USERS
 from api.admin.types import User, user_reference, user_relation
 from api.core.context import Info
 from api.core.relay import Node, node_resolver, to_global_id, with_relations
-from api.core.rows import column_values, from_row_or_none
+from api.core.rows import from_row_or_none
 from api.cost import at_most
 from api.crm import loaders as crm_loaders
 from api.crm.deal_types import Deal
@@ -25,8 +25,8 @@ from api.inventory.types import Product, Warehouse, product_by_id, warehouse_by_
 from api.sales.loaders import ORDERS, lines_of
 from api.sales.loaders import order_of_deal as load_order_of_deal
 from domain.billing.services import INVOICES_PER_ORDER
-from domain.money import round_money
 from domain.sales.pricing import MAX_LINES
+from domain.sales.read_models import Order, OrderLine
 
 if TYPE_CHECKING:
     from api.billing.types import Invoice
@@ -42,6 +42,8 @@ class OrderStatus(Enum):
     CANCELLED = "cancelled"
 
 
+# fields read as they are from the read models (domain/sales/read_models.py), their
+# derivations (cost, margin) included: the edge computes none of them
 ORDER_COLUMNS = (
     "currency",
     "notes",
@@ -49,6 +51,7 @@ ORDER_COLUMNS = (
     "tax_total",
     "total",
     "cost",
+    "margin",
     "confirmed_at",
     "fulfilled_at",
     "cancelled_at",
@@ -64,6 +67,8 @@ LINE_COLUMNS = (
     "tax",
     "total",
     "unit_cost",
+    "cost",
+    "margin",
 )
 
 
@@ -86,14 +91,11 @@ class SalesOrderLine:
     margin: Decimal | None = strawberry.field(description="subtotal - cost")
 
     @classmethod
-    def from_row(cls, r: Any) -> SalesOrderLine:
-        cost = round_money(r.quantity * r.unit_cost, r.currency)
+    def from_row(cls, r: OrderLine) -> SalesOrderLine:
         return cls(
             product_id=r.product_id,
             currency=r.currency,
-            cost=cost,
-            margin=r.subtotal - cost,
-            **column_values(r, *LINE_COLUMNS),
+            **{name: getattr(r, name) for name in LINE_COLUMNS},
         )
 
     @strawberry.field
@@ -135,7 +137,7 @@ class SalesOrder(Node):
     version: int | None
 
     @classmethod
-    def from_row(cls, r: Any) -> SalesOrder:
+    def from_row(cls, r: Order) -> SalesOrder:
         return cls(
             uuid=r.id,
             id=to_global_id("SalesOrder", r.id),
@@ -144,8 +146,7 @@ class SalesOrder(Node):
             warehouse_id=r.warehouse_id,
             owner_id=r.owner_id,
             status=OrderStatus(r.status),
-            margin=r.subtotal - r.cost,
-            **column_values(r, *ORDER_COLUMNS),
+            **{name: getattr(r, name) for name in ORDER_COLUMNS},
         )
 
     @strawberry.field(metadata=at_most(MAX_LINES))

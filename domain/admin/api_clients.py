@@ -17,9 +17,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.admin import repository as repo
+from domain.admin.errors import AdminError
 from domain.admin.models import NewApiClient, NewUser
-from domain.admin.services import _grantable_role, _text, role_policy
-from domain.errors import DomainError, Forbidden, NotFound
+from domain.admin.services import _grantable_role, role_policy
+from domain.errors import DomainError, ErrorCode, Forbidden, NotFound
+from domain.kit.checks import required_text
 from tenants.api_clients import hash_secret, new_credentials, new_secret
 from tenants.principal import Actor
 
@@ -40,7 +42,7 @@ async def _reload(conn: AsyncConnection, client_id: UUID) -> Any:
 
 
 async def create_api_client(conn: AsyncConnection, actor: Actor, new: NewApiClient) -> IssuedSecret:
-    name = _text(new.name, "name")
+    name = required_text(new.name, "name")
     role = await _grantable_role(conn, actor, new.role_id)
     return await issue_client(conn, actor.tenant_id, name, role.id, created_by=actor.user_id)
 
@@ -54,7 +56,7 @@ async def issue_client(
     email = f"{credentials.client_id.rpartition('.')[2]}@{SERVICE_EMAIL_DOMAIN}"
     user = await repo.insert_user(conn, tenant_id, NewUser(email, name, role_id), api_client=True)
     if user is None:  # 64 random bits collided within one tenant
-        raise DomainError("Could not make a client id; try again.", code="CONFLICT")
+        raise DomainError("Could not make a client id; try again.", code=ErrorCode.CONFLICT)
     client_id = await repo.insert_api_client(
         conn,
         tenant_id,
@@ -84,7 +86,9 @@ async def _manageable(conn: AsyncConnection, actor: Actor, client_id: UUID) -> A
 async def rotate_secret(conn: AsyncConnection, actor: Actor, client_id: UUID) -> IssuedSecret:
     row = await _manageable(conn, actor, client_id)
     if row.revoked_at is not None:
-        raise DomainError("The client is revoked; create a new one.", field="id", code="REVOKED")
+        raise DomainError(
+            "The client is revoked; create a new one.", field="id", code=AdminError.REVOKED
+        )
     secret = new_secret()
     await repo.update_api_client(
         conn, row.id, secret_hash=hash_secret(secret), secret_rotated_at=sa.func.now()

@@ -15,14 +15,16 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.admin import repository as repo
+from domain.admin.errors import AdminError
 from domain.admin.models import NewRole, NewUser, PermissionSpec, RoleChanges
-from domain.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from domain.errors import DomainError, ErrorCode, Forbidden, NotFound, ValidationFailed
+from domain.kit.checks import email, required_text
+from domain.kit.rows import check_version
 from tenants.access.builtin import builtin_policy
 from tenants.access.policy import Policy, PolicyError
 from tenants.principal import Actor
 
 KEY = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 Row = repo.Row
 
 
@@ -65,21 +67,6 @@ def _may_grant(
         )
 
 
-def _check_version(row: Any, version: int | None) -> None:
-    if version is not None and row.version != version:
-        raise Conflict(
-            f"Changed by someone else (version {row.version}, you sent {version}); reload it.",
-            field="version",
-        )
-
-
-def _text(value: str, field: str) -> str:
-    value = value.strip()
-    if not value:
-        raise DomainError(f"{field} must not be empty.", field=field)
-    return value
-
-
 # --------------------------------------------------------------------------- roles
 async def create_role(conn: AsyncConnection, actor: Actor, new: NewRole) -> Row:
     if not KEY.match(new.key):
@@ -98,12 +85,14 @@ async def create_role(conn: AsyncConnection, actor: Actor, new: NewRole) -> Row:
         conn,
         actor.tenant_id,
         key=new.key,
-        name=_text(new.name, "name"),
+        name=required_text(new.name, "name"),
         description=new.description.strip(),
         permissions=policy.as_json(),
     )
     if row is None:
-        raise DomainError(f"A role with key {new.key!r} exists.", field="key", code="DUPLICATE")
+        raise DomainError(
+            f"A role with key {new.key!r} exists.", field="key", code=ErrorCode.DUPLICATE
+        )
     return row
 
 
@@ -117,9 +106,9 @@ async def _custom_role_for_update(
         raise DomainError(
             f"Built-in role {row.key} is read-only; copy it with createRole(copyFrom:).",
             field="id",
-            code="READ_ONLY",
+            code=AdminError.READ_ONLY,
         )
-    _check_version(row, version)
+    check_version(row.version, version, "role")
     return row
 
 
@@ -127,7 +116,7 @@ async def update_role(conn: AsyncConnection, actor: Actor, changes: RoleChanges)
     row = await _custom_role_for_update(conn, actor, changes.id, changes.version)
     values: dict[str, Any] = {}
     if changes.name is not None:
-        values["name"] = _text(changes.name, "name")
+        values["name"] = required_text(changes.name, "name")
     if changes.description is not None:
         values["description"] = changes.description.strip()
     if changes.permissions is not None:
@@ -147,7 +136,7 @@ async def delete_role(
         raise DomainError(
             f"{holders} user(s) hold role {row.key}; assign them another role first.",
             field="id",
-            code="IN_USE",
+            code=AdminError.IN_USE,
         )
     await repo.delete_role(conn, row.id)
     return row
@@ -164,14 +153,13 @@ async def _grantable_role(conn: AsyncConnection, actor: Actor, role_id: UUID) ->
 
 
 async def create_user(conn: AsyncConnection, actor: Actor, new: NewUser) -> Row:
-    email = new.email.strip().lower()
-    if not EMAIL.match(email):
-        raise DomainError("Not an email address.", field="email")
-    name = _text(new.name, "name")
+    address = required_text(new.email, "email", max_length=254).lower()
+    email(address)
+    name = required_text(new.name, "name")
     await _grantable_role(conn, actor, new.role_id)
-    row = await repo.insert_user(conn, actor.tenant_id, NewUser(email, name, new.role_id))
+    row = await repo.insert_user(conn, actor.tenant_id, NewUser(address, name, new.role_id))
     if row is None:
-        raise DomainError(f"{email} is already a user.", field="email", code="DUPLICATE")
+        raise DomainError(f"{address} is already a user.", field="email", code=ErrorCode.DUPLICATE)
     return row
 
 
@@ -183,7 +171,7 @@ async def _user_for_update(
     row = await repo.user_for_update(conn, user_id, reader=actor)
     if row is None:
         raise NotFound("No such user.", field=field)
-    _check_version(row, version)
+    check_version(row.version, version, "user")
     held = await repo.role(conn, row.role_id, reader=None)
     if actor.policy.covers(role_policy(held)):
         raise Forbidden(
@@ -204,7 +192,7 @@ async def _keep_an_admin(conn: AsyncConnection, admin_role: UUID, user: Row, fie
         raise DomainError(
             "A tenant needs an active tenant admin: make another user tenant admin first.",
             field=field,
-            code="LAST_ADMIN",
+            code=AdminError.LAST_ADMIN,
         )
 
 

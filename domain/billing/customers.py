@@ -17,8 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.billing.models import invoices
 from domain.billing.repository import OPEN, overdue_condition, today_utc
+from domain.kit.read_models import read
 from domain.ranking import first_per_parent
 from domain.sales.models import sales_orders
+from domain.sales.read_models import Order
 from domain.scope import in_scope
 from tenants.principal import Actor
 
@@ -49,8 +51,9 @@ async def invoices_by_customer(
 
 async def orders_by_customer(
     conn: AsyncConnection, actor: Actor, customer_ids: Iterable[UUID]
-) -> dict[UUID, list[Any]]:
-    return await _latest(conn, sales_orders, customer_ids, in_scope(actor, "SalesOrder"))
+) -> dict[UUID, list[Order]]:
+    latest = await _latest(conn, sales_orders, customer_ids, in_scope(actor, "SalesOrder"))
+    return {customer: [read(Order, r) for r in rows] for customer, rows in latest.items()}
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.billing.errors import BillingError
 from domain.billing.models import credit_notes, invoice_lines, invoices, payments
 from domain.billing.numbering import (
     CREDIT_NOTE_SERIES,
@@ -25,8 +26,9 @@ from domain.billing.numbering import (
 )
 from domain.billing.repository import amount_due, today_utc
 from domain.crm.models import customers
-from domain.errors import Conflict, DomainError, NotFound
+from domain.errors import DomainError, ErrorCode, NotFound
 from domain.inventory.models import products
+from domain.kit.rows import check_version
 from domain.money import CURRENCIES, currency, round_money
 from domain.money import amount as money_amount
 from domain.sales.models import sales_order_lines, sales_orders
@@ -36,7 +38,6 @@ from domain.webhooks.outbox import emit
 from tenants.principal import Actor
 
 INVOICEABLE_ORDERS = ("confirmed", "fulfilled")
-INVALID_STATE = "INVALID_STATE"
 LARGEST = Decimal(10) ** 14  # numeric(18, 4)
 IMMUTABLE = "Issued invoices are immutable: correct them with a credit note or void them."
 
@@ -47,7 +48,6 @@ IMMUTABLE = "Issued invoices are immutable: correct them with a credit note or v
 PAYMENTS_PER_INVOICE = 100
 CREDIT_NOTES_PER_INVOICE = 20
 INVOICES_PER_ORDER = 20  # one live invoice, the others void
-TOO_MANY = "TOO_MANY"
 
 
 async def _refuse_one_more(
@@ -56,11 +56,11 @@ async def _refuse_one_more(
     """Refuse a row past `limit` rows with `key = value` (the parent row is locked)."""
     held = await conn.scalar(sa.select(sa.func.count()).where(key == value))
     if held is not None and held >= limit:
-        raise DomainError(f"At most {limit} {what}.", field=field, code=TOO_MANY)
+        raise DomainError(f"At most {limit} {what}.", field=field, code=BillingError.TOO_MANY)
 
 
 def _state_error(message: str, field: str | None = "id") -> DomainError:
-    return DomainError(message, field=field, code=INVALID_STATE)
+    return DomainError(message, field=field, code=ErrorCode.INVALID_STATE)
 
 
 async def _lock_invoice(
@@ -74,10 +74,7 @@ async def _lock_invoice(
     row = (await conn.execute(query)).first()
     if row is None:
         raise NotFound("No such invoice.", field=field)
-    if version is not None and row.version != version:
-        raise Conflict(
-            "The invoice was changed by someone else; reload it and try again.", field="version"
-        )
+    check_version(row.version, version, "invoice")
     return row
 
 
@@ -111,7 +108,9 @@ async def create_invoice_from_order(
         invoices.c.order_id == order_id, invoices.c.status != "void"
     )
     if (await conn.execute(live)).first() is not None:
-        raise DomainError("This order has an invoice already.", field="orderId", code="DUPLICATE")
+        raise DomainError(
+            "This order has an invoice already.", field="orderId", code=ErrorCode.DUPLICATE
+        )
     await _refuse_one_more(
         conn, invoices.c.order_id, order_id, INVOICES_PER_ORDER, "invoices per order", "orderId"
     )
@@ -267,7 +266,7 @@ def _settlement(
         raise DomainError(
             f"The {what} of {amount} exceeds the {left} {code} still due.",
             field="amount",
-            code="EXCEEDS_AMOUNT_DUE",
+            code=BillingError.EXCEEDS_AMOUNT_DUE,
         )
     return amount, code
 

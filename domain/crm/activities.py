@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.crm.common import (
-    choice,
-    fetch_one,
-    optional_text,
-    require_user,
-    required_text,
-    update_versioned,
-)
 from domain.crm.customers import require_customer
 from domain.crm.models import activities, deals, leads
 from domain.errors import DomainError
+from domain.kit.checks import choice, optional_text, required_text
+from domain.kit.rows import fetch_one, require_user, update_versioned
 from domain.scope import check_assignee, in_scope
 from tenants.principal import Actor
 
@@ -103,3 +97,9 @@ async def complete_activity(
         where=scope,
         label="activity",
     )
+
+
+def is_overdue(row: Any, now: datetime | None = None) -> bool:
+    """Not completed and past its due time (the `overdue` filter's rule, in Python)."""
+    moment = now or datetime.now(UTC)
+    return row.completed_at is None and row.due_at is not None and row.due_at < moment

@@ -11,20 +11,11 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.crm.common import (
-    UNSET,
-    choice,
-    email,
-    fetch_one,
-    money,
-    optional_text,
-    patch,
-    require_user,
-    required_text,
-    update_versioned,
-)
 from domain.crm.models import contacts, customers
 from domain.errors import DomainError
+from domain.kit.checks import choice, email, money, optional_text, required_text
+from domain.kit.patch import UNSET, patch
+from domain.kit.rows import fetch_one, require_user, update_versioned
 from domain.money import currency
 from domain.scope import check_assignee, in_scope
 from tenants.principal import Actor

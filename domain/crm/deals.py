@@ -13,19 +13,13 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.crm import pipelines as pl
-from domain.crm.common import (
-    UNSET,
-    fetch_one,
-    money,
-    patch,
-    percent,
-    require_user,
-    required_text,
-    update_versioned,
-)
 from domain.crm.customers import require_contact, require_customer
+from domain.crm.errors import CrmError
 from domain.crm.models import deal_stage_changes, deals
 from domain.errors import DomainError
+from domain.kit.checks import money, percent, required_text
+from domain.kit.patch import UNSET, patch
+from domain.kit.rows import fetch_one, require_user, update_versioned
 from domain.money import currency as money_currency
 from domain.scope import check_assignee, in_scope
 from domain.webhooks import events
@@ -165,7 +159,7 @@ async def update_deal(
         raise DomainError(
             f"The deal is {current.status}; its {', '.join(sorted(settled))} stay as closed.",
             field=sorted(settled)[0],
-            code="DEAL_CLOSED",
+            code=CrmError.DEAL_CLOSED,
         )
     if "owner_id" in changes:
         await check_assignee(conn, actor, ENTITY, changes["owner_id"])
@@ -189,7 +183,7 @@ async def _open_deal(
         raise DomainError(
             f"The deal is already {deal.status}; a closed deal cannot move.",
             field="id",
-            code="DEAL_CLOSED",
+            code=CrmError.DEAL_CLOSED,
         )
     return deal
 

@@ -11,21 +11,14 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.crm.common import (
-    UNSET,
-    choice,
-    email,
-    fetch_one,
-    optional_text,
-    patch,
-    require_user,
-    required_text,
-    update_versioned,
-)
 from domain.crm.customers import CustomerDraft, create_contact, create_customer
 from domain.crm.deals import DealDraft, create_deal
+from domain.crm.errors import CrmError
 from domain.crm.models import leads
-from domain.errors import DomainError
+from domain.errors import DomainError, ErrorCode
+from domain.kit.checks import choice, email, optional_text, required_text
+from domain.kit.patch import UNSET, patch
+from domain.kit.rows import check_version, fetch_one, require_user, update_versioned
 from domain.scope import check_assignee, in_scope
 from tenants.principal import Actor
 
@@ -64,7 +57,7 @@ async def _refuse_duplicate(
 def duplicate(name: str | None) -> DomainError:
     named = f": {name}" if name is not None else ""
     return DomainError(
-        f"A lead with this email already exists{named}.", field="email", code="DUPLICATE"
+        f"A lead with this email already exists{named}.", field="email", code=ErrorCode.DUPLICATE
     )
 
 
@@ -175,12 +168,11 @@ async def convert_lead(
     lead = await fetch_one(
         conn, leads, lead_id, where=in_scope(actor, ENTITY), label="lead", lock=True
     )
-    if version is not None and lead.version != version:
-        raise DomainError(
-            "The lead was changed by someone else; reload it.", field="version", code="CONFLICT"
-        )
+    check_version(lead.version, version, "lead")
     if lead.status == "converted":
-        raise DomainError("This lead was converted already.", field="id", code="ALREADY_CONVERTED")
+        raise DomainError(
+            "This lead was converted already.", field="id", code=CrmError.ALREADY_CONVERTED
+        )
     if lead.status == "disqualified":
         raise DomainError("A disqualified lead cannot be converted.", field="id")
     customer = await create_customer(

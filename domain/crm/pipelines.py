@@ -10,15 +10,16 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.crm.common import fetch_one, percent, required_text, update_versioned
+from domain.crm.errors import CrmError
 from domain.crm.models import deal_stage_changes, deals, pipeline_stages, pipelines
 from domain.errors import DomainError, NotFound
+from domain.kit.checks import percent, required_text
+from domain.kit.rows import fetch_one, update_versioned
 from tenants.principal import Actor
 
 # A pipeline has at most this many stages: every write of its stages goes through
 # _stage_values, which refuses more (TOO_MANY_STAGES); api/cost.py counts it.
 MAX_STAGES = 50
-TOO_MANY_STAGES = "TOO_MANY_STAGES"
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,9 @@ def _stage_values(drafts: list[StageDraft]) -> list[dict[str, Any]]:
         raise DomainError("A pipeline needs at least one stage.", field="stages")
     if len(drafts) > MAX_STAGES:
         raise DomainError(
-            f"A pipeline has at most {MAX_STAGES} stages.", field="stages", code=TOO_MANY_STAGES
+            f"A pipeline has at most {MAX_STAGES} stages.",
+            field="stages",
+            code=CrmError.TOO_MANY_STAGES,
         )
     names: set[str] = set()
     out = []
@@ -149,7 +152,7 @@ async def _replace_stages(
             raise DomainError(
                 f"{used} deal(s) are or were in a stage you removed; their history keeps it.",
                 field="stages",
-                code="STAGE_IN_USE",
+                code=CrmError.STAGE_IN_USE,
             )
         await conn.execute(sa.delete(pipeline_stages).where(pipeline_stages.c.id.in_(removed)))
     for v in values:

@@ -17,9 +17,12 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.base import lock_tenant_table
-from domain.errors import Conflict, DomainError, NotFound
+from domain.errors import DomainError, ErrorCode, NotFound
+from domain.hr.errors import HrError
 from domain.hr.models import DEPARTMENT_FIELDS, EMPLOYEE_FIELDS, Changes, departments, employees
 from domain.hr.repository import ancestors
+from domain.kit.checks import email, optional_text, required_text
+from domain.kit.rows import check_version, update_versioned
 from domain.money import amount, currency, round_money
 from domain.scope import in_scope
 from tenants.models import users
@@ -44,15 +47,9 @@ _TEXT_FIELDS = {
 
 
 def _clean_text(values: dict[str, Any], column: str, *, required: bool = False) -> None:
-    if column not in values:
-        return
-    value = values[column]
-    value = value.strip() if isinstance(value, str) else value
-    if required and not value:
-        raise DomainError(f"{_TEXT_FIELDS[column]} must not be empty.", field=_TEXT_FIELDS[column])
-    if value and len(value) > 500:
-        raise DomainError("Too long (500 characters at most).", field=_TEXT_FIELDS[column])
-    values[column] = value or None
+    if column in values:
+        check = required_text if required else optional_text
+        values[column] = check(values[column], _TEXT_FIELDS[column], max_length=500)
 
 
 async def _exists(conn: AsyncConnection, table: sa.Table, id: UUID, *where: Any) -> bool:
@@ -66,7 +63,7 @@ async def _unique(write: Callable[[], Awaitable[T]]) -> T:
     except sa.exc.IntegrityError as error:
         for constraint, (field, message) in _UNIQUE.items():
             if constraint in str(error.orig):
-                raise DomainError(message, field=field, code="DUPLICATE") from None
+                raise DomainError(message, field=field, code=ErrorCode.DUPLICATE) from None
         raise
 
 
@@ -80,21 +77,18 @@ async def _one(conn: AsyncConnection, statement: Any) -> Any:
 
 
 async def _update(
-    conn: AsyncConnection, table: sa.Table, scope: Any, command: Changes, values: dict[str, Any]
+    conn: AsyncConnection,
+    table: sa.Table,
+    scope: Any,
+    command: Changes,
+    values: dict[str, Any],
+    noun: str,
 ) -> Any:
     """Versioned update within scope: a version changed since `_current` is a CONFLICT."""
     assert command.id is not None
-    row = (
-        await conn.execute(
-            table.update()
-            .where(table.c.id == command.id, table.c.version == command.version, scope)
-            .values(**values, version=table.c.version + 1)
-            .returning(*table.c)
-        )
-    ).first()
-    if row is None:
-        raise Conflict("The record was changed by someone else; reload it.", field="version")
-    return row
+    return await update_versioned(
+        conn, table, command.id, command.version, values, where=scope, label=noun
+    )
 
 
 async def _current(
@@ -105,8 +99,7 @@ async def _current(
     row = (await conn.execute(sa.select(table).where(table.c.id == command.id, scope))).first()
     if row is None:
         raise NotFound(f"No such {noun}.", field="id")
-    if row.version != command.version:
-        raise Conflict(f"The {noun} was changed by someone else; reload it.", field="version")
+    check_version(row.version, command.version, noun)
     return row
 
 
@@ -136,9 +129,7 @@ async def _check_employee_values(
 ) -> None:
     for column in _TEXT_FIELDS:
         _clean_text(values, column, required=column == "name")
-    email = values.get("work_email")
-    if email is not None and (email.count("@") != 1 or " " in email):
-        raise DomainError("workEmail is not an email address.", field="workEmail")
+    email(values.get("work_email"), "workEmail")
     birth = values.get("birth_date")
     if birth is not None and birth >= date.today():
         raise DomainError("birthDate must be in the past.", field="birthDate")
@@ -174,7 +165,7 @@ async def _check_manager(
         raise DomainError(
             "An employee cannot report to themselves or to someone who reports to them.",
             field="managerId",
-            code="MANAGER_CYCLE",
+            code=HrError.MANAGER_CYCLE,
         )
 
 
@@ -194,7 +185,7 @@ async def update_employee(conn: AsyncConnection, actor: Actor, command: Changes)
     hired, left = values.get("hired_on"), current.terminated_on
     if hired is not None and left is not None and hired > left:
         raise DomainError("hiredOn cannot follow terminatedOn.", field="hiredOn")
-    return await _unique(lambda: _update(conn, employees, scope, command, values))
+    return await _unique(lambda: _update(conn, employees, scope, command, values, "employee"))
 
 
 async def terminate_employee(
@@ -203,12 +194,14 @@ async def terminate_employee(
     scope = in_scope(actor, "Employee")
     current = await _current(conn, employees, scope, command, "employee")
     if not current.active:
-        raise DomainError("The employee has already left.", field="id", code="ALREADY_TERMINATED")
+        raise DomainError(
+            "The employee has already left.", field="id", code=HrError.ALREADY_TERMINATED
+        )
     on = command.values.get("terminated_on") or today or date.today()
     if current.hired_on is not None and on < current.hired_on:
         raise DomainError("terminatedOn cannot precede hiredOn.", field="terminatedOn")
     values = {"active": False, "terminated_on": on}
-    return await _update(conn, employees, scope, command, values)
+    return await _update(conn, employees, scope, command, values, "employee")
 
 
 # --------------------------------------------------------------------------- departments
@@ -232,7 +225,7 @@ async def _check_department_values(
             raise DomainError(
                 "A department cannot sit inside itself or inside one of its sub-departments.",
                 field="parentId",
-                code="DEPARTMENT_CYCLE",
+                code=HrError.DEPARTMENT_CYCLE,
             )
 
 
@@ -247,4 +240,4 @@ async def update_department(conn: AsyncConnection, actor: Actor, command: Change
     current = await _current(conn, departments, scope, command, "department")
     values = {k: v for k, v in command.values.items() if k in DEPARTMENT_FIELDS}
     await _check_department_values(conn, actor, values, current)
-    return await _unique(lambda: _update(conn, departments, scope, command, values))
+    return await _unique(lambda: _update(conn, departments, scope, command, values, "department"))

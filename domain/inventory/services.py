@@ -7,7 +7,6 @@ ledger in the same transaction and never lets a level go negative.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -16,55 +15,29 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.base import lock_tenant_table
-from domain.errors import Conflict, DomainError, NotFound, ValidationFailed
+from domain.errors import DomainError, ErrorCode, NotFound, ValidationFailed
+from domain.inventory.errors import InventoryError
 from domain.inventory.models import products, warehouses
 from domain.inventory.repository import level, products_by_ids
 from domain.inventory.stock import Movement, apply
-from domain.money import amount, currency
+from domain.kit.checks import count, money, optional_text, required_text
+from domain.kit.rows import check_version
+from domain.money import currency
 from tenants.principal import Actor
 
-DUPLICATE = "DUPLICATE"
 # A tenant has at most this many warehouses, so a product at most this many stock
 # levels (one per warehouse): create_warehouse refuses more (TOO_MANY_WAREHOUSES) under
 # a per-tenant lock. api/cost.py counts it for `warehouses` and `Product.stockLevels`.
 MAX_WAREHOUSES = 50
-TOO_MANY_WAREHOUSES = "TOO_MANY_WAREHOUSES"
 
 
 # --------------------------------------------------------------------------- checks
-def text(value: str, field: str, *, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(f"{field} must not be empty.", field=field)
-    return value
-
-
-def count(value: int, field: str, *, allow_zero: bool = False) -> int:
-    if value < 0 or (value == 0 and not allow_zero):
-        raise DomainError(
-            f"{field} must be {'zero or more' if allow_zero else 'greater than zero'}.",
-            field=field,
-        )
-    return value
-
-
-def price(value: Decimal | str, field: str) -> Decimal:
-    """A stored money amount: not negative, at most 4 decimal places (numeric(18, 4))."""
-    result = amount(value, field=field)
-    exponent = result.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -4:
-        raise DomainError(f"{field} has more than 4 decimal places.", field=field)
-    if result >= Decimal("1e14"):
-        raise DomainError(f"{field} is too large.", field=field)
-    return result
-
-
 PRODUCT_CHECKS: dict[str, Callable[[Any], Any]] = {
-    "sku": lambda v: text(v, "sku"),
-    "name": lambda v: text(v, "name"),
-    "description": lambda v: text(v, "description", required=False),
-    "unit_price": lambda v: price(v, "unitPrice"),
-    "unit_cost": lambda v: None if v is None else price(v, "unitCost"),
+    "sku": lambda v: required_text(v, "sku"),
+    "name": lambda v: required_text(v, "name"),
+    "description": lambda v: optional_text(v, "description") or "",
+    "unit_price": lambda v: money(v, "unitPrice"),
+    "unit_cost": lambda v: None if v is None else money(v, "unitCost"),
     "currency": currency,
     "active": bool,
     "reorder_point": lambda v: count(v, "reorderPoint", allow_zero=True),
@@ -98,7 +71,9 @@ def product_values(data: Mapping[str, Any], *, creating: bool) -> dict[str, Any]
 
 
 def _duplicate_sku(sku: str) -> DomainError:
-    return DomainError(f"A product with SKU {sku!r} exists already.", field="sku", code=DUPLICATE)
+    return DomainError(
+        f"A product with SKU {sku!r} exists already.", field="sku", code=ErrorCode.DUPLICATE
+    )
 
 
 # --------------------------------------------------------------------------- products
@@ -124,8 +99,7 @@ async def update_product(
     )
     if current is None:
         raise NotFound("No such product.", field="id")
-    if current != version:
-        raise Conflict("The product was changed by someone else; reload it.", field="version")
+    check_version(current, version, "product")
     if "sku" in values:
         clash = await conn.scalar(
             sa.select(products.c.id).where(
@@ -144,12 +118,13 @@ async def update_product(
 
 # --------------------------------------------------------------------------- warehouses
 async def create_warehouse(conn: AsyncConnection, actor: Actor, code: str, name: str) -> Any:
-    code_value, name_value = text(code, "code"), text(name, "name")
+    code_value, name_value = required_text(code, "code"), required_text(name, "name")
     await lock_tenant_table(conn, warehouses)
     held = await conn.scalar(sa.select(sa.func.count()).select_from(warehouses))
     if held is not None and held >= MAX_WAREHOUSES:
         raise DomainError(
-            f"A tenant has at most {MAX_WAREHOUSES} warehouses.", code=TOO_MANY_WAREHOUSES
+            f"A tenant has at most {MAX_WAREHOUSES} warehouses.",
+            code=InventoryError.TOO_MANY_WAREHOUSES,
         )
     row = (
         await conn.execute(
@@ -161,7 +136,9 @@ async def create_warehouse(conn: AsyncConnection, actor: Actor, code: str, name:
     ).first()
     if row is None:
         raise DomainError(
-            f"A warehouse with code {code_value!r} exists already.", field="code", code=DUPLICATE
+            f"A warehouse with code {code_value!r} exists already.",
+            field="code",
+            code=ErrorCode.DUPLICATE,
         )
     return row
 
@@ -206,7 +183,7 @@ async def adjust_stock(
     not take away units that confirmed orders have reserved."""
     if change == 0:
         raise DomainError("quantity must not be zero.", field="quantity")
-    reason = text(reason, "reason")
+    reason = required_text(reason, "reason")
     await require(conn, products, [product_id], "product", "productId")
     await require(conn, warehouses, [warehouse_id], "warehouse", "warehouseId")
     await apply(conn, actor, [Movement(product_id, warehouse_id, "adjustment", change, 0, reason)])

@@ -29,10 +29,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.errors import DomainError
+from domain.inventory.errors import InventoryError
 from domain.inventory.models import stock_levels, stock_movements
 from tenants.principal import Actor
 
-INSUFFICIENT_STOCK = "INSUFFICIENT_STOCK"
 Key = tuple[UUID, UUID]  # (product_id, warehouse_id)
 
 
@@ -60,7 +60,7 @@ class Shortfall:
 
 
 class InsufficientStock(DomainError):
-    code = INSUFFICIENT_STOCK
+    code = InventoryError.INSUFFICIENT_STOCK
 
     def __init__(self, shortfalls: Sequence[Shortfall], field: str | None = "quantity") -> None:
         detail = ", ".join(f"{s.wanted} wanted, {s.available} available" for s in shortfalls)
@@ -90,7 +90,8 @@ async def lock_levels(conn: AsyncConnection, keys: Iterable[Key]) -> dict[Key, A
     return {(r.product_id, r.warehouse_id): r for r in rows}
 
 
-def _net(movements: Iterable[Movement]) -> dict[Key, tuple[int, int]]:
+def net_changes(movements: Iterable[Movement]) -> dict[Key, tuple[int, int]]:
+    """(on hand, reserved) change per level, the movements of one call added up."""
     net: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
     for m in movements:
         net[m.key][0] += m.on_hand_change
@@ -98,7 +99,9 @@ def _net(movements: Iterable[Movement]) -> dict[Key, tuple[int, int]]:
     return {k: (v[0], v[1]) for k, v in net.items()}
 
 
-def _shortfall(key: Key, on_hand: int, reserved: int, change: tuple[int, int]) -> Shortfall | None:
+def shortfall(key: Key, on_hand: int, reserved: int, change: tuple[int, int]) -> Shortfall | None:
+    """What a level lacks for `change`: never below zero on hand, never more reserved
+    than on hand, never less than zero reserved."""
     new_on_hand, new_reserved = on_hand + change[0], reserved + change[1]
     if new_on_hand >= 0 and 0 <= new_reserved <= new_on_hand:
         return None
@@ -117,7 +120,7 @@ async def apply(
     field: str | None = "quantity",
 ) -> dict[Key, tuple[int, int]]:
     """Apply the movements all or nothing; returns the new (on_hand, reserved) per level."""
-    net = _net(movements)
+    net = net_changes(movements)
     growing = [k for k, (on_hand, _) in net.items() if on_hand > 0]
     if growing:
         await conn.execute(
@@ -136,7 +139,7 @@ async def apply(
     for key, change in sorted(net.items()):
         row = levels.get(key)
         on_hand, reserved = (row.on_hand, row.reserved) if row else (0, 0)
-        problem = _shortfall(key, on_hand, reserved, change)
+        problem = shortfall(key, on_hand, reserved, change)
         if problem is not None:
             shortfalls.append(problem)
         elif row is not None:

@@ -28,10 +28,10 @@ from domain.billing.repository import OPEN
 from domain.crm.models import customers
 from domain.errors import DomainError
 from domain.money import decimal_string
+from domain.sales.errors import SalesError
 from domain.sales.models import sales_orders
 from tenants.principal import Actor
 
-CREDIT_LIMIT_EXCEEDED = "CREDIT_LIMIT_EXCEEDED"
 OVERRIDE = "override_credit_limit"
 BILLING = ("issued", "partially_paid", "paid")  # an invoice that bills its order
 UNBILLED = ("confirmed", "fulfilled")
@@ -71,6 +71,11 @@ async def exposure(conn: AsyncConnection, customer_id: Any, currency: str) -> De
     return Decimal(total or 0)  # both sums coalesce to 0: never NULL
 
 
+def exceeds_limit(exposure: Decimal, order_total: Decimal, limit: Decimal) -> bool:
+    """Confirming takes the exposure to exactly the limit at most; reaching it is fine."""
+    return exposure + order_total > limit
+
+
 async def ensure_within_limit(conn: AsyncConnection, actor: Actor, order: Any) -> None:
     """CREDIT_LIMIT_EXCEEDED when confirming `order` would take its customer over the
     limit, unless the actor may override it."""
@@ -80,7 +85,7 @@ async def ensure_within_limit(conn: AsyncConnection, actor: Actor, order: Any) -
     if customer.credit_limit is None or customer.credit_currency != order.currency:
         return
     before = await exposure(conn, order.customer_id, order.currency)
-    if before + order.total > customer.credit_limit:
+    if exceeds_limit(before, order.total, customer.credit_limit):
         code = order.currency
         raise DomainError(
             f"Confirming this order ({decimal_string(order.total)} {code}) would take the "
@@ -89,5 +94,5 @@ async def ensure_within_limit(conn: AsyncConnection, actor: Actor, order: Any) -
             f"{decimal_string(customer.credit_limit)} {code}. Ask someone who may override "
             "the credit limit, or have accounting raise it.",
             field="id",
-            code=CREDIT_LIMIT_EXCEEDED,
+            code=SalesError.CREDIT_LIMIT_EXCEEDED,
         )

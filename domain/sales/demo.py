@@ -21,7 +21,7 @@ from domain.errors import DomainError
 from domain.inventory.demo import LOW_STOCK, demo_actor
 from domain.inventory.models import products, warehouses
 from domain.sales import services
-from domain.sales.credit import CREDIT_LIMIT_EXCEEDED
+from domain.sales.errors import SalesError
 from domain.sales.models import sales_orders
 from domain.sales.pricing import LineInput
 from tenants.principal import Actor
@@ -97,7 +97,7 @@ async def _advance(
         try:
             await services.confirm_order(conn, owner, order_id)
         except DomainError as refused:
-            if refused.code != CREDIT_LIMIT_EXCEEDED:
+            if refused.code != SalesError.CREDIT_LIMIT_EXCEEDED:
                 raise
             return
     if state == "fulfilled":

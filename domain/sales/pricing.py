@@ -22,15 +22,14 @@ from typing import Any
 from uuid import UUID
 
 from domain.errors import DomainError, NotFound
-from domain.inventory.services import price
+from domain.kit.checks import money
 from domain.money import round_money
+from domain.sales.errors import SalesError
 
 # An order has at most this many lines (every write of lines is priced here, which
 # refuses more: TOO_MANY_LINES); its invoice copies them. api/cost.py counts it.
 MAX_LINES = 200
-TOO_MANY_LINES = "TOO_MANY_LINES"
 MAX_QUANTITY = 1_000_000
-CURRENCY_MISMATCH = "CURRENCY_MISMATCH"
 
 
 @dataclass(frozen=True)
@@ -87,12 +86,12 @@ def price_line(position: int, item: LineInput, product: Any, currency: str, fiel
             f"{product.sku} is priced in {product.currency}, the order in {currency}: "
             "one currency per order.",
             field=f"{field}.productId",
-            code=CURRENCY_MISMATCH,
+            code=SalesError.CURRENCY_MISMATCH,
         )
     unit_price = (
         product.unit_price
         if item.unit_price is None
-        else price(item.unit_price, f"{field}.unitPrice")
+        else money(item.unit_price, f"{field}.unitPrice")
     )
     discount = percent(item.discount_percent, f"{field}.discountPercent")
     tax_rate = percent(item.tax_rate, f"{field}.taxRate")
@@ -110,7 +109,7 @@ def price_line(position: int, item: LineInput, product: Any, currency: str, fiel
         tax=tax,
         total=subtotal + tax,
         unit_cost=unit_cost,
-        cost=round_money(item.quantity * unit_cost, currency),
+        cost=line_cost(item.quantity, unit_cost, currency),
     )
 
 
@@ -123,7 +122,9 @@ def price_lines(
         raise DomainError("An order needs at least one line.", field="lines")
     if len(items) > MAX_LINES:
         raise DomainError(
-            f"An order has at most {MAX_LINES} lines.", field="lines", code=TOO_MANY_LINES
+            f"An order has at most {MAX_LINES} lines.",
+            field="lines",
+            code=SalesError.TOO_MANY_LINES,
         )
     for i, item in enumerate(items):
         product = products.get(item.product_id)
@@ -146,3 +147,8 @@ def totals(lines: Sequence[Line]) -> Totals:
         total=sum((line.total for line in lines), Decimal(0)),
         cost=sum((line.cost for line in lines), Decimal(0)),
     )
+
+
+def line_cost(quantity: int, unit_cost: Decimal, currency: str) -> Decimal:
+    """Rounded per line like every amount, so an order's cost is the sum of its lines'."""
+    return round_money(quantity * unit_cost, currency)

@@ -17,26 +17,25 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.crm.models import customers, deals
-from domain.errors import Conflict, DomainError, NotFound, ValidationFailed
+from domain.errors import DomainError, ErrorCode, NotFound, ValidationFailed
 from domain.inventory.models import warehouses
 from domain.inventory.repository import products_by_ids, sole_warehouses
 from domain.inventory.stock import InsufficientStock, Movement, apply
+from domain.kit.read_models import read
+from domain.kit.rows import check_version
 from domain.money import currency as currency_code
 from domain.money import decimal_string
 from domain.sales import repository
 from domain.sales.credit import ensure_within_limit
+from domain.sales.errors import SalesError
 from domain.sales.models import sales_order_lines, sales_orders
 from domain.sales.pricing import Line, LineInput, price_lines, totals
+from domain.sales.read_models import Order, OrderLine
 from domain.scope import in_scope
 from domain.webhooks import events
 from domain.webhooks.outbox import emit
 from tenants.principal import Actor
 
-INVALID_STATE = "INVALID_STATE"
-DEAL_NOT_WON = "DEAL_NOT_WON"
-LINES_REQUIRED = "LINES_REQUIRED"
-DEAL_AMOUNT_MISMATCH = "DEAL_AMOUNT_MISMATCH"
-DUPLICATE = "DUPLICATE"
 ENTITY = "SalesOrder"
 
 
@@ -102,25 +101,24 @@ async def _write_lines(
 
 async def _locked(
     conn: AsyncConnection, actor: Actor, order_id: UUID, version: int | None, *states: str
-) -> Any:
+) -> Order:
     """The order, locked; NotFound out of scope, Conflict on a stale version,
     INVALID_STATE unless it is in one of `states`."""
     order = await repository.lock_order(conn, actor, order_id)
     if order is None:
         raise NotFound("No such order.", field="id")
-    if version is not None and order.version != version:
-        raise Conflict("The order was changed by someone else; reload it.", field="version")
+    check_version(order.version, version, "order")
     if order.status not in states:
         raise DomainError(
             f"The order is {order.status}; this needs it {' or '.join(states)}.",
             field="id",
-            code=INVALID_STATE,
+            code=ErrorCode.INVALID_STATE,
         )
     return order
 
 
-async def _set(conn: AsyncConnection, order_id: UUID, **values: Any) -> Any:
-    return (
+async def _set(conn: AsyncConnection, order_id: UUID, **values: Any) -> Order:
+    row = (
         await conn.execute(
             sa.update(sales_orders)
             .where(sales_orders.c.id == order_id)
@@ -128,16 +126,17 @@ async def _set(conn: AsyncConnection, order_id: UUID, **values: Any) -> Any:
             .returning(*sales_orders.c)
         )
     ).one()
+    return read(Order, row)
 
 
-async def _lines(conn: AsyncConnection, order_id: UUID) -> list[Any]:
+async def _lines(conn: AsyncConnection, order_id: UUID) -> list[OrderLine]:
     return await repository.order_lines(conn, order_id)
 
 
 # --------------------------------------------------------------------------- drafts
 async def create_order(
     conn: AsyncConnection, actor: Actor, draft: OrderDraft, deal_id: UUID | None = None
-) -> Any:
+) -> Order:
     """A draft order owned by the actor; prices default to the products' prices."""
     if draft.customer_id is None:
         raise DomainError("customerId is required.", field="customerId")
@@ -170,7 +169,7 @@ async def create_order_from_deal(
     deal_id: UUID,
     draft: OrderDraft,
     accept_amount_difference: bool = False,
-) -> Any:
+) -> Order:
     """A draft for a won deal, with what the deal knows: its customer, its currency and
     its amount. A deal records no products, so the lines are the caller's
     (LINES_REQUIRED without them), and they must come to the deal's amount before tax
@@ -182,7 +181,7 @@ async def create_order_from_deal(
             f"The deal records its amount ({_money(deal.amount, deal.currency)}) but no "
             "products: give the order's lines.",
             field="lines",
-            code=LINES_REQUIRED,
+            code=SalesError.LINES_REQUIRED,
         )
     filled = OrderDraft(
         customer_id=deal.customer_id,
@@ -198,7 +197,7 @@ async def create_order_from_deal(
             f"to {_money(deal.amount, deal.currency)}: give lines that add up to the deal, "
             "or send acceptAmountDifference: true.",
             field="lines",
-            code=DEAL_AMOUNT_MISMATCH,
+            code=SalesError.DEAL_AMOUNT_MISMATCH,
         )
     return order
 
@@ -223,17 +222,19 @@ async def _won_deal(conn: AsyncConnection, actor: Actor, deal_id: UUID) -> Any:
         raise DomainError(
             f"Only a won deal becomes an order; this one is {deal.status}.",
             field="dealId",
-            code=DEAL_NOT_WON,
+            code=SalesError.DEAL_NOT_WON,
         )
     existing = await repository.any_order_of_deal(conn, deal_id)
     if existing is not None and existing.status != "cancelled":
-        raise DomainError("This deal has an order already.", field="dealId", code=DUPLICATE)
+        raise DomainError(
+            "This deal has an order already.", field="dealId", code=ErrorCode.DUPLICATE
+        )
     return deal
 
 
 async def update_order(
     conn: AsyncConnection, actor: Actor, order_id: UUID, version: int, draft: OrderDraft
-) -> Any:
+) -> Order:
     """Edit a draft; lines, when given, replace all lines, and totals are recomputed.
     The currency stays the order's unless a new one is given."""
     order = await _locked(conn, actor, order_id, version, "draft")
@@ -248,14 +249,20 @@ async def update_order(
     if "lines" in draft.changed or "currency" in draft.changed:
         items = draft.lines
         if items is None:
-            items = [
-                LineInput(r.product_id, r.quantity, r.unit_price, r.discount_percent, r.tax_rate)
-                for r in await _lines(conn, order_id)
-            ]
+            items = [_as_input(i, r) for i, r in enumerate(await _lines(conn, order_id))]
         chosen = draft.currency or order.currency
         values["currency"], lines = await _price(conn, items, chosen)
         values.update(await _write_lines(conn, actor, order_id, lines))
     return await _set(conn, order_id, **values)
+
+
+def _as_input(position: int, line: OrderLine) -> LineInput:
+    """A stored line to price again; one whose product is gone cannot be."""
+    if line.product_id is None:
+        raise NotFound("No such product.", field=f"lines.{position}.productId")
+    return LineInput(
+        line.product_id, line.quantity, line.unit_price, line.discount_percent, line.tax_rate
+    )
 
 
 # --------------------------------------------------------------------------- stock steps
@@ -276,7 +283,7 @@ def _movements(order: Any, lines: Sequence[Any], kind: str) -> list[Movement]:
 
 async def confirm_order(
     conn: AsyncConnection, actor: Actor, order_id: UUID, version: int | None = None
-) -> Any:
+) -> Order:
     """Reserve every line's stock in the order's warehouse, all or nothing: a shortfall
     is INSUFFICIENT_STOCK at each short line and nothing is reserved. An order that
     would take its customer over the credit limit is CREDIT_LIMIT_EXCEEDED
@@ -303,7 +310,7 @@ async def confirm_order(
 
 async def fulfill_order(
     conn: AsyncConnection, actor: Actor, order_id: UUID, version: int | None = None
-) -> Any:
+) -> Order:
     """Ship a confirmed order: on hand and reserved both go down by each line."""
     order = await _locked(conn, actor, order_id, version, "confirmed")
     await apply(conn, actor, _movements(order, await _lines(conn, order_id), "shipment"))
@@ -314,7 +321,7 @@ async def fulfill_order(
 
 async def cancel_order(
     conn: AsyncConnection, actor: Actor, order_id: UUID, version: int | None = None
-) -> Any:
+) -> Order:
     """Cancel a draft or a confirmed order; a confirmed one releases its reservations."""
     order = await _locked(conn, actor, order_id, version, "draft", "confirmed")
     if order.status == "confirmed":

@@ -10,8 +10,8 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.crm.common import update_versioned
-from domain.errors import Conflict, DomainError, NotFound
+from domain.errors import DomainError, NotFound
+from domain.kit.rows import stale, update_versioned
 from domain.webhooks import repository as repo
 from domain.webhooks.models import EVENTS, NewWebhook, WebhookChanges, webhooks
 from domain.webhooks.targets import check_url
@@ -82,7 +82,7 @@ async def delete_webhook(
     if row is not None:
         return row
     if await repo.webhook_exists(conn, webhook_id):
-        raise Conflict("The webhook was changed by someone else; reload it.", field="version")
+        raise stale("webhook")
     raise NotFound("No such webhook.", field="id")
 
 

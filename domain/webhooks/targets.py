@@ -17,7 +17,7 @@ import socket
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
-from domain.errors import DomainError
+from domain.errors import DomainError, ErrorCode
 
 MAX_URL_LENGTH = 2000
 
@@ -30,7 +30,7 @@ class RefusedTarget(Exception):
 
 
 def _bad(message: str) -> DomainError:
-    return DomainError(message, field="url", code="BAD_USER_INPUT")
+    return DomainError(message, field="url", code=ErrorCode.BAD_USER_INPUT)
 
 
 def _is_public(address: str) -> bool:
