@@ -24,8 +24,8 @@ from api.schema import build_schema
 from api.strawberry_internals import graphql_schema
 from domain.demo import AREA_DEMOS, DemoSeed
 from tenants.access.builtin import ADMIN_ROLE, BUILTIN_ROLES
-from tests.api.api_client_support import partner
-from tests.api.webhook_support import create_webhook
+from tests.support.api_clients import partner
+from tests.support.webhooks import create_webhook
 
 DEPTH = 3
 NODE = "query($id: ID!) { node(id: $id) { __typename id } }"
