@@ -88,7 +88,7 @@ async def database() -> AsyncIterator[TestDatabase]:
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     # Tests fire requests as fast as they can: rate limits are tested on their own app
     # (tests/api/test_rate_limit.py).
-    # Webhook tests drive one dispatch pass at a time (tests/api/webhook_support.py).
+    # Webhook tests drive one dispatch pass at a time (tests/support/webhooks.py).
     return Settings(
         env="development",
         data_dir=tmp_path_factory.mktemp("atrium-data"),

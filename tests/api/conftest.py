@@ -1,4 +1,4 @@
-"""Fixtures of the prefetch tests (tests/api/prefetch_support.py)."""
+"""Fixtures of the prefetch tests (tests/support/prefetch.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.api.admin_support import custom_role, holder_of
-from tests.api.prefetch_support import Probe
+from tests.support.admin import custom_role, holder_of
+from tests.support.prefetch import Probe
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 from api.core.relay import to_global_id
 from tenants.access.builtin import ADMIN_ROLE, BUILTIN_ROLES
-from tests.api.admin_support import (
+from tests.support.admin import (
     ASSIGN_ROLE,
     CREATE_ROLE,
     CREATE_USER,

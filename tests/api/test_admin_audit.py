@@ -2,7 +2,7 @@
 policy — values of fields the reader may not read are redacted."""
 
 from api.core.relay import from_global_id, to_global_id
-from tests.api.admin_support import (
+from tests.support.admin import (
     ASSIGN_ROLE,
     DEACTIVATE,
     UPDATE_ROLE,

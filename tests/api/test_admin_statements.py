@@ -1,7 +1,7 @@
 """Admin lists fetch a page and its nested relations in a fixed number of statements."""
 
 from api.core.relay import to_global_id
-from tests.api.admin_support import DEACTIVATE, REACTIVATE
+from tests.support.admin import DEACTIVATE, REACTIVATE
 
 PAGES = {
     "users": "query($n: Int) { users(first: $n) { nodes { email role { key userCount permissions { entity } } } } }",

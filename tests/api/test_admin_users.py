@@ -2,7 +2,7 @@
 and the rule that a tenant always keeps an active tenant admin."""
 
 from api.core.relay import to_global_id
-from tests.api.admin_support import (
+from tests.support.admin import (
     ASSIGN_ROLE,
     CREATE_USER,
     DEACTIVATE,

@@ -10,7 +10,7 @@ from api.core.relay import from_global_id, to_global_id
 from tenants.access.areas.admin import API_CLIENT_FIELDS
 from tenants.api_clients import hash_secret
 from tenants.models import api_clients, audit_events, users
-from tests.api.admin_support import (
+from tests.support.admin import (
     DEACTIVATE,
     USERS,
     custom_role,
@@ -19,7 +19,7 @@ from tests.api.admin_support import (
     role_by_key,
     snapshot,
 )
-from tests.api.api_client_support import (
+from tests.support.api_clients import (
     CLIENTS,
     REVOKE_CLIENT,
     ROTATE_SECRET,

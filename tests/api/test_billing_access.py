@@ -8,9 +8,9 @@ import pytest
 
 from api.core.relay import to_global_id
 from domain.billing import services
-from tests.api.prefetch_support import with_page
 from tests.api.test_billing_invoices import PAY, VOID, snapshot
-from tests.arrange_orders import actor_for, arrange_invoice
+from tests.support.orders import actor_for, arrange_invoice
+from tests.support.prefetch import with_page
 
 SUMMARY = "number status total amountDue dueDate"
 DETAIL = "lines { total product { sku } } payments { amount } creditNotes { number }"
@@ -171,7 +171,7 @@ async def test_keyset_paging_over_a_nullable_sort_key(gql, tenant):
 
 
 async def test_a_sales_rep_sees_the_order_of_an_invoice_only_when_it_owns_it(gql, tenant):
-    from tests.arrange_orders import arrange_order
+    from tests.support.orders import arrange_order
 
     rep = await tenant.user("sales_rep")
     async with tenant.session(tenant.admin_id) as conn:

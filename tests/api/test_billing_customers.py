@@ -11,7 +11,7 @@ import pytest
 from api.core.relay import to_global_id
 from domain.billing import services
 from domain.billing.repository import today_utc
-from tests.arrange_orders import actor_for, arrange_invoice
+from tests.support.orders import actor_for, arrange_invoice
 
 FIELDS = "name paymentStatus overdueAmount { amount currency } invoices { number amountDue } orders { id }"
 PAGE = f"query($n: Int) {{ customers(first: $n) {{ nodes {{ {FIELDS} }} }} }}"

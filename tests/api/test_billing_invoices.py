@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from api.core.relay import to_global_id
 from domain.billing.models import credit_notes, invoices, payments
-from tests.arrange_orders import arrange_invoice, arrange_order
+from tests.support.orders import arrange_invoice, arrange_order
 
 INVOICE = (
     "id number status total amountDue amountPaid amountCredited dueDate issueDate overdue version"

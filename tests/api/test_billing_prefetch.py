@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from domain.billing import services
 from tenants.session import tenant_transaction
-from tests.api.admin_support import grant
-from tests.api.prefetch_support import nodes
-from tests.arrange_orders import actor_for, arrange_invoice
+from tests.support.admin import grant
+from tests.support.orders import actor_for, arrange_invoice
+from tests.support.prefetch import nodes
 
 INVOICES = """query($n: Int) { invoices(first: $n) { nodes { number order { status }
   lines { quantity product { sku } } payments { amount invoice { number } }

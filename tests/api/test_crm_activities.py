@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domain.crm.models import activities
-from tests.api.crm_support import count, create_customer, create_lead, mutate, ok, row
+from tests.support.crm import count, create_customer, create_lead, mutate, ok, row
 
 ACTIVITY = "activity { id subject overdue completedAt version assignedTo { name } }"
 OVERDUE = """{ activities(filter: {assignedToMe: true, overdue: true}, orderBy: {field: DUE_AT}) {

@@ -4,8 +4,8 @@ writes that would reveal or change what it may not read are FORBIDDEN."""
 from __future__ import annotations
 
 from domain.crm.models import deals
-from tests.api.admin_support import custom_role, grant, holder_of
-from tests.api.crm_support import create_customer, create_deal, row
+from tests.support.admin import custom_role, grant, holder_of
+from tests.support.crm import create_customer, create_deal, row
 
 NO_AMOUNT = ["title", "customer", "owner", "stage", "status", "lead", "createdAt", "version"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from domain.crm.models import contacts, customers
-from tests.api.crm_support import count, create_customer, create_deal, mutate, ok, row, stages
-from tests.api.hr_org import add_employee
+from tests.support.crm import count, create_customer, create_deal, mutate, ok, row, stages
+from tests.support.hr import add_employee
 
 CUSTOMER = "customer { id name creditLimit paymentTermsDays version }"
 

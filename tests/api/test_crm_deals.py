@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domain.crm.models import deal_stage_changes, deals
-from tests.api.crm_support import (
+from tests.support.crm import (
     count,
     create_customer,
     create_deal,

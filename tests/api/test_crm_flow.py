@@ -3,7 +3,7 @@ through the pipeline and win it, with follow-ups and the report reflecting each 
 
 from __future__ import annotations
 
-from tests.api.crm_support import create_lead, ok, stages
+from tests.support.crm import create_lead, ok, stages
 
 PAST = "2020-06-01T09:00:00+00:00"
 FOLLOW_UPS = (

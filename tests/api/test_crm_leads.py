@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domain.crm.models import contacts, customers, deals, leads
-from tests.api.crm_support import count, create_lead, mutate, ok, row, stages, uuid_of
+from tests.support.crm import count, create_lead, mutate, ok, row, stages, uuid_of
 
 LEADS = "{ leads { nodes { id name owner { name } } } }"
 UPDATE = "lead { id name version }"

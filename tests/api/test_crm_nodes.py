@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.api.crm_support import create_customer, create_deal, create_lead, ok, seed_deals
-from tests.api.prefetch_support import with_page
+from tests.support.crm import create_customer, create_deal, create_lead, ok, seed_deals
+from tests.support.prefetch import with_page
 
 NODE = "query($id: ID!) { node(id: $id) { __typename id } }"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domain.crm.models import pipeline_stages, pipelines
-from tests.api.crm_support import count, create_customer, create_deal, mutate, ok, row
+from tests.support.crm import count, create_customer, create_deal, mutate, ok, row
 
 PIPELINE = (
     "pipeline { id name isDefault version stages { id name position probability isWon isLost } }"

@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from domain.crm.models import deals
-from tests.api.admin_support import custom_role, grant, holder_of
-from tests.api.crm_support import create_customer, create_deal, ok, stages
+from tests.support.admin import custom_role, grant, holder_of
+from tests.support.crm import create_customer, create_deal, ok, stages
 
 REPORT = """query($filter: PipelineReportFilter) { pipelineReport(filter: $filter) {
     pipeline { name }

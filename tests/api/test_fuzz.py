@@ -14,7 +14,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings
 
-from tests.api.fuzz_support import demo_tenant, ids_and_cursors, operations, shown
+from tests.support.fuzz import demo_tenant, ids_and_cursors, operations, shown
 
 DOCUMENTS = 350  # x 6 roles = 2,100 requests
 ROLES = ("tenant_admin", "sales_rep", "sales_manager", "accountant", "warehouse", "hr_manager")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tenants.access.areas.hr import DIRECTORY
-from tests.api.hr_org import (
+from tests.support.hr import (
     SALARY,
     add_department,
     add_employee,

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from api.core.relay import to_global_id
 from domain.hr.models import departments
 from tenants.models import audit_events
-from tests.api.hr_org import add_department, add_employee, count_rows, did, eid, employee_row
+from tests.support.hr import add_department, add_employee, count_rows, did, eid, employee_row
 
 EMPLOYEE = "employee { id name title salary salaryCurrency userId version department { name } manager { name } }"
 ERRORS = "userErrors { field code }"

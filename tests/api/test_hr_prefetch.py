@@ -3,9 +3,9 @@ department and manager, departments' parent and manager (api.core.loaders.prefet
 
 from __future__ import annotations
 
-from tests.api.admin_support import grant
-from tests.api.hr_org import add_department, add_employee
-from tests.api.prefetch_support import nodes
+from tests.support.admin import grant
+from tests.support.hr import add_department, add_employee
+from tests.support.prefetch import nodes
 
 EMPLOYEES = """query($n: Int) { employees(first: $n) {
   nodes { name department { name } manager { name } } } }"""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.api.hr_org import add_department, add_employee, did, eid
+from tests.support.hr import add_department, add_employee, did, eid
 
 EDGES = "edges { cursor node { name } } pageInfo { hasNextPage hasPreviousPage endCursor }"
 

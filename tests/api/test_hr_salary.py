@@ -6,8 +6,8 @@ from __future__ import annotations
 from api.core.relay import from_global_id
 from domain.hr.models import departments
 from tenants.access.areas.hr import PERSONAL
-from tests.api.admin_support import custom_role, grant, holder_of
-from tests.api.hr_org import SALARY, add_department, add_employee, did, eid
+from tests.support.admin import custom_role, grant, holder_of
+from tests.support.hr import SALARY, add_department, add_employee, did, eid
 
 NODE = "query($id: ID!) { node(id: $id) { ... on Employee { name salary } } }"
 

@@ -2,7 +2,7 @@
 available to promise, never cost or the ledger; the warehouse and accounting run it."""
 
 from api.core.relay import to_global_id
-from tests.backoffice import arrange_stock, custom_role_token, level_of, movement_count
+from tests.support.backoffice import arrange_stock, custom_role_token, level_of, movement_count
 
 PRODUCTS = """{ products(first: 10) { nodes { sku unitPrice available onHand reserved
     stockLevels { onHand available warehouse { code } } } } }"""

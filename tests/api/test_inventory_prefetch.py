@@ -5,9 +5,9 @@ stock levels of every product of a page (api.core.loaders.prefetch, relay.with_r
 from __future__ import annotations
 
 from api.core.relay import to_global_id
-from tests.api.admin_support import grant
-from tests.api.prefetch_support import nodes
-from tests.backoffice import arrange_customer, arrange_stock
+from tests.support.admin import grant
+from tests.support.backoffice import arrange_customer, arrange_stock
+from tests.support.prefetch import nodes
 
 LEVELS = """query($n: Int) { stockLevels(first: $n) {
   nodes { onHand product { sku available } warehouse { code } } } }"""

@@ -2,7 +2,7 @@
 and bad input is a userError that writes nothing."""
 
 from api.core.relay import to_global_id
-from tests.backoffice import (
+from tests.support.backoffice import (
     arrange_customer,
     arrange_stock,
     ledger_matches_levels,

@@ -12,7 +12,7 @@ from domain.crm.pipelines import MAX_STAGES
 from domain.crm.repository import CONTACTS_PER_CUSTOMER, DEALS_PER_CUSTOMER, HISTORY_PER_DEAL
 from domain.inventory.models import warehouses
 from domain.inventory.services import MAX_WAREHOUSES
-from tests.api.crm_support import mutate, seed_deals
+from tests.support.crm import mutate, seed_deals
 
 CUSTOMERS = """{ customers(first: 10) { nodes { name contacts { name } deals { title
   history { event } } } } }"""

@@ -5,9 +5,9 @@ GraphQL answer, a webhook payload or the audit log, it is a string with four pla
 import re
 
 from api.core.relay import to_global_id
-from tests.api.webhook_support import create_webhook, delivery_rows
-from tests.arrange_orders import arrange_invoice
-from tests.backoffice import arrange_customer, arrange_deal, arrange_stock
+from tests.support.backoffice import arrange_customer, arrange_deal, arrange_stock
+from tests.support.orders import arrange_invoice
+from tests.support.webhooks import create_webhook, delivery_rows
 
 FOUR_PLACES = re.compile(r"-?\d+\.\d{4}")
 DECIMAL_KEYS = {

@@ -22,10 +22,9 @@ from graphql import (
 
 from api.schema import build_schema
 from api.strawberry_internals import graphql_schema
-from domain.demo import AREA_DEMOS, DemoSeed
-from tenants.access.builtin import ADMIN_ROLE, BUILTIN_ROLES
-from tests.api.api_client_support import partner
-from tests.api.webhook_support import create_webhook
+from tests.support.api_clients import partner
+from tests.support.demo import seed_every_area
+from tests.support.webhooks import create_webhook
 
 DEPTH = 3
 NODE = "query($id: ID!) { node(id: $id) { __typename id } }"
@@ -90,13 +89,7 @@ def _collect(value: Any, into: dict[str, set[str]]) -> None:
 
 
 async def _everything(tenant: Any, gql: Any) -> None:
-    users = {ADMIN_ROLE: tenant.admin_id}
-    for role in BUILTIN_ROLES:
-        if role.key != ADMIN_ROLE:
-            users[role.key] = await tenant.user(role.key)
-    async with tenant.session(tenant.admin_id) as conn:
-        for seed in AREA_DEMOS:
-            await seed(DemoSeed(conn, tenant.id, tenant.slug, users))
+    await seed_every_area(tenant)
     token = tenant.admin_token
     await create_webhook(gql, token, ["DEAL_WON"])
     deal = (await gql(OPEN_DEAL, token=token)).ok()["deals"]["nodes"][0]["id"]

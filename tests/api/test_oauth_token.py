@@ -10,7 +10,7 @@ import time
 from joserfc import jwt
 
 from tenants.models import users
-from tests.api.api_client_support import (
+from tests.support.api_clients import (
     REVOKE_CLIENT,
     ROTATE_SECRET,
     TOKEN_URL,
@@ -19,7 +19,7 @@ from tests.api.api_client_support import (
     partner,
     request_token,
 )
-from tests.backoffice import arrange_stock
+from tests.support.backoffice import arrange_stock
 
 VIEWER = "{ viewer { user { id name roleKey } tenant { id slug } } }"
 PRODUCTS = "{ products(first: 10) { nodes { sku name } } }"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from domain.crm.models import deal_stage_changes, deals, pipeline_stages
-from tests.api.admin_support import custom_role, grant, holder_of
-from tests.api.crm_support import create_lead, ok, seed_deals
+from tests.support.admin import custom_role, grant, holder_of
+from tests.support.crm import create_lead, ok, seed_deals
 
 PLAIN = """query($n: Int!) { deals(first: $n) {
   nodes { title customer { name } owner { name } stage { name } } } }"""

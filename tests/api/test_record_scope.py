@@ -13,7 +13,7 @@ import pytest
 from domain.ownership import Unowned
 from domain.scope import rules
 from tenants.access.catalog import catalog
-from tests.api.scope_support import OWNERS, PROBES, make_world
+from tests.support.record_scope import OWNERS, PROBES, make_world
 
 SCOPES = ("own", "team", "all")
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from domain.billing import services
-from tests.arrange_orders import actor_for, arrange_invoice, arrange_order
+from tests.support.orders import actor_for, arrange_invoice, arrange_order
 
 REVENUE = (
     '{ revenueReport(since: "2026-01-01", until: "2026-03-31") { month currency invoiced paid } }'

@@ -3,7 +3,7 @@
 import pytest
 
 from api.core.relay import to_global_id
-from tests.api.admin_support import (
+from tests.support.admin import (
     ASSIGN_ROLE,
     CREATE_USER,
     DEACTIVATE,

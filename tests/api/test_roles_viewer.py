@@ -5,7 +5,7 @@ import pytest
 
 from tenants.access.builtin import BUILTIN_ROLES, builtin_policy
 from tenants.access.catalog import catalog
-from tests.api.admin_support import PERMISSIONS, UPDATE_ROLE, custom_role, grant, holder_of
+from tests.support.admin import PERMISSIONS, UPDATE_ROLE, custom_role, grant, holder_of
 
 VIEWER = f"{{ viewer {{ {PERMISSIONS} }} }}"
 

@@ -3,7 +3,13 @@ cost or margin, managers and accounting every order with them, the warehouse shi
 HR nothing. Refused writes change nothing. Reads cost a fixed number of statements."""
 
 from api.core.relay import to_global_id
-from tests.backoffice import arrange_customer, arrange_stock, level_of, movement_count, order_count
+from tests.support.backoffice import (
+    arrange_customer,
+    arrange_stock,
+    level_of,
+    movement_count,
+    order_count,
+)
 
 ORDERS = "{ orders(first: 50) { nodes { id status total owner { name } customer { name } lines { quantity product { sku available } } } } }"
 COST = "query($id: ID!) { order(id: $id) { total cost margin lines { unitCost cost margin } } }"

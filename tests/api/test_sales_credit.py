@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from api.core.relay import to_global_id
 from domain.crm.models import customers
-from tests.arrange_orders import arrange_invoice, arrange_order
-from tests.backoffice import arrange_stock, level_of
+from tests.support.backoffice import arrange_stock, level_of
+from tests.support.orders import arrange_invoice, arrange_order
 
 CREATE = """mutation($input: CreateOrderInput!) { createOrder(input: $input) {
     order { id } userErrors { code } } }"""

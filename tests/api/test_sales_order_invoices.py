@@ -7,7 +7,7 @@ import pytest
 
 from api.core.relay import to_global_id
 from domain.billing import services
-from tests.arrange_orders import actor_for, arrange_order
+from tests.support.orders import actor_for, arrange_order
 
 ONE = "query($id: ID!) { order(id: $id) { status invoices { FIELDS } } }"
 SUMMARY = "number status amountDue"

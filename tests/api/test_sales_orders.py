@@ -2,7 +2,7 @@
 when it runs out), the warehouse ships it; totals are rounded per line, then summed."""
 
 from api.core.relay import to_global_id
-from tests.backoffice import (
+from tests.support.backoffice import (
     arrange_customer,
     arrange_deal,
     arrange_stock,

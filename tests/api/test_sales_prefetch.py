@@ -4,9 +4,9 @@ products of every order's lines; so do the reports that point at orders and stoc
 
 from __future__ import annotations
 
-from tests.api.admin_support import grant
-from tests.api.prefetch_support import nodes
-from tests.arrange_orders import arrange_order
+from tests.support.admin import grant
+from tests.support.orders import arrange_order
+from tests.support.prefetch import nodes
 
 ORDERS = """query($n: Int) { orders(first: $n) { nodes {
   total warehouse { code } lines { quantity product { sku available } } } } }"""

@@ -3,8 +3,8 @@ someone inside it; a duplicate out of scope is refused without naming the other 
 
 from __future__ import annotations
 
-from tests.api.crm_support import mutate
-from tests.api.scope_support import gid, make_world
+from tests.support.crm import mutate
+from tests.support.record_scope import gid, make_world
 
 CREATE_LEAD = "lead { id }"
 

@@ -15,8 +15,8 @@ from api.core.access import returned_entity
 from api.schema import build_schema
 from api.strawberry_internals import graphql_schema, python_class
 from tenants.access.catalog import catalog
-from tests.api.admin_support import custom_role, grant, holder_of, role_by_key
-from tests.api.crm_support import create_customer, create_deal, ok
+from tests.support.admin import custom_role, grant, holder_of, role_by_key
+from tests.support.crm import create_customer, create_deal, ok
 
 SCHEMA = graphql_schema(build_schema())
 

@@ -4,9 +4,9 @@ hiding: any role that reads a deal reads its owner's referable fields (`name`), 
 a role granted User reads the rest, and the viewer reads their own account."""
 
 from api.core.relay import to_global_id
-from tests.api.admin_support import custom_role, grant, holder_of
-from tests.api.crm_support import create_customer, create_deal
 from tests.api.test_sales_access import _arrange, _order
+from tests.support.admin import custom_role, grant, holder_of
+from tests.support.crm import create_customer, create_deal
 
 USERS = "{ users { nodes { __typename id name email roleKey } } }"
 DEAL_OWNERS = "{ deals { nodes { owner { __typename id name } } } }"

@@ -14,9 +14,9 @@ import sqlalchemy as sa
 
 from api.core.relay import to_global_id
 from domain.webhooks.dispatch import BACKOFF, MAX_ATTEMPTS
-from tests.api.crm_support import create_customer, create_deal, ok
-from tests.api.webhook_receiver import PUBLIC_ADDRESS, Receiver, verify
-from tests.api.webhook_support import (
+from tests.support.crm import create_customer, create_deal, ok
+from tests.support.webhook_receiver import PUBLIC_ADDRESS, Receiver, verify
+from tests.support.webhooks import (
     REDELIVER,
     create_webhook,
     deliveries,

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from api.core.relay import to_global_id
-from tests.api.crm_support import create_customer, create_deal, mutate, ok
-from tests.api.webhook_support import create_webhook, deliveries, delivery_rows
-from tests.arrange_orders import arrange_order
+from tests.support.crm import create_customer, create_deal, mutate, ok
+from tests.support.orders import arrange_order
+from tests.support.webhooks import create_webhook, deliveries, delivery_rows
 
 DEAL = "deal { id status version }"
 ORDER = "order { id status version }"
@@ -61,7 +61,7 @@ async def test_a_mutation_that_fails_queues_nothing(gql, tenant):
 
 
 async def test_inactive_webhooks_get_nothing(gql, tenant):
-    from tests.api.webhook_support import UPDATE_WEBHOOK
+    from tests.support.webhooks import UPDATE_WEBHOOK
 
     admin = tenant.admin_token
     hook = (await create_webhook(gql, admin, ["DEAL_WON"]))["webhook"]

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from domain.billing import services
 from tenants.access.catalog import catalog
-from tests.api.admin_support import custom_role, grant, holder_of
-from tests.api.crm_support import create_customer, create_deal, ok
-from tests.api.webhook_support import create_webhook, deliveries
-from tests.arrange_orders import actor_for, arrange_invoice
+from tests.support.admin import custom_role, grant, holder_of
+from tests.support.crm import create_customer, create_deal, ok
+from tests.support.orders import actor_for, arrange_invoice
+from tests.support.webhooks import create_webhook, deliveries
 
 EVENTS = ["DEAL_WON", "INVOICE_ISSUED", "PAYMENT_RECORDED"]
 

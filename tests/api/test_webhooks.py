@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from api.core.relay import to_global_id
 from domain.webhooks.models import webhooks
-from tests.api.crm_support import uuid_of
-from tests.api.webhook_support import (
+from tests.support.crm import uuid_of
+from tests.support.webhooks import (
     CREATE_WEBHOOK,
     DELETE_WEBHOOK,
     DELIVERIES,

@@ -17,7 +17,7 @@ from domain.inventory.repository import PRODUCT_SELECT, product_conditions
 from domain.sales.models import sales_orders
 from tenants.provisioning import tenant_id_by_slug, user_id_by_email
 from tenants.session import tenant_transaction
-from tests.backoffice import ledger_matches_levels
+from tests.support.backoffice import ledger_matches_levels
 
 
 async def _demo(engine, slug):

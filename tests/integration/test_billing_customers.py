@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from domain.billing import customers, services
 from domain.billing.repository import today_utc
-from tests.arrange_orders import actor_for, arrange_invoice, arrange_order
+from tests.support.orders import actor_for, arrange_invoice, arrange_order
 
 
 async def test_payment_status_per_customer(tenant):

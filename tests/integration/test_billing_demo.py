@@ -12,7 +12,7 @@ from domain.billing import demo
 from domain.billing.models import credit_notes, invoices
 from domain.billing.repository import amount_due, is_overdue
 from domain.demo import DemoSeed
-from tests.arrange_orders import arrange_order
+from tests.support.orders import arrange_order
 
 
 async def test_demo_invoices_cover_every_state(tenant):

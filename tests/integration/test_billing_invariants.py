@@ -16,7 +16,7 @@ from domain.billing import services
 from domain.billing.models import credit_notes, invoice_lines, invoices, payments
 from domain.errors import DomainError
 from tenants.session import tenant_transaction
-from tests.arrange_orders import actor_for, arrange_order
+from tests.support.orders import actor_for, arrange_order
 
 TODAY = date(2026, 3, 14)
 

@@ -12,7 +12,7 @@ from domain.hr import services
 from domain.hr.models import Changes, employees
 from tenants.access.builtin import builtin_policy
 from tenants.principal import Actor
-from tests.api.hr_org import add_employee
+from tests.support.hr import add_employee
 
 WAITING = sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
 

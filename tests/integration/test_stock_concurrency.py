@@ -23,7 +23,7 @@ from domain.sales import services
 from domain.sales.models import sales_orders
 from domain.sales.pricing import LineInput
 from tenants.session import tenant_transaction
-from tests.backoffice import (
+from tests.support.backoffice import (
     actor_for,
     arrange_customer,
     arrange_deal,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from tests.api.admin_support import ERRORS, custom_role, grant
+from tests.support.admin import ERRORS, custom_role, grant
 
 CLIENT = "id name clientId createdAt secretRotatedAt revokedAt version role { id key }"
 CREATE_CLIENT = f"""mutation($input: CreateApiClientInput!) {{

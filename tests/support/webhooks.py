@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from domain.webhooks.models import webhook_deliveries
-from tests.api.crm_support import uuid_of
+from tests.support.crm import uuid_of
 
 ERRORS = "userErrors { field code message }"
 WEBHOOK = "id url events active createdAt version createdBy { id }"

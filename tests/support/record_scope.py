@@ -25,8 +25,8 @@ from domain.crm.models import activities, contacts, customers, deals, leads, pip
 from domain.hr.models import departments, employees
 from tenants.access.catalog import catalog
 from tenants.models import audit_events, roles, users
-from tests.api.hr_org import add_employee, add_role
-from tests.arrange_orders import actor_for, arrange_order
+from tests.support.hr import add_employee, add_role
+from tests.support.orders import actor_for, arrange_order
 
 # each owner's rows in its own currency, so a per-currency report shows whose it added up
 CURRENCY = {"me": "EUR", "deep": "USD", "stranger": "GBP"}

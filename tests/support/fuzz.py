@@ -13,8 +13,7 @@ import orjson
 from hypothesis import strategies as st
 from hypothesis_graphql import from_schema, nodes
 
-from domain.demo import AREA_DEMOS, DemoSeed
-from tenants.access.builtin import ADMIN_ROLE, BUILTIN_ROLES
+from tests.support.demo import seed_every_area
 
 SDL = Path(__file__).resolve().parents[2] / "schema.graphql"
 UUID = "6d1c1f3c-2f0a-4d43-9d7c-0a1a4f3b7d11"
@@ -183,13 +182,7 @@ def operations(ids: list[str], cursors: list[str]) -> st.SearchStrategy[str]:
 async def demo_tenant(make_tenant: Any) -> dict[str, str]:
     """A new tenant with every area's demo data: a token per built-in role."""
     tenant = await make_tenant("Fuzzed")
-    users = {ADMIN_ROLE: tenant.admin_id}
-    for role in BUILTIN_ROLES:
-        if role.key != ADMIN_ROLE:
-            users[role.key] = await tenant.user(role.key)
-    async with tenant.session() as conn:
-        for seed in AREA_DEMOS:
-            await seed(DemoSeed(conn, tenant.id, tenant.slug, users))
+    users = await seed_every_area(tenant)
     return {role: tenant.token(user) for role, user in users.items()}
 
 
