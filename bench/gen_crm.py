@@ -83,6 +83,11 @@ def person(rng: random.Random) -> str:
     return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
 
 
+# The first customers have no credit limit: M1 orders for them over and over
+# (bench/workloads.py: m1_orders) to measure stock reservation, not credit control.
+OPEN_CREDIT = 50
+
+
 def _customers(ds: Dataset, tenant: Tenant, rng: random.Random) -> None:
     reps = tenant.users["sales_rep"]
     customers, contacts = [], {}
@@ -91,6 +96,7 @@ def _customers(ds: Dataset, tenant: Tenant, rng: random.Random) -> None:
         at = moment(rng, 730)
         kind = "company" if rng.random() < 0.85 else "person"
         name = company(rng, n) if kind == "company" else f"{person(rng)} {n}"
+        limit = Decimal(rng.randrange(5, 200) * 1000)
         ds.add(
             "customers",
             tenant_id=tenant.id,
@@ -103,8 +109,8 @@ def _customers(ds: Dataset, tenant: Tenant, rng: random.Random) -> None:
             owner_id=rng.choice(reps),
             billing_address=None,
             shipping_address=None,
-            credit_limit=Decimal(rng.randrange(5, 200) * 1000),
-            credit_currency=CURRENCY,
+            credit_limit=None if n < OPEN_CREDIT else limit,
+            credit_currency=None if n < OPEN_CREDIT else CURRENCY,
             payment_terms_days=rng.choice((14, 30, 30, 45, 60)),
             notes=None,
             **stamped(at),

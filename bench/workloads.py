@@ -14,6 +14,7 @@ from uuid import UUID
 
 from api.core.relay import to_global_id
 from bench.data import Dataset, Tenant
+from bench.gen_crm import OPEN_CREDIT
 
 Variables = Callable[[Tenant], list[dict[str, Any]]]
 
@@ -128,7 +129,7 @@ def m1_orders(kind: str) -> Variables:
                     "lines": lines,
                 }
             }
-            for c in customers[:50]
+            for c in customers[:OPEN_CREDIT]
         ]
 
     return variables
