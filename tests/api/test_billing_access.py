@@ -8,7 +8,7 @@ import pytest
 
 from api.core.relay import to_global_id
 from domain.billing import services
-from tests.api.test_billing_invoices import PAY, VOID, snapshot
+from tests.support.billing import PAY, VOID, snapshot
 from tests.support.orders import actor_for, arrange_invoice
 from tests.support.prefetch import with_page
 

@@ -7,12 +7,10 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from api.core.relay import to_global_id
-from domain.billing.models import credit_notes, invoices, payments
+from domain.billing.models import invoices
+from tests.support.billing import INVOICE, PAY, VOID, snapshot
 from tests.support.orders import arrange_invoice, arrange_order
 
-INVOICE = (
-    "id number status total amountDue amountPaid amountCredited dueDate issueDate overdue version"
-)
 CREATE = f"""mutation($input: CreateInvoiceFromOrderInput!) {{
   createInvoiceFromOrder(input: $input) {{ invoice {{ {INVOICE} lines {{ quantity total }} }}
   userErrors {{ field code message }} }} }}"""
@@ -20,11 +18,6 @@ UPDATE = f"""mutation($input: UpdateInvoiceInput!) {{
   updateInvoice(input: $input) {{ invoice {{ {INVOICE} notes }} userErrors {{ field code message }} }} }}"""
 ISSUE = f"""mutation($input: IssueInvoiceInput!) {{
   issueInvoice(input: $input) {{ invoice {{ {INVOICE} }} userErrors {{ field code message }} }} }}"""
-VOID = f"""mutation($input: VoidInvoiceInput!) {{
-  voidInvoice(input: $input) {{ invoice {{ {INVOICE} voidReason }} userErrors {{ field code message }} }} }}"""
-PAY = f"""mutation($input: RecordPaymentInput!) {{
-  recordPayment(input: $input) {{ payment {{ amount currency }} invoice {{ {INVOICE} }}
-  userErrors {{ field code message }} }} }}"""
 CREDIT = f"""mutation($input: CreateCreditNoteInput!) {{
   createCreditNote(input: $input) {{ creditNote {{ number amount }} invoice {{ {INVOICE} }}
   userErrors {{ field code message }} }} }}"""
@@ -32,14 +25,6 @@ CREDIT = f"""mutation($input: CreateCreditNoteInput!) {{
 
 def gid(row):
     return to_global_id("Invoice", row.id)
-
-
-async def snapshot(tenant):
-    async with tenant.session() as conn:
-        rows = (await conn.execute(sa.select(invoices).order_by(invoices.c.id))).all()
-        paid = (await conn.execute(sa.select(payments))).all()
-        notes = (await conn.execute(sa.select(credit_notes))).all()
-    return [tuple(r) for r in rows], len(paid), len(notes)
 
 
 async def test_invoice_life_cycle(gql, tenant):

@@ -4,40 +4,28 @@ HR nothing. Refused writes change nothing. Reads cost a fixed number of statemen
 
 from api.core.relay import to_global_id
 from tests.support.backoffice import (
+    CREATE_ORDER,
     arrange_customer,
     arrange_stock,
     level_of,
     movement_count,
     order_count,
+    order_widgets,
+    widgets_and_customer,
 )
 
 ORDERS = "{ orders(first: 50) { nodes { id status total owner { name } customer { name } lines { quantity product { sku available } } } } }"
 COST = "query($id: ID!) { order(id: $id) { total cost margin lines { unitCost cost margin } } }"
 ONE = "query($id: ID!) { order(id: $id) { status total } }"
-CREATE = """mutation($input: CreateOrderInput!) { createOrder(input: $input) {
-    order { id status } userErrors { field code } } }"""
 STEP = """mutation($input: OrderStepInput!) {{ {name}(input: $input) {{
     order {{ status }} userErrors {{ field code }} }} }}"""
 
 
-async def _order(gql, tenant, token, stock, customer, quantity=2):
-    line = {"productId": to_global_id("Product", stock.products["WID-1"]), "quantity": quantity}
-    variables = {"input": {"customerId": to_global_id("Customer", customer), "lines": [line]}}
-    created = (await gql(CREATE, variables, token=token)).ok()["createOrder"]
-    assert created["userErrors"] == []
-    return created["order"]["id"]
-
-
-async def _arrange(tenant):
-    stock = await arrange_stock(tenant, on_hand={("WID-1", "MAIN"): 10})
-    return stock, await arrange_customer(tenant)
-
-
 async def test_sales_rep_sees_own_orders_without_cost(gql, tenant):
-    stock, customer = await _arrange(tenant)
+    stock, customer = await widgets_and_customer(tenant)
     rep, other_rep = await tenant.token_for("sales_rep"), await tenant.token_for("sales_rep")
-    mine = await _order(gql, tenant, rep, stock, customer)
-    theirs = await _order(gql, tenant, other_rep, stock, customer)
+    mine = await order_widgets(gql, rep, stock, customer)
+    theirs = await order_widgets(gql, other_rep, stock, customer)
 
     nodes = (await gql(ORDERS, token=rep)).ok()["orders"]["nodes"]
     assert [n["id"] for n in nodes] == [mine]
@@ -65,9 +53,9 @@ async def test_sales_rep_sees_own_orders_without_cost(gql, tenant):
 
 
 async def test_back_office_roles(gql, tenant):
-    stock, customer = await _arrange(tenant)
+    stock, customer = await widgets_and_customer(tenant)
     rep = await tenant.token_for("sales_rep")
-    order = await _order(gql, tenant, rep, stock, customer)
+    order = await order_widgets(gql, rep, stock, customer)
     confirm = STEP.format(name="confirmOrder")
     fulfil = STEP.format(name="fulfillOrder")
     cancel = STEP.format(name="cancelOrder")
@@ -87,8 +75,8 @@ async def test_back_office_roles(gql, tenant):
         assert result.codes == ["FORBIDDEN"]
     line = {"productId": to_global_id("Product", stock.products["WID-1"]), "quantity": 1}
     create = {"input": {"customerId": to_global_id("Customer", customer), "lines": [line]}}
-    assert (await gql(CREATE, create, token=accountant)).codes == ["FORBIDDEN"]
-    assert (await gql(CREATE, create, token=warehouse)).codes == ["FORBIDDEN"]
+    assert (await gql(CREATE_ORDER, create, token=accountant)).codes == ["FORBIDDEN"]
+    assert (await gql(CREATE_ORDER, create, token=warehouse)).codes == ["FORBIDDEN"]
     assert (await order_count(tenant), await movement_count(tenant)) == before
     assert (await gql(ONE, {"id": order}, token=rep)).ok()["order"]["status"] == "DRAFT"
 
@@ -103,8 +91,8 @@ async def test_back_office_roles(gql, tenant):
 
 
 async def test_hr_anonymous_and_other_tenant_see_nothing(gql, tenant, other_tenant):
-    stock, customer = await _arrange(tenant)
-    order = await _order(gql, tenant, tenant.admin_token, stock, customer)
+    stock, customer = await widgets_and_customer(tenant)
+    order = await order_widgets(gql, tenant.admin_token, stock, customer)
     hr = await tenant.token_for("hr_manager")
     result = await gql(ORDERS, token=hr)
     assert result.codes == ["FORBIDDEN"] and result.nothing
@@ -121,11 +109,11 @@ async def test_hr_anonymous_and_other_tenant_see_nothing(gql, tenant, other_tena
 
 
 async def test_orders_filter_by_status_and_customer(gql, tenant):
-    stock, customer = await _arrange(tenant)
+    stock, customer = await widgets_and_customer(tenant)
     other_customer = await arrange_customer(tenant, "Globex")
     token = await tenant.token_for("sales_manager")
-    first = await _order(gql, tenant, token, stock, customer)
-    await _order(gql, tenant, token, stock, other_customer)
+    first = await order_widgets(gql, token, stock, customer)
+    await order_widgets(gql, token, stock, other_customer)
     (await gql(STEP.format(name="confirmOrder"), {"input": {"id": first}}, token=token)).ok()
     query = """query($f: OrderFilter) { orders(filter: $f, orderBy: {field: CREATED_AT, direction: ASC}) {
         nodes { id status } } }"""
@@ -151,7 +139,9 @@ async def test_statements_do_not_grow_with_lines(gql, tenant, count_statements):
             for sku in list(skus)[:n]
         ]
         created = (
-            await gql(CREATE, {"input": {"customerId": customer, "lines": lines}}, token=token)
+            await gql(
+                CREATE_ORDER, {"input": {"customerId": customer, "lines": lines}}, token=token
+            )
         ).ok()
         order = created["createOrder"]["order"]["id"]
         with count_statements() as counter:

@@ -4,8 +4,8 @@ hiding: any role that reads a deal reads its owner's referable fields (`name`), 
 a role granted User reads the rest, and the viewer reads their own account."""
 
 from api.core.relay import to_global_id
-from tests.api.test_sales_access import _arrange, _order
 from tests.support.admin import custom_role, grant, holder_of
+from tests.support.backoffice import order_widgets, widgets_and_customer
 from tests.support.crm import create_customer, create_deal
 
 USERS = "{ users { nodes { __typename id name email roleKey } } }"
@@ -44,8 +44,8 @@ async def test_admin_reads_every_field_of_an_owner(gql, tenant):
 
 async def test_every_role_reading_a_record_reads_its_owners_name_and_nothing_more(gql, tenant):
     rep, rep_token = await _rep_deal(gql, tenant)
-    stock, customer = await _arrange(tenant)
-    await _order(gql, tenant, rep_token, stock, customer)
+    stock, customer = await widgets_and_customer(tenant)
+    await order_widgets(gql, rep_token, stock, customer)
     rep_id = to_global_id("User", rep)
     readers = {
         # a rep sees every customer, among them the admin's; its owner is the admin

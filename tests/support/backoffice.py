@@ -10,6 +10,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
+from api.core.relay import to_global_id
 from domain.inventory import services
 from domain.inventory.models import stock_levels, stock_movements
 from tenants.principal import Actor, PolicyCache, Principal, load_actor
@@ -189,3 +190,22 @@ async def custom_role_token(tenant: Any, key: str, permissions: dict[str, Any]) 
             )
         )
     return tenant.token(await tenant.user(key))
+
+
+CREATE_ORDER = """mutation($input: CreateOrderInput!) { createOrder(input: $input) {
+    order { id status } userErrors { field code } } }"""
+
+
+async def widgets_and_customer(tenant: Any) -> tuple[Any, UUID]:
+    """Ten WID-1 in MAIN and one customer: what an order needs."""
+    stock = await arrange_stock(tenant, on_hand={("WID-1", "MAIN"): 10})
+    return stock, await arrange_customer(tenant)
+
+
+async def order_widgets(gql: Any, token: str, stock: Any, customer: UUID, quantity: int = 2) -> str:
+    """A draft order of `quantity` WID-1 for `customer`, made through the API; its id."""
+    line = {"productId": to_global_id("Product", stock.products["WID-1"]), "quantity": quantity}
+    variables = {"input": {"customerId": to_global_id("Customer", customer), "lines": [line]}}
+    created = (await gql(CREATE_ORDER, variables, token=token)).ok()["createOrder"]
+    assert created["userErrors"] == []
+    return str(created["order"]["id"])
