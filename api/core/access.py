@@ -248,8 +248,16 @@ def install_guards(schema: GraphQLSchema) -> None:
         entity = entity_of(gtype)
         for field in gtype.fields.values():
             checks = _argument_checks(field)
-            if entity is not None or gtype in roots or checks:
+            if entity is not None or gtype in roots or checks or _may_be_marked(field):
                 field.resolve = _guard(field.resolve or default_field_resolver, checks)
+
+
+def _may_be_marked(field: GraphQLField) -> bool:
+    """Whether the analysis can refuse this field on any type, entity or not: it returns
+    an entity's rows (a plain type's relation, e.g. a timeline entry's activity) or
+    declares what it reveals. A mark no guard enforces would be silently ignored."""
+    target = returned_entity(get_named_type(field.type))
+    return target is not None or field_metadata(field).get("reveals") is not None
 
 
 ArgCheck = Callable[[Policy, Any], Any]  # the argument value to resolve with
@@ -272,7 +280,18 @@ def _guard(resolve: Callable[..., Any], checks: list[tuple[str, ArgCheck]]) -> C
         return resolve(root, info, **args)
 
     guarded.__wrapped__ = resolve  # type: ignore[attr-defined]
+    guarded.__atrium_guard__ = True  # type: ignore[attr-defined]
     return guarded
+
+
+def is_guarded(field: GraphQLField) -> bool:
+    """Whether the access guard runs before `field`'s resolver (whatever wraps it)."""
+    resolve = field.resolve
+    while resolve is not None:
+        if getattr(resolve, "__atrium_guard__", False):
+            return True
+        resolve = getattr(resolve, "__wrapped__", None)
+    return False
 
 
 def _row_allows(rule: Rule, root: Any, context: Any) -> bool:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import strawberry
-from graphql import parse
+from graphql import GraphQLObjectType, get_named_type, parse
 
-from api.core.access import analyse
+from api.core.access import analyse, is_guarded, returned_entity
 from api.core.relay import Connection
+from api.schema import build_schema
 from api.strawberry_internals import graphql_schema
 from tenants.access.policy import EntityGrant, Policy
 
@@ -74,3 +75,17 @@ def test_field_unknown_to_the_catalog_is_denied():
     schema = graphql_schema(strawberry.Schema(OddQuery))
     marked = analyse(schema, parse("{ odd { secret } }"), policy({"name", "email"}))
     assert [n.name.value for n in marked] == ["secret"]
+
+
+def test_every_field_the_analysis_can_refuse_is_guarded():
+    # a relation on a plain type (TimelineEntry.activity, DealStageChange.deal) is refused
+    # by the analysis like any other; without a guard its mark would be ignored
+    schema = graphql_schema(build_schema())
+    unguarded = [
+        f"{gtype.name}.{name}"
+        for gtype in schema.type_map.values()
+        if isinstance(gtype, GraphQLObjectType) and not gtype.name.startswith("__")
+        for name, field in gtype.fields.items()
+        if returned_entity(get_named_type(field.type)) is not None and not is_guarded(field)
+    ]
+    assert unguarded == []
