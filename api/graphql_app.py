@@ -92,6 +92,9 @@ class GraphQLApp(GraphQL[Context, None]):
                 response = error_response(
                     exc.status_code, CLEARER.get(exc.reason, exc.reason), code
                 )
+        context = getattr(request.state, "context", None)
+        if context is not None and context.read_path is not None:
+            response.headers["Atrium-Read-Path"] = context.read_path
         status = getattr(request.state, "http_status", None)
         if status is not None:
             response.status_code, headers = status
@@ -99,11 +102,13 @@ class GraphQLApp(GraphQL[Context, None]):
         await response(scope, receive, send)
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        return Context(
+        context = Context(
             state=request.app.state.atrium,
             request_id=request.state.request_id,
             principal=getattr(request.state, "principal", None),
         )
+        request.state.context = context  # for the Atrium-Read-Path header
+        return context
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         request_id = request.state.request_id

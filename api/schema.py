@@ -42,6 +42,7 @@ import api.webhooks.mutations
 import api.webhooks.queries
 import api.webhooks.types
 from api import node
+from api.compiled.executor import CompiledReads
 from api.core.access import AccessCache, install_guards
 from api.cost import query_cost_rule
 from api.extensions import TenantTransaction
@@ -132,6 +133,7 @@ def build_schema(settings: Settings | None = None) -> AtriumSchema:
         extensions=extensions,
         scalar_overrides={Decimal: DECIMAL},
         config=StrawberryConfig(disable_field_suggestions=not settings.introspection),
+        execution_context_class=CompiledReads,
     )
     install_client_mutation_ids(graphql_schema(schema))
     install_guards(graphql_schema(schema))

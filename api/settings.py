@@ -66,6 +66,10 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
+    # Answer the root fields the read planner covers with one SQL statement each
+    # (api/compiled); off, every field runs through its resolver (the reference path).
+    compiled_reads: bool = True
+
     @property
     def production(self) -> bool:
         return self.env == "production"

@@ -46,6 +46,15 @@ class Context:
     denied: dict[int, Rule] = field(default_factory=dict)
     # Per-request DataLoaders, by name.
     loaders: dict[str, Any] = field(default_factory=dict)
+    # How the root fields were answered: "compiled" and/or "fallback" (api/compiled).
+    read_paths: set[str] = field(default_factory=set)
+
+    @property
+    def read_path(self) -> str | None:
+        """`Atrium-Read-Path`: compiled, fallback, or mixed (None: nothing executed)."""
+        if len(self.read_paths) > 1:
+            return "mixed"
+        return next(iter(self.read_paths), None)
 
     @property
     def settings(self) -> Settings:
