@@ -52,11 +52,24 @@ def install_input_checks(schema: GraphQLSchema) -> None:
         if not isinstance(gtype, GraphQLObjectType) or gtype.name.startswith("__"):
             continue
         checks_of = caches[gtype is schema.mutation_type]
-        for field in gtype.fields.values():
+        for field_name, field in gtype.fields.items():
             # a field's arguments are checked like the fields of an input object
             check = _fields_check({name: arg.type for name, arg in field.args.items()}, checks_of)
             if check is not None:
                 field.resolve = _checked(field.resolve or default_field_resolver, check)
+                _INSTALLED[gtype.name, field_name] = check
+
+
+# (type, field) -> the check installed on it: a root field the compiled read path answers
+# is checked the same way (check_arguments), without its resolver
+_INSTALLED: dict[tuple[str, str], Check] = {}
+
+
+def check_arguments(type_name: str, field_name: str, args: dict[str, Any]) -> None:
+    """What the installed wrapper checks before `type_name.field_name`'s resolver runs."""
+    check = _INSTALLED.get((type_name, field_name))
+    if check is not None:
+        check(args, "")
 
 
 def _checked(resolve: Callable[..., Any], check: Check) -> Callable[..., Any]:

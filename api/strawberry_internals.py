@@ -63,6 +63,12 @@ def plain_field_names(cls: type) -> list[str]:
     return [f.python_name for f in fields if f.base_resolver is None]
 
 
+def has_resolver(field: GraphQLField) -> bool:
+    """Whether a graphql-core field was declared with a resolver (a method), not as a
+    plain attribute of its strawberry type."""
+    return getattr(_definition(field), "base_resolver", None) is not None
+
+
 def decimal_scalar(serialize: Callable[[Decimal], str]) -> ScalarDefinition:
     """strawberry's built-in Decimal scalar with another serializer (for
     `scalar_overrides`), so the SDL keeps its `Decimal` and its description."""

@@ -7,7 +7,7 @@ it gets slower with every page and skips rows when data changes.
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -111,20 +111,37 @@ def decode_cursor(cursor: str, arity: int) -> list[Any]:
     return values
 
 
-async def paginate(
-    conn: Any,
+@dataclass(frozen=True)
+class Listing:
+    """A list's rows before paging: its query (record scope and filters applied) and its
+    keyset order. `paginate` runs it; the compiled read path (api/compiled) selects its
+    own columns from the same query, so both page alike."""
+
+    query: sa.Select[Any]
+    sort: sa.ColumnElement[Any]
+    id_column: sa.ColumnElement[Any]
+    descending: bool = False
+
+    def page_statement(self, page: PageRequest) -> sa.Select[Any]:
+        """The query bounded by the page's cursor, in scan order, limit + 1 rows."""
+        return page_statement(
+            self.query, page, sort=self.sort, id_column=self.id_column, descending=self.descending
+        )
+
+
+def page_statement(
     query: sa.Select[Any],
     page: PageRequest,
     *,
     sort: sa.ColumnElement[Any],
     id_column: sa.ColumnElement[Any],
     descending: bool = False,
-) -> Page:
-    """Run `query` for one page ordered by (sort, id); one statement, limit + 1 rows.
+) -> sa.Select[Any]:
+    """`query` for one page ordered by (sort, id), limit + 1 rows (see `page_of`).
     `sort` must not be NULL (coalesce a nullable column): keyset bounds skip NULLs."""
     backwards = page.backwards
     cursor = page.before if backwards else page.after
-    forward_desc = descending != backwards  # the direction we actually scan in
+    forward_desc = scans_descending(page, descending)
     if cursor:
         sort_value, id_value = decode_cursor(cursor, 2)
         key = sa.tuple_(sort, id_column)
@@ -134,18 +151,56 @@ async def paginate(
         )
         query = query.where(key < bound if forward_desc else key > bound)
     order = (sort.desc(), id_column.desc()) if forward_desc else (sort.asc(), id_column.asc())
+    return query.order_by(*order).limit(page.limit + 1)
+
+
+def scans_descending(page: PageRequest, descending: bool) -> bool:
+    """The direction the statement scans in: backwards paging scans the other way."""
+    return descending != page.backwards
+
+
+def page_of(
+    rows: list[Any], page: PageRequest, keys: Callable[[Any], tuple[Any, Any]]
+) -> tuple[list[Any], list[str], bool, bool]:
+    """The page of the rows `page_statement` found: the rows in list order, their
+    cursors (from `keys(row)`: its sort value and id), has_next, has_previous."""
     limit = page.limit
-    rows = list((await conn.execute(query.order_by(*order).limit(limit + 1))).all())
     more = len(rows) > limit
     rows = rows[:limit]
-    if backwards:
+    if page.backwards:
         rows.reverse()
+    cursors = [encode_cursor(keys(r)) for r in rows]
+    has_next = more if not page.backwards else bool(page.before)
+    has_previous = more if page.backwards else bool(page.after)
+    return rows, cursors, has_next, has_previous
+
+
+async def paginate(
+    conn: Any,
+    query: sa.Select[Any],
+    page: PageRequest,
+    *,
+    sort: sa.ColumnElement[Any],
+    id_column: sa.ColumnElement[Any],
+    descending: bool = False,
+) -> Page:
+    """Run `query` for one page ordered by (sort, id); one statement, limit + 1 rows."""
+    statement = page_statement(query, page, sort=sort, id_column=id_column, descending=descending)
+    found = list((await conn.execute(statement)).all())
     sort_key = str(sort.key if hasattr(sort, "key") else sort.name)
     id_key = str(id_column.key)
-    cursors = [encode_cursor([getattr(r, sort_key), getattr(r, id_key)]) for r in rows]
-    return Page(
-        rows=rows,
-        cursors=cursors,
-        has_next=more if not backwards else bool(page.before),
-        has_previous=more if backwards else bool(page.after),
+    rows, cursors, has_next, has_previous = page_of(
+        found, page, lambda r: (getattr(r, sort_key), getattr(r, id_key))
+    )
+    return Page(rows=rows, cursors=cursors, has_next=has_next, has_previous=has_previous)
+
+
+async def run_listing(conn: Any, listing: Listing, page: PageRequest) -> Page:
+    return await paginate(
+        conn,
+        listing.query,
+        page,
+        sort=listing.sort,
+        id_column=listing.id_column,
+        descending=listing.descending,
     )

@@ -26,7 +26,7 @@ async def _referenced_users(context: Any, ids: list[UUID]) -> Mapping[UUID, Any]
 
 
 # The users records name (owners, assignees, authors): one statement per page of records.
-REFERENCED_USERS = Relation("admin.referenced_users", _referenced_users)
+REFERENCED_USERS = Relation("admin.referenced_users", _referenced_users, reference="User")
 
 
 async def _holder_counts(context: Any, ids: list[UUID]) -> Mapping[UUID, int]:

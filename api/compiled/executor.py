@@ -1,11 +1,66 @@
-"""graphql-core's executor, with root fields the planner covers answered by their plan."""
+"""graphql-core's executor, with root fields the planner covers answered by their plan.
+
+For a query, each root field is looked up in the plan cache (by document, operation,
+role version and the values of the variables that steer @include/@skip). A covered
+field runs its plan: its arguments checked as its resolver's wrappers would, one
+statement, the rows converted into its finished value, FORBIDDEN fields' errors at
+their paths. graphql-core completes nothing below it. A field the planner does not
+cover (`Unsupported`), a mutation, introspection, and a list given `filter` or
+`orderBy` run the ordinary way.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections import OrderedDict
 from typing import Any
 
+from graphql import (
+    GraphQLObjectType,
+    OperationType,
+    get_named_type,
+)
+from graphql.execution.collect_fields import collect_subfields
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from api.compiled.levels import Access, Unsupported
+from api.compiled.nodes import NodePlan, plan_node
+from api.compiled.roots import Refused, RootPlan, plan_one, plan_page
+from api.compiled.sources import COMPILED, ByIdSource, ListSource
+from api.core.relay import paging
+from api.input_checks import check_arguments
+from api.strawberry_internals import field_metadata
+
+log = logging.getLogger("atrium.compiled")
+
+FALLBACK = "fallback"
+COMPILED_PATH = "compiled"
+
+
+class PlanCache:
+    """Plans by (document, operation, root key, role, role version, directive values).
+    The document is kept in the entry and compared by identity, like the access
+    analysis's cache (api.core.access.AccessCache), whose node marks the plans use."""
+
+    def __init__(self, size: int = 2048) -> None:
+        self._items: OrderedDict[tuple[Any, ...], tuple[Any, RootPlan | None]] = OrderedDict()
+        self._size = size
+
+    def get(self, document: Any, key: tuple[Any, ...]) -> tuple[bool, RootPlan | None]:
+        hit = self._items.get((id(document), *key))
+        if hit is not None and hit[0] is document:
+            self._items.move_to_end((id(document), *key))
+            return True, hit[1]
+        return False, None
+
+    def put(self, document: Any, key: tuple[Any, ...], plan: RootPlan | None) -> None:
+        self._items[(id(document), *key)] = (document, plan)
+        if len(self._items) > self._size:
+            self._items.popitem(last=False)
+
+
+PLANS = PlanCache()
 
 
 class CompiledReads(StrawberryGraphQLCoreExecutionContext):
@@ -20,9 +75,125 @@ class CompiledReads(StrawberryGraphQLCoreExecutionContext):
         path: Path,
         position_context: Any,
     ) -> Any:
-        context = self.context_value
-        if path.prev is None and context is not None:
-            context.read_paths.add("fallback")
+        if path.prev is None:
+            plan = self._plan(parent_type, field_details_list, path)
+            if plan is not None:
+                return self._run(plan, parent_type, field_details_list, path)
+            context = self.context_value
+            if context is not None:
+                context.read_paths.add(FALLBACK)
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )
+
+    # ----------------------------------------------------------------- planning
+    def _plan(self, parent_type: Any, details: Any, path: Path) -> RootPlan | None:
+        context = self.context_value
+        if (
+            context is None
+            or not context.settings.compiled_reads
+            or context.actor is None
+            or self.operation.operation != OperationType.QUERY
+        ):
+            return None
+        node = details[0].node
+        name = node.name.value
+        if name.startswith("__"):
+            return None
+        actor = context.actor
+        key = (
+            id(self.schema),
+            self.operation.name.value if self.operation.name else None,
+            path.key,
+            actor.role_id,
+            actor.role_version,
+            self._directive_values(),
+        )
+        document = self.operation  # its identity is the parsed document's (cached by text)
+        found, plan = PLANS.get(document, key)
+        if not found:
+            plan = self._build(parent_type, name, details, str(path.key), Access(context.denied))
+            PLANS.put(document, key, plan)
+        return plan
+
+    def _build(
+        self, parent_type: Any, name: str, details: Any, key: str, access: Access
+    ) -> RootPlan | None:
+        gfield = parent_type.fields.get(name)
+        if gfield is None:
+            return None
+        try:
+            rule = access.rule([d.node for d in details])
+            if rule is not None:
+                return Refused(rule.message)
+            if name == "node" and parent_type is self.schema.query_type:
+                return plan_node(key, self.schema, details, access, self._collect)
+            source = field_metadata(gfield).get(COMPILED)
+            target = get_named_type(gfield.type)
+            if not isinstance(target, GraphQLObjectType):
+                return None
+            if isinstance(source, ListSource):
+                return plan_page(key, source, target, details, access, self._collect, paging)
+            if isinstance(source, ByIdSource):
+                return plan_one(key, source, target, details, access, self._collect)
+        except Unsupported as why:
+            log.debug("not compiled: %s.%s: %s", parent_type.name, name, why)
+        return None
+
+    def _collect(self, gtype: GraphQLObjectType, details: list[Any]) -> Any:
+        return collect_subfields(
+            self.schema,
+            self.fragments,
+            self.variable_values,
+            self.operation,
+            gtype,
+            details,
+            self.hide_suggestions,
+        ).grouped_field_set
+
+    def _directive_values(self) -> tuple[Any, ...]:
+        """The coerced values of every variable: those steering @include/@skip change the
+        collected fields; the rest only shape arguments, never the plan — but telling
+        them apart needs a walk of the document, so only booleans are keyed."""
+        coerced = self.variable_values.coerced
+        return tuple(sorted((k, v) for k, v in coerced.items() if isinstance(v, bool)))
+
+    # ----------------------------------------------------------------- running
+    def _run(self, plan: RootPlan, parent_type: Any, details: Any, path: Path) -> Any:
+        context = self.context_value
+        node = details[0].node
+        gfield = parent_type.fields[node.name.value]
+        return_type = gfield.type
+
+        async def run() -> Any:
+            try:
+                from graphql.execution.values import get_argument_values
+
+                args = get_argument_values(gfield, node, self.variable_values)
+                if not plan.covers(args):
+                    context.read_paths.add(FALLBACK)
+                    return await _awaited(
+                        super(CompiledReads, self).execute_field(
+                            parent_type, None, details, path, None
+                        )
+                    )
+                context.read_paths.add(COMPILED_PATH)
+                check_arguments(parent_type.name, node.name.value, args)
+                errors: list[Any] = []
+                value = await plan.run(context.db, context.actor, args, context.settings, errors)
+                self.collected_errors.errors.extend(errors)
+                return value
+            except Exception as raw:
+                self.handle_field_error(raw, return_type, details, path)
+                return None
+
+        return run()
+
+
+async def _awaited(value: Any) -> Any:
+    from inspect import isawaitable
+
+    return await value if isawaitable(value) else value
+
+
+__all__ = ["CompiledReads", "NodePlan"]

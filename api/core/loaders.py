@@ -52,6 +52,9 @@ class Relation:
     fetch: Fetch
     default: Any = None
     entity: str | None = None  # what it loads, when that is an entity of the catalog
+    # what it loads as references (rows that show their referable fields to any caller,
+    # api.core.access.REFERENCE), outside the record scope: a record's owner
+    reference: str | None = None
 
     def loader(self, info: Info) -> DataLoader[Any, Any]:
         return keyed_loader(info, self.name, self.fetch, self.default)

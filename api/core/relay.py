@@ -15,6 +15,7 @@ from api.core.context import Info
 from api.core.loaders import prefetch
 from api.cost import PER_PAGE, at_most
 from api.errors import AppError, Code, bad_input
+from api.settings import Settings
 from domain.ids import global_id
 from domain.pagination import Page, PageRequest
 
@@ -98,7 +99,13 @@ def page_request(
     info: Info, first: int | None, after: str | None, last: int | None, before: str | None
 ) -> PageRequest:
     """Validate paging arguments: default 50, capped at the configured maximum."""
-    settings = info.context.settings
+    return paging(info.context.settings, first, after, last, before)
+
+
+def paging(
+    settings: Settings, first: int | None, after: str | None, last: int | None, before: str | None
+) -> PageRequest:
+    """The page the paging arguments ask for (`page_request`)."""
     if first is not None and last is not None:
         raise bad_input("Pass either `first` or `last`, not both.")
     for name, value in (("first", first), ("last", last)):

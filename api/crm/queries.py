@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 
+from api.compiled.sources import listing
 from api.core.context import Info
 from api.core.relay import Connection, connection, page_request
 from api.crm.deal_types import Deal, Pipeline
@@ -60,9 +61,17 @@ async def _page(
     return await connection(info, found, kind.from_row)
 
 
+def _compiled(entity: str) -> Any:
+    """The list as the compiled read path pages it (api/compiled): the same listing."""
+    return listing(entity, lambda actor: repository.listing(actor, entity), repository.check_cursor)
+
+
 @strawberry.type
 class Query:
-    @strawberry.field(description="Leads in your record scope, newest first unless `orderBy`.")
+    @strawberry.field(
+        description="Leads in your record scope, newest first unless `orderBy`.",
+        metadata=_compiled("Lead"),
+    )
     async def leads(
         self,
         info: Info,
@@ -75,7 +84,9 @@ class Query:
     ) -> Connection[Lead] | None:
         return await _page(info, "Lead", Lead, filter, order_by, (first, after, last, before))
 
-    @strawberry.field(description="Customers, newest first unless `orderBy`.")
+    @strawberry.field(
+        description="Customers, newest first unless `orderBy`.", metadata=_compiled("Customer")
+    )
     async def customers(
         self,
         info: Info,
@@ -89,7 +100,9 @@ class Query:
         paging = (first, after, last, before)
         return await _page(info, "Customer", Customer, filter, order_by, paging)
 
-    @strawberry.field(description="Contacts, newest first unless `orderBy`.")
+    @strawberry.field(
+        description="Contacts, newest first unless `orderBy`.", metadata=_compiled("Contact")
+    )
     async def contacts(
         self,
         info: Info,
@@ -103,7 +116,10 @@ class Query:
         paging = (first, after, last, before)
         return await _page(info, "Contact", Contact, filter, order_by, paging)
 
-    @strawberry.field(description="Deals in your record scope, newest first unless `orderBy`.")
+    @strawberry.field(
+        description="Deals in your record scope, newest first unless `orderBy`.",
+        metadata=_compiled("Deal"),
+    )
     async def deals(
         self,
         info: Info,
@@ -118,7 +134,8 @@ class Query:
 
     @strawberry.field(
         description="Activities in your record scope, newest first unless `orderBy`. "
-        "My overdue follow-ups: `filter: {assignedToMe: true, overdue: true}`."
+        "My overdue follow-ups: `filter: {assignedToMe: true, overdue: true}`.",
+        metadata=_compiled("Activity"),
     )
     async def activities(
         self,
@@ -133,7 +150,10 @@ class Query:
         paging = (first, after, last, before)
         return await _page(info, "Activity", Activity, filter, order_by, paging)
 
-    @strawberry.field(description="Sales pipelines, newest first unless `orderBy`.")
+    @strawberry.field(
+        description="Sales pipelines, newest first unless `orderBy`.",
+        metadata=_compiled("Pipeline"),
+    )
     async def pipelines(
         self,
         info: Info,

@@ -24,7 +24,7 @@ from domain.crm.models import (
 from domain.entity import Stored
 from domain.errors import DomainError
 from domain.ownership import OwnedBy
-from domain.pagination import Page, PageRequest, decode_cursor, paginate
+from domain.pagination import Listing, Page, PageRequest, decode_cursor, run_listing
 from domain.ranking import first_per_parent
 from domain.scope import in_scope
 from domain.search import Search, search_condition
@@ -141,6 +141,28 @@ def _conditions(entity: str, f: Filter) -> list[sa.ColumnElement[bool]]:
     return out
 
 
+def listing(
+    actor: Actor, entity: str, filter: Filter | None = None, sort: Sort | None = None
+) -> Listing:
+    """An entity's rows in the actor's record scope, filtered, in keyset order."""
+    sort = sort or Sort()
+    table = TABLES[entity]
+    query = sa.select(table).where(
+        in_scope(actor, entity), *_conditions(entity, filter or Filter())
+    )
+    column: Any = table.c[SORTS[entity][sort.field]]
+    if column.nullable:
+        far = sa.literal(FAR_FUTURE[column.type.python_type], column.type)
+        column = sa.func.coalesce(column, far).label("sort_key")
+        query = query.add_columns(column)
+    return Listing(query, column, table.c.id, sort.descending)
+
+
+def check_cursor(page: PageRequest, listing: Listing) -> None:
+    """A cursor of another list or sort order would fail in SQL: refuse it up front."""
+    _check_cursor(page, listing.sort.type.python_type)
+
+
 async def list_page(
     conn: AsyncConnection,
     actor: Actor,
@@ -150,20 +172,9 @@ async def list_page(
     sort: Sort | None = None,
 ) -> Page:
     """One page of an entity's rows: filters, record scope and keyset order, one statement."""
-    sort = sort or Sort()
-    table = TABLES[entity]
-    query = sa.select(table).where(
-        in_scope(actor, entity), *_conditions(entity, filter or Filter())
-    )
-    column: Any = table.c[SORTS[entity][sort.field]]
-    _check_cursor(page, column.type.python_type)
-    if column.nullable:
-        far = sa.literal(FAR_FUTURE[column.type.python_type], column.type)
-        column = sa.func.coalesce(column, far).label("sort_key")
-        query = query.add_columns(column)
-    return await paginate(
-        conn, query, page, sort=column, id_column=table.c.id, descending=sort.descending
-    )
+    found = listing(actor, entity, filter, sort)
+    check_cursor(page, found)
+    return await run_listing(conn, found, page)
 
 
 PARSERS: dict[type, Any] = {

@@ -96,6 +96,13 @@ def test_plain_field_names_leave_out_resolved_fields():
     assert internals.plain_field_names(Item) == ["name"]
 
 
+def test_has_resolver_tells_a_method_from_a_plain_attribute():
+    item = GRAPHQL.type_map["Item"]
+    assert isinstance(item, GraphQLObjectType)
+    assert internals.has_resolver(item.fields["shout"])
+    assert not internals.has_resolver(item.fields["name"])
+
+
 def test_decimal_scalar_keeps_the_name_and_changes_the_format():
     schema = strawberry.Schema(
         Query, scalar_overrides={Decimal: internals.decimal_scalar(lambda d: f"{d:.4f}")}

@@ -1,0 +1,67 @@
+"""`node(id:)` compiled: a plan per type the id may name, chosen by the id's type.
+
+Every type registered for node(id:) (api.core.relay.NODE_RESOLVERS) is its entity's row
+by id within record scope; the plan answers exactly as `api/node.py` does: NOT_FOUND for
+an id of no such type or no such row, FORBIDDEN without the entity's read.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import GraphQLObjectType, GraphQLSchema
+
+from api.compiled.levels import Access, Collect, Errors, Unsupported
+from api.compiled.roots import OneRow, RootPlan, plan_one
+from api.compiled.sources import ByIdSource
+from api.core.relay import NODE_RESOLVERS, from_global_id
+from api.errors import AppError, Code, forbidden
+from tenants.principal import Actor
+
+MISSING = "No such object."
+
+
+@dataclass
+class NodePlan(RootPlan):
+    key: str
+    # type name -> its plan (None: that type's selection is not covered)
+    by_type: dict[str, OneRow | None]
+
+    def covers(self, args: dict[str, Any]) -> bool:
+        """Whether this id is answered here (an id of an uncovered type is not)."""
+        try:
+            type_name = from_global_id(args["id"])[0]
+        except AppError:
+            return True  # the plan answers NOT_FOUND, as the resolver would
+        return type_name not in NODE_RESOLVERS or self.by_type.get(type_name) is not None
+
+    async def run(
+        self, conn: Any, actor: Actor, args: dict[str, Any], settings: Any, errors: Errors
+    ) -> Any:
+        type_name, _ = from_global_id(args["id"])
+        registered = NODE_RESOLVERS.get(type_name)
+        if registered is None:
+            raise AppError(Code.NOT_FOUND, MISSING)
+        entity = registered[0]
+        if entity is not None and not actor.policy.can(entity, "read"):
+            raise forbidden(f"Your role may not read {entity}.")
+        plan = self.by_type[type_name]
+        assert plan is not None  # covers() said so
+        return await plan.run(conn, actor, args, settings, errors)
+
+
+def plan_node(
+    key: str, schema: GraphQLSchema, details: list[Any], access: Access, collect: Collect
+) -> NodePlan:
+    by_type: dict[str, OneRow | None] = {}
+    for type_name, (entity, _) in NODE_RESOLVERS.items():
+        gtype = schema.type_map.get(type_name)
+        by_type[type_name] = None
+        if entity is None or not isinstance(gtype, GraphQLObjectType):
+            continue
+        source = ByIdSource(entity, type_name, MISSING)
+        with suppress(Unsupported):  # that type takes the ordinary path
+            by_type[type_name] = plan_one(key, source, gtype, details, access, collect)
+    return NodePlan(key, by_type)

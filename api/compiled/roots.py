@@ -1,0 +1,378 @@
+"""Root plans: one statement per root field, and the converter of its rows.
+
+A plan is built once per (document, role version, @include/@skip variables) from the
+root field's source (api.compiled.sources) and its levels (api.compiled.levels). Per
+request it checks the arguments as the resolver would, builds the statement for the
+actor (its record scope) and turns the rows into the finished response value.
+
+The statement nests each level as a sub-select of its table — the root's rows as a
+sub-select paged by the list's own `Listing`, each to-one relation as a `LEFT JOIN
+LATERAL` of its table within record scope — so a table reached twice (an employee's
+manager) never correlates with itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from graphql import GraphQLObjectType, get_named_type
+
+from api.compiled.levels import (
+    Access,
+    Collect,
+    Convert,
+    Errors,
+    Joined,
+    Level,
+    Path,
+    Unsupported,
+    build_level,
+)
+from api.compiled.sources import ByIdSource, ListSource
+from api.core.relay import from_global_id
+from api.errors import AppError, Code, forbidden
+from domain.pagination import PageRequest, page_of, scans_descending
+from domain.scope import in_scope
+from tenants.principal import Actor
+
+SORT_KEY = "page_sort_key"
+
+
+@dataclass
+class Layout:
+    """A level tree numbered depth-first, with each (level, label)'s outer column."""
+
+    levels: list[tuple[Level, int | None, Any]]  # (level, parent number, its ToOne)
+    index: dict[tuple[int, str], int]
+
+
+def lay_out(root: Level, extra: tuple[str, ...] = ()) -> Layout:
+    levels: list[tuple[Level, int | None, Any]] = []
+
+    def visit(level: Level, parent: int | None, edge: Any) -> None:
+        number = len(levels)
+        levels.append((level, parent, edge))
+        for slot in level.slots:
+            if isinstance(slot, Joined):
+                slot.child_no = len(levels)
+                visit(slot.child.level, number, slot.child)
+
+    visit(root, None, None)
+    index: dict[tuple[int, str], int] = {}
+    for number, (level, _, _) in enumerate(levels):
+        for label in (*level.columns, *(extra if number == 0 else ())):
+            index[number, label] = len(index)
+    return Layout(levels, index)
+
+
+def converter(layout: Layout, number: int = 0) -> Convert:
+    """The converter of level `number`'s object (its relations' converters inside)."""
+    level = layout.levels[number][0]
+    for slot in level.slots:
+        if isinstance(slot, Joined):
+            slot.convert = converter(layout, slot.child_no)
+    steps = [(slot.key, slot.step(layout.index, number)) for slot in level.slots]
+
+    def convert(row: Any, path: Path, errors: Errors) -> dict[str, Any]:
+        return {key: step(row, path, errors) for key, step in steps}
+
+    return convert
+
+
+def statement(
+    layout: Layout, actor: Actor, root: sa.Select[Any], extra: Mapping[str, Any] = {}
+) -> sa.Select[Any]:
+    """One SELECT of every level's columns: `root` (its rows, paged) with the levels below
+    joined laterally."""
+    levels = layout.levels
+    top = levels[0][0]
+    inner = root.with_only_columns(
+        *top.select(actor),
+        *(value.label(label) for label, value in extra.items()),
+        maintain_column_froms=True,
+    )
+    aliases: list[Any] = [inner.subquery("r0")]
+    joined: Any = aliases[0]
+    for number, (level, parent, edge) in enumerate(levels[1:], start=1):
+        above = aliases[parent]  # type: ignore[index]
+        conditions = [level.table.c.id == above.c[edge.key]]
+        if edge.scoped:
+            conditions.append(in_scope(actor, level.entity))
+        sub = sa.select(*level.select(actor)).where(*conditions).lateral(f"r{number}")
+        aliases.append(sub)
+        joined = joined.outerjoin(sub, sa.true())
+    columns = [
+        aliases[number].c[label]
+        for number, (level, _, _) in enumerate(levels)
+        for label in (*level.columns, *(extra if number == 0 else ()))
+    ]
+    return sa.select(*columns).select_from(joined)
+
+
+# --------------------------------------------------------------------------- roots
+class RootPlan:
+    """How one root field is answered; `run` gives its finished value."""
+
+    def covers(self, args: dict[str, Any]) -> bool:
+        """Whether the plan answers a request with these arguments."""
+        return True
+
+    async def run(
+        self, conn: Any, actor: Actor, args: dict[str, Any], settings: Any, errors: Errors
+    ) -> Any:
+        raise NotImplementedError
+
+
+@dataclass
+class Refused(RootPlan):
+    """A root field the role may not read at all: FORBIDDEN, as its guard answers."""
+
+    message: str
+
+    async def run(
+        self, conn: Any, actor: Actor, args: dict[str, Any], settings: Any, errors: Errors
+    ) -> Any:
+        raise forbidden(self.message)
+
+
+@dataclass
+class OneRow(RootPlan):
+    """A row by global id (a by-id root field, or `node(id:)` of one type)."""
+
+    key: str
+    source: ByIdSource
+    layout: Layout
+    convert: Convert
+
+    async def run(
+        self, conn: Any, actor: Actor, args: dict[str, Any], settings: Any, errors: Errors
+    ) -> Any:
+        uuid = from_global_id(args["id"], self.source.type_name)[1]
+        table = self.layout.levels[0][0].table
+        root = sa.select(table).where(table.c.id == uuid, in_scope(actor, self.source.entity))
+        rows = (await conn.execute(statement(self.layout, actor, root))).all()
+        if not rows:
+            raise AppError(Code.NOT_FOUND, self.source.missing)
+        return self.convert(rows[0], (self.key,), errors)
+
+
+@dataclass
+class Page(RootPlan):
+    """A connection of a list's rows: edges, nodes, pageInfo, in the client's shape."""
+
+    key: str
+    source: ListSource
+    layout: Layout
+    shape: Callable[[list[Any], list[str], bool, bool, Errors], dict[str, Any]]
+    page_request: Callable[..., PageRequest]
+
+    def covers(self, args: dict[str, Any]) -> bool:
+        # the list's filter and orderBy are the resolver's to turn into SQL (for now)
+        return args.get("filter") is None and args.get("orderBy") is None
+
+    async def run(
+        self, conn: Any, actor: Actor, args: dict[str, Any], settings: Any, errors: Errors
+    ) -> Any:
+        page = self.page_request(
+            settings, args.get("first"), args.get("after"), args.get("last"), args.get("before")
+        )
+        listing = self.source.listing(actor)
+        if self.source.check is not None:
+            self.source.check(page, listing)
+        root = listing.page_statement(page)
+        sort_key = {SORT_KEY: listing.sort}
+        query = statement(self.layout, actor, root, sort_key)
+        top = query.selected_columns
+        sort_at, id_at = self.layout.index[0, SORT_KEY], self.layout.index[0, "id"]
+        if scans_descending(page, listing.descending):
+            query = query.order_by(top[sort_at].desc(), top[id_at].desc())
+        else:
+            query = query.order_by(top[sort_at].asc(), top[id_at].asc())
+        found = list((await conn.execute(query)).all())
+        rows, cursors, has_next, has_previous = page_of(
+            found, page, lambda r: (r[sort_at], r[id_at])
+        )
+        return self.shape(rows, cursors, has_next, has_previous, errors)
+
+
+def page_shape(
+    key: str,
+    conn_type: GraphQLObjectType,
+    grouped: Mapping[str, list[Any]],
+    collect: Collect,
+    node_convert: Convert,
+) -> Callable[[list[Any], list[str], bool, bool, Errors], dict[str, Any]]:
+    """The converter of a connection's selection (edges { cursor node }, nodes, pageInfo)."""
+    parts: list[tuple[str, Callable[..., Any]]] = []
+    for out, details in grouped.items():
+        name = details[0].node.name.value
+        if details[0].node.arguments:
+            raise Unsupported("a connection field with arguments")
+        if name == "__typename":
+            parts.append((out, _constant(conn_type.name)))
+        elif name == "pageInfo":
+            parts.append((out, _page_info(_object(conn_type, name), details, collect)))
+        elif name == "edges":
+            parts.append(
+                (out, _edges(key, out, _object(conn_type, name), details, collect, node_convert))
+            )
+        elif name == "nodes":
+            parts.append((out, _nodes(key, out, node_convert)))
+        else:
+            raise Unsupported(f"{conn_type.name}.{name}")
+
+    def shape(
+        rows: list[Any], cursors: list[str], has_next: bool, has_previous: bool, errors: Errors
+    ) -> dict[str, Any]:
+        return {out: part(rows, cursors, has_next, has_previous, errors) for out, part in parts}
+
+    return shape
+
+
+def _object(parent: GraphQLObjectType, name: str) -> GraphQLObjectType:
+    found = get_named_type(parent.fields[name].type)
+    assert isinstance(found, GraphQLObjectType)
+    return found
+
+
+def _constant(value: Any) -> Callable[..., Any]:
+    return lambda *_: value
+
+
+PAGE_INFO = {
+    "hasNextPage": lambda rows, cursors, has_next, has_previous: has_next,
+    "hasPreviousPage": lambda rows, cursors, has_next, has_previous: has_previous,
+    "startCursor": lambda rows, cursors, *_: cursors[0] if cursors else None,
+    "endCursor": lambda rows, cursors, *_: cursors[-1] if cursors else None,
+}
+
+
+def _page_info(
+    gtype: GraphQLObjectType, details: list[Any], collect: Collect
+) -> Callable[..., Any]:
+    fields: list[tuple[str, Callable[..., Any]]] = []
+    for out, sub in collect(gtype, details).items():
+        name = sub[0].node.name.value
+        if name == "__typename":
+            fields.append((out, _constant(gtype.name)))
+        elif name in PAGE_INFO:
+            fields.append((out, PAGE_INFO[name]))
+        else:
+            raise Unsupported(f"PageInfo.{name}")
+
+    def page_info(
+        rows: list[Any], cursors: list[str], has_next: bool, has_previous: bool, errors: Errors
+    ) -> dict[str, Any]:
+        return {out: f(rows, cursors, has_next, has_previous) for out, f in fields}
+
+    return page_info
+
+
+def _edges(
+    key: str,
+    out: str,
+    gtype: GraphQLObjectType,
+    details: list[Any],
+    collect: Collect,
+    node_convert: Convert,
+) -> Callable[..., Any]:
+    fields: list[tuple[str, str]] = []
+    for edge_out, sub in collect(gtype, details).items():
+        name = sub[0].node.name.value
+        if name not in ("__typename", "cursor", "node") or sub[0].node.arguments:
+            raise Unsupported(f"{gtype.name}.{name}")
+        fields.append((edge_out, name))
+    typename = gtype.name
+
+    def edges(
+        rows: list[Any], cursors: list[str], has_next: bool, has_previous: bool, errors: Errors
+    ) -> list[dict[str, Any]]:
+        result = []
+        for i, row in enumerate(rows):
+            edge: dict[str, Any] = {}
+            for edge_out, name in fields:
+                if name == "node":
+                    edge[edge_out] = node_convert(row, (key, out, i, edge_out), errors)
+                elif name == "cursor":
+                    edge[edge_out] = cursors[i]
+                else:
+                    edge[edge_out] = typename
+            result.append(edge)
+        return result
+
+    return edges
+
+
+def _nodes(key: str, out: str, node_convert: Convert) -> Callable[..., Any]:
+    def nodes(
+        rows: list[Any], cursors: list[str], has_next: bool, has_previous: bool, errors: Errors
+    ) -> list[dict[str, Any]]:
+        return [node_convert(row, (key, out, i), errors) for i, row in enumerate(rows)]
+
+    return nodes
+
+
+def node_selections(
+    conn_type: GraphQLObjectType, grouped: Mapping[str, list[Any]], collect: Collect
+) -> tuple[GraphQLObjectType, list[Any]]:
+    """The one selection made on a connection's nodes (through `edges { node }` or
+    `nodes`): the planner joins one level per row, so two differing ones are not covered."""
+    found: list[Any] = []
+    item_type: GraphQLObjectType | None = None
+    for details in grouped.values():
+        name = details[0].node.name.value
+        if name == "edges":
+            edge_type = _object(conn_type, name)
+            for sub in collect(edge_type, details).values():
+                if sub[0].node.name.value == "node":
+                    found.append(sub)
+                    item_type = _object(edge_type, "node")
+        elif name == "nodes":
+            found.append(details)
+            item_type = _object(conn_type, name)
+    if len(found) > 1:
+        raise Unsupported("nodes selected more than once")
+    if item_type is None:
+        edge_type = _object(conn_type, "edges")
+        item_type = _object(edge_type, "node")
+    return item_type, found[0] if found else []
+
+
+def plan_page(
+    key: str,
+    source: ListSource,
+    conn_type: GraphQLObjectType,
+    details: list[Any],
+    access: Access,
+    collect: Collect,
+    page_request: Callable[..., PageRequest],
+) -> Page:
+    grouped = collect(conn_type, details)
+    item_type, selected = node_selections(conn_type, grouped, collect)
+    level = build_level(
+        item_type, collect(item_type, selected) if selected else {}, access, collect
+    )
+    if level.entity != source.entity:
+        raise Unsupported("the list's rows are another entity's")
+    layout = lay_out(level, (SORT_KEY,))
+    node_convert = converter(layout)
+    shape = page_shape(key, conn_type, grouped, collect, node_convert)
+    return Page(key, source, layout, shape, page_request)
+
+
+def plan_one(
+    key: str,
+    source: ByIdSource,
+    gtype: GraphQLObjectType,
+    details: list[Any],
+    access: Access,
+    collect: Collect,
+) -> OneRow:
+    level = build_level(gtype, collect(gtype, details), access, collect)
+    if level.entity != source.entity:
+        raise Unsupported("the row is another entity's")
+    layout = lay_out(level)
+    return OneRow(key, source, layout, converter(layout))

@@ -1,0 +1,47 @@
+"""The compiled read path answers as the ordinary one, and says it did."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import graphql
+from tests.support.demo import seed_every_area
+
+Q1 = """query Q1($first: Int!) {
+  deals(first: $first) {
+    edges { node { id title stage { name } amount currency customer { name } owner { name } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+DOCUMENTS = [
+    (Q1, {"first": 5}),
+    ("{ leads(last: 3) { nodes { __typename id name email owner { id name email } } } }", {}),
+    (
+        "{ customers { edges { cursor node { name kind } } pageInfo { hasPreviousPage startCursor } } }",
+        {},
+    ),
+    (
+        "{ activities(first: 2) { edges { node { subject dueAt assignedTo { name } deal { title customer { name } } } } } }",
+        {},
+    ),
+]
+
+
+@pytest.fixture
+async def paths(make_client: Any) -> tuple[Any, Any]:
+    return await make_client(compiled_reads=True), await make_client(compiled_reads=False)
+
+
+@pytest.mark.parametrize("role", ["sales_rep", "sales_manager", "accountant", "hr_manager"])
+async def test_both_paths_answer_alike(tenant: Any, paths: Any, role: str) -> None:
+    users = await seed_every_area(tenant)
+    token = tenant.token(users[role])
+    compiled, ordinary = paths
+    for query, variables in DOCUMENTS:
+        fast = await graphql(compiled, query, variables, token=token)
+        slow = await graphql(ordinary, query, variables, token=token)
+        assert fast.body == slow.body, (query, fast.body, slow.body)
+        assert fast.headers["atrium-read-path"] == "compiled", (query, fast.body)
