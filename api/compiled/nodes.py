@@ -16,7 +16,7 @@ from graphql import GraphQLObjectType, GraphQLSchema
 from api.compiled.levels import Access, Collect, Errors, Unsupported
 from api.compiled.roots import OneRow, RootPlan, plan_one
 from api.compiled.sources import ByIdSource
-from api.core.relay import NODE_RESOLVERS, from_global_id
+from api.core.relay import NODE_RESOLVERS, from_global_id, scoped_row
 from api.errors import AppError, Code, forbidden
 from tenants.principal import Actor
 
@@ -35,7 +35,9 @@ class NodePlan(RootPlan):
             type_name = from_global_id(args["id"])[0]
         except AppError:
             return True  # the plan answers NOT_FOUND, as the resolver would
-        return type_name not in NODE_RESOLVERS or self.by_type.get(type_name) is not None
+        if type_name not in NODE_RESOLVERS:
+            return True  # NOT_FOUND
+        return scoped_row(type_name) and self.by_type.get(type_name) is not None
 
     async def run(
         self, conn: Any, actor: Actor, args: dict[str, Any], settings: Any, errors: Errors
@@ -59,7 +61,7 @@ def plan_node(
     for type_name, (entity, _) in NODE_RESOLVERS.items():
         gtype = schema.type_map.get(type_name)
         by_type[type_name] = None
-        if entity is None or not isinstance(gtype, GraphQLObjectType):
+        if entity is None or not scoped_row(type_name) or not isinstance(gtype, GraphQLObjectType):
             continue
         source = ByIdSource(entity, type_name, MISSING)
         with suppress(Unsupported):  # that type takes the ordinary path

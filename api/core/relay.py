@@ -64,11 +64,22 @@ NODE_RESOLVERS: dict[str, tuple[str | None, NodeResolver]] = {}
 
 
 def node_resolver(type_name: str, entity: str | None) -> Callable[[NodeResolver], NodeResolver]:
+    """Register `fn` as node(id:)'s resolver of `type_name`: the row of `entity` by id
+    within the caller's record scope (the compiled read path answers it so, by the
+    entity's table; a resolver registered otherwise is always called)."""
+
     def register(fn: NodeResolver) -> NodeResolver:
+        fn.__scoped_row__ = True  # type: ignore[attr-defined]
         NODE_RESOLVERS[type_name] = (entity, fn)
         return fn
 
     return register
+
+
+def scoped_row(type_name: str) -> bool:
+    """Whether node(id:) of `type_name` is its entity's row by id in record scope."""
+    registered = NODE_RESOLVERS.get(type_name)
+    return registered is not None and getattr(registered[1], "__scoped_row__", False)
 
 
 @strawberry.type
