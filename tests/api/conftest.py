@@ -1,11 +1,15 @@
-"""Fixtures of the prefetch tests (tests/support/prefetch.py)."""
+"""Fixtures of the prefetch tests (tests/support/prefetch.py) and of tests of the
+ordinary (resolver) read path."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import functools
+
 import pytest
 
+from tests.conftest import graphql
 from tests.support.admin import custom_role, holder_of
 from tests.support.prefetch import Probe
 
@@ -26,3 +30,10 @@ def custom_probe(gql: Any, tenant: Any, probe_with: Any) -> Any:
         return probe_with(token)  # type: ignore[no-any-return]
 
     return make
+
+
+@pytest.fixture
+async def ordinary_gql(make_client: Any) -> Any:
+    """`gql` of an app with the compiled read path off: for tests of what the resolvers
+    and their loaders do (the compiled path is held equal to it by tests/differential)."""
+    return functools.partial(graphql, await make_client(compiled_reads=False))

@@ -3,6 +3,7 @@ however they are selected, only those, and never for a role that may not read th
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from domain.crm.models import deal_stage_changes, deals, pipeline_stages
@@ -15,6 +16,13 @@ PLAIN = """query($n: Int!) { deals(first: $n) {
 INDIRECT = """query($n: Int!) { deals(first: $n) { edges { node { ...D } } } }
 fragment D on Deal { title customer { name } ... on Deal { owner { name } } s: stage { name } }"""
 TITLES = "query($n: Int!) { deals(first: $n) { nodes { title } } }"
+
+
+@pytest.fixture
+def gql(ordinary_gql):
+    """The loaders are the resolvers' (the compiled path joins relations in its one
+    statement: tests/api/test_compiled_reads.py)."""
+    return ordinary_gql
 
 
 async def _run(gql, count_statements, query, n, token):
