@@ -7,7 +7,7 @@ it gets slower with every page and skips rows when data changes.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -159,20 +159,17 @@ def scans_descending(page: PageRequest, descending: bool) -> bool:
     return descending != page.backwards
 
 
-def page_of(
-    rows: list[Any], page: PageRequest, keys: Callable[[Any], tuple[Any, Any]]
-) -> tuple[list[Any], list[str], bool, bool]:
-    """The page of the rows `page_statement` found: the rows in list order, their
-    cursors (from `keys(row)`: its sort value and id), has_next, has_previous."""
+def page_rows(rows: list[Any], page: PageRequest) -> tuple[list[Any], bool, bool]:
+    """The page of the rows `page_statement` found: the rows in list order, has_next,
+    has_previous."""
     limit = page.limit
     more = len(rows) > limit
     rows = rows[:limit]
     if page.backwards:
         rows.reverse()
-    cursors = [encode_cursor(keys(r)) for r in rows]
     has_next = more if not page.backwards else bool(page.before)
     has_previous = more if page.backwards else bool(page.after)
-    return rows, cursors, has_next, has_previous
+    return rows, has_next, has_previous
 
 
 async def paginate(
@@ -189,9 +186,8 @@ async def paginate(
     found = list((await conn.execute(statement)).all())
     sort_key = str(sort.key if hasattr(sort, "key") else sort.name)
     id_key = str(id_column.key)
-    rows, cursors, has_next, has_previous = page_of(
-        found, page, lambda r: (getattr(r, sort_key), getattr(r, id_key))
-    )
+    rows, has_next, has_previous = page_rows(found, page)
+    cursors = [encode_cursor([getattr(r, sort_key), getattr(r, id_key)]) for r in rows]
     return Page(rows=rows, cursors=cursors, has_next=has_next, has_previous=has_previous)
 
 

@@ -33,7 +33,6 @@ from api.errors import forbidden
 from api.strawberry_internals import has_resolver, python_class
 from domain.entities import ENTITIES
 from domain.entity import Stored
-from domain.ids import global_id
 from domain.ownership import Person
 from tenants.principal import Actor
 
@@ -83,12 +82,9 @@ class ToOne:
 
 
 class Slot:
-    """One response key of a level's object."""
+    """One response key of a level's object (api.compiled.codegen writes its source)."""
 
     key: str
-
-    def step(self, index: Mapping[tuple[int, str], int], level_no: int) -> Convert:
-        raise NotImplementedError
 
 
 @dataclass
@@ -96,35 +92,33 @@ class Typename(Slot):
     key: str
     name: str
 
-    def step(self, index: Mapping[tuple[int, str], int], level_no: int) -> Convert:
-        name = self.name
-        return lambda row, path, errors: name
-
 
 @dataclass
 class GlobalId(Slot):
     key: str
     type_name: str
 
-    def step(self, index: Mapping[tuple[int, str], int], level_no: int) -> Convert:
-        at, type_name = index[level_no, "id"], self.type_name
-        return lambda row, path, errors: global_id(type_name, row[at])
-
 
 @dataclass
 class Leaf(Slot):
+    """A column's value, serialized as its GraphQL type says."""
+
     key: str
     label: str
     serialize: Callable[[Any], Any]
+    python_type: type | None = None  # of its column's values
 
-    def step(self, index: Mapping[tuple[int, str], int], level_no: int) -> Convert:
-        at, serialize = index[level_no, self.label], self.serialize
 
-        def leaf(row: Row, path: Path, errors: Errors) -> Any:
-            value = row[at]
-            return None if value is None else serialize(value)
+@dataclass
+class Joined(Slot):
+    """A to-one relation: the joined level's object, or null when no row was joined."""
 
-        return leaf
+    key: str
+    child: ToOne
+    child_no: int = -1  # its level's number in the layout
+
+
+Index = Mapping[tuple[int, str], int]
 
 
 @dataclass
@@ -135,7 +129,7 @@ class Denied(Slot):
     nodes: list[FieldNode]
     message: str
 
-    def step(self, index: Mapping[tuple[int, str], int], level_no: int) -> Convert:
+    def step(self, index: Index, level_no: int) -> Convert:
         key, nodes, message = self.key, self.nodes, self.message
 
         def denied(row: Row, path: Path, errors: Errors) -> Any:
@@ -147,7 +141,7 @@ class Denied(Slot):
 @dataclass
 class OwnOnly(Slot):
     """A field readable on the viewer's own record only: SQL gives its value on that row
-    and null elsewhere, with the row's `own_` flag saying which."""
+    and null elsewhere, with the row's `is_own_` flag saying which."""
 
     key: str
     label: str
@@ -155,7 +149,7 @@ class OwnOnly(Slot):
     nodes: list[FieldNode]
     message: str
 
-    def step(self, index: Mapping[tuple[int, str], int], level_no: int) -> Convert:
+    def step(self, index: Index, level_no: int) -> Convert:
         at, own = index[level_no, f"own_{self.label}"], index[level_no, f"is_own_{self.label}"]
         key, nodes, message, serialize = self.key, self.nodes, self.message, self.serialize
 
@@ -167,26 +161,6 @@ class OwnOnly(Slot):
             return None
 
         return own_only
-
-
-@dataclass
-class Joined(Slot):
-    """A to-one relation: the joined level's object, or null when no row was joined."""
-
-    key: str
-    child: ToOne
-    child_no: int = -1
-    convert: Convert | None = None
-
-    def step(self, index: Mapping[tuple[int, str], int], level_no: int) -> Convert:
-        present, key = index[self.child_no, "id"], self.key
-        convert = self.convert
-        assert convert is not None
-
-        def joined(row: Row, path: Path, errors: Errors) -> Any:
-            return None if row[present] is None else convert(row, (*path, key), errors)
-
-        return joined
 
 
 # --------------------------------------------------------------------------- building
@@ -290,7 +264,7 @@ def _leaf(
     serialize = named.serialize
     if own_rule is None:
         level.columns[name] = column
-        level.slots.append(Leaf(key, name, serialize))
+        level.slots.append(Leaf(key, name, serialize, _python_type(column)))
         return
     owner = _owner_column(description)
     level.columns[f"own_{name}"] = column
@@ -308,3 +282,11 @@ def _owner_column(description: Stored) -> sa.ColumnElement[Any]:
     if description.name == "User":
         return description.table.c.id
     raise Unsupported(f"{description.name} rows have no owner to compare")
+
+
+def _python_type(column: Any) -> type | None:
+    try:
+        found: type = column.type.python_type
+    except NotImplementedError:
+        return None
+    return found

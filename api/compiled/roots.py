@@ -13,13 +13,14 @@ manager) never correlates with itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import sqlalchemy as sa
 from graphql import GraphQLObjectType, get_named_type
 
+from api.compiled.codegen import generate
 from api.compiled.levels import (
     Access,
     Collect,
@@ -27,14 +28,13 @@ from api.compiled.levels import (
     Errors,
     Joined,
     Level,
-    Path,
     Unsupported,
     build_level,
 )
 from api.compiled.sources import ByIdSource, ListSource
 from api.core.relay import from_global_id
 from api.errors import AppError, Code, forbidden
-from domain.pagination import PageRequest, page_of, scans_descending
+from domain.pagination import PageRequest, encode_cursor, page_rows, scans_descending
 from domain.scope import in_scope
 from tenants.principal import Actor
 
@@ -68,18 +68,9 @@ def lay_out(root: Level, extra: tuple[str, ...] = ()) -> Layout:
     return Layout(levels, index)
 
 
-def converter(layout: Layout, number: int = 0) -> Convert:
-    """The converter of level `number`'s object (its relations' converters inside)."""
-    level = layout.levels[number][0]
-    for slot in level.slots:
-        if isinstance(slot, Joined):
-            slot.convert = converter(layout, slot.child_no)
-    steps = [(slot.key, slot.step(layout.index, number)) for slot in level.slots]
-
-    def convert(row: Any, path: Path, errors: Errors) -> dict[str, Any]:
-        return {key: step(row, path, errors) for key, step in steps}
-
-    return convert
+def converter(layout: Layout) -> Convert:
+    """The converter of the root level's object (its relations' inside)."""
+    return generate(layout)
 
 
 def statement(
@@ -110,6 +101,26 @@ def statement(
         for label in (*level.columns, *(extra if number == 0 else ()))
     ]
     return sa.select(*columns).select_from(joined)
+
+
+class Cursors(Sequence[str]):
+    """A page's cursors, each made when asked for: most clients ask for the end only."""
+
+    def __init__(self, rows: list[Any], sort_at: int, id_at: int) -> None:
+        self._rows, self._sort_at, self._id_at = rows, sort_at, id_at
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[str]: ...
+    def __getitem__(self, i: int | slice) -> str | Sequence[str]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(len(self))[i]]
+        row = self._rows[i]
+        return encode_cursor([row[self._sort_at], row[self._id_at]])
 
 
 # --------------------------------------------------------------------------- roots
@@ -166,7 +177,7 @@ class Page(RootPlan):
     key: str
     source: ListSource
     layout: Layout
-    shape: Callable[[list[Any], list[str], bool, bool, Errors], dict[str, Any]]
+    shape: Callable[[list[Any], Sequence[str], bool, bool, Errors], dict[str, Any]]
     page_request: Callable[..., PageRequest]
 
     def covers(self, args: dict[str, Any]) -> bool:
@@ -192,9 +203,8 @@ class Page(RootPlan):
         else:
             query = query.order_by(top[sort_at].asc(), top[id_at].asc())
         found = list((await conn.execute(query)).all())
-        rows, cursors, has_next, has_previous = page_of(
-            found, page, lambda r: (r[sort_at], r[id_at])
-        )
+        rows, has_next, has_previous = page_rows(found, page)
+        cursors = Cursors(rows, sort_at, id_at)
         return self.shape(rows, cursors, has_next, has_previous, errors)
 
 
@@ -204,7 +214,7 @@ def page_shape(
     grouped: Mapping[str, list[Any]],
     collect: Collect,
     node_convert: Convert,
-) -> Callable[[list[Any], list[str], bool, bool, Errors], dict[str, Any]]:
+) -> Callable[[list[Any], Sequence[str], bool, bool, Errors], dict[str, Any]]:
     """The converter of a connection's selection (edges { cursor node }, nodes, pageInfo)."""
     parts: list[tuple[str, Callable[..., Any]]] = []
     for out, details in grouped.items():
@@ -225,7 +235,7 @@ def page_shape(
             raise Unsupported(f"{conn_type.name}.{name}")
 
     def shape(
-        rows: list[Any], cursors: list[str], has_next: bool, has_previous: bool, errors: Errors
+        rows: list[Any], cursors: Sequence[str], has_next: bool, has_previous: bool, errors: Errors
     ) -> dict[str, Any]:
         return {out: part(rows, cursors, has_next, has_previous, errors) for out, part in parts}
 
@@ -264,7 +274,7 @@ def _page_info(
             raise Unsupported(f"PageInfo.{name}")
 
     def page_info(
-        rows: list[Any], cursors: list[str], has_next: bool, has_previous: bool, errors: Errors
+        rows: list[Any], cursors: Sequence[str], has_next: bool, has_previous: bool, errors: Errors
     ) -> dict[str, Any]:
         return {out: f(rows, cursors, has_next, has_previous) for out, f in fields}
 
@@ -288,7 +298,7 @@ def _edges(
     typename = gtype.name
 
     def edges(
-        rows: list[Any], cursors: list[str], has_next: bool, has_previous: bool, errors: Errors
+        rows: list[Any], cursors: Sequence[str], has_next: bool, has_previous: bool, errors: Errors
     ) -> list[dict[str, Any]]:
         result = []
         for i, row in enumerate(rows):
@@ -308,7 +318,7 @@ def _edges(
 
 def _nodes(key: str, out: str, node_convert: Convert) -> Callable[..., Any]:
     def nodes(
-        rows: list[Any], cursors: list[str], has_next: bool, has_previous: bool, errors: Errors
+        rows: list[Any], cursors: Sequence[str], has_next: bool, has_previous: bool, errors: Errors
     ) -> list[dict[str, Any]]:
         return [node_convert(row, (key, out, i), errors) for i, row in enumerate(rows)]
 

@@ -3,9 +3,8 @@ ordinary (resolver) read path."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import functools
+from typing import Any
 
 import pytest
 
