@@ -137,21 +137,46 @@ def page_statement(
     id_column: sa.ColumnElement[Any],
     descending: bool = False,
 ) -> sa.Select[Any]:
-    """`query` for one page ordered by (sort, id), limit + 1 rows (see `page_of`).
-    `sort` must not be NULL (coalesce a nullable column): keyset bounds skip NULLs."""
-    backwards = page.backwards
-    cursor = page.before if backwards else page.after
+    """`query` for one page ordered by (sort, id), limit + 1 rows (see `page_rows`).
+    `sort` must not be NULL (coalesce a nullable column): keyset bounds skip NULLs.
+    The page's values are named parameters (`page_parameters`), so that a statement
+    compiled once takes another page's (api/compiled)."""
     forward_desc = scans_descending(page, descending)
-    if cursor:
-        sort_value, id_value = decode_cursor(cursor, 2)
+    bound = cursor_bound(page, sort, id_column)
+    if bound is not None:
         key = sa.tuple_(sort, id_column)
-        bound = sa.tuple_(
-            sa.literal(_decode_value(sort_value, sort.type), sort.type),
-            sa.literal(_decode_value(id_value, id_column.type), id_column.type),
+        after = sa.tuple_(
+            sa.bindparam(CURSOR_SORT, bound[0], type_=sort.type),
+            sa.bindparam(CURSOR_ID, bound[1], type_=id_column.type),
         )
-        query = query.where(key < bound if forward_desc else key > bound)
+        query = query.where(key < after if forward_desc else key > after)
     order = (sort.desc(), id_column.desc()) if forward_desc else (sort.asc(), id_column.asc())
-    return query.order_by(*order).limit(page.limit + 1)
+    return query.order_by(*order).limit(sa.bindparam(LIMIT, page.limit + 1, type_=sa.Integer))
+
+
+CURSOR_SORT, CURSOR_ID, LIMIT = "page_cursor_sort", "page_cursor_id", "page_limit"
+
+
+def page_parameters(
+    page: PageRequest, sort: sa.ColumnElement[Any], id_column: sa.ColumnElement[Any]
+) -> dict[str, Any]:
+    """The values of a page statement's named parameters for `page`."""
+    values: dict[str, Any] = {LIMIT: page.limit + 1}
+    bound = cursor_bound(page, sort, id_column)
+    if bound is not None:
+        values[CURSOR_SORT], values[CURSOR_ID] = bound
+    return values
+
+
+def cursor_bound(
+    page: PageRequest, sort: sa.ColumnElement[Any], id_column: sa.ColumnElement[Any]
+) -> tuple[Any, Any] | None:
+    """The (sort value, id) the page's cursor starts after, as the columns' types."""
+    cursor = page.before if page.backwards else page.after
+    if not cursor:
+        return None
+    sort_value, id_value = decode_cursor(cursor, 2)
+    return _decode_value(sort_value, sort.type), _decode_value(id_value, id_column.type)
 
 
 def scans_descending(page: PageRequest, descending: bool) -> bool:

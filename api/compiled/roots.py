@@ -14,7 +14,7 @@ manager) never correlates with itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, overload
 
 import sqlalchemy as sa
@@ -31,14 +31,24 @@ from api.compiled.levels import (
     Unsupported,
     build_level,
 )
+from api.compiled.prepared import Lru, Prepared, prepare
 from api.compiled.sources import ByIdSource, ListSource
 from api.core.relay import from_global_id
 from api.errors import AppError, Code, forbidden
-from domain.pagination import PageRequest, encode_cursor, page_rows, scans_descending
+from domain.pagination import (
+    CURSOR_SORT,
+    Listing,
+    PageRequest,
+    encode_cursor,
+    page_parameters,
+    page_rows,
+    scans_descending,
+)
 from domain.scope import in_scope
 from tenants.principal import Actor
 
 SORT_KEY = "page_sort_key"
+ROW_ID = "row_id"
 
 
 @dataclass
@@ -157,14 +167,21 @@ class OneRow(RootPlan):
     source: ByIdSource
     layout: Layout
     convert: Convert
+    statements: Lru[Any, Prepared] = field(default_factory=Lru)  # by viewer
 
     async def run(
         self, conn: Any, actor: Actor, args: dict[str, Any], settings: Any, errors: Errors
     ) -> Any:
         uuid = from_global_id(args["id"], self.source.type_name)[1]
-        table = self.layout.levels[0][0].table
-        root = sa.select(table).where(table.c.id == uuid, in_scope(actor, self.source.entity))
-        rows = (await conn.execute(statement(self.layout, actor, root))).all()
+        prepared = self.statements.get(actor.user_id)
+        if prepared is None:
+            table = self.layout.levels[0][0].table
+            row_id = sa.bindparam(ROW_ID, uuid, type_=table.c.id.type)
+            root = sa.select(table).where(table.c.id == row_id, in_scope(actor, self.source.entity))
+            prepared = self.statements.put(
+                actor.user_id, prepare(conn, statement(self.layout, actor, root))
+            )
+        rows = await prepared.fetch(conn, {ROW_ID: uuid})
         if not rows:
             raise AppError(Code.NOT_FOUND, self.source.missing)
         return self.convert(rows[0], (self.key,), errors)
@@ -179,6 +196,9 @@ class Page(RootPlan):
     layout: Layout
     shape: Callable[[list[Any], Sequence[str], bool, bool, Errors], dict[str, Any]]
     page_request: Callable[..., PageRequest]
+    # by viewer (their record scope is in the SQL) and the page's shape
+    listings: Lru[Any, Listing] = field(default_factory=Lru)
+    statements: Lru[Any, Prepared] = field(default_factory=Lru)
 
     def covers(self, args: dict[str, Any]) -> bool:
         # the list's filter and orderBy are the resolver's to turn into SQL (for now)
@@ -190,22 +210,33 @@ class Page(RootPlan):
         page = self.page_request(
             settings, args.get("first"), args.get("after"), args.get("last"), args.get("before")
         )
-        listing = self.source.listing(actor)
+        listing = self.listings.get(actor.user_id)
+        if listing is None:
+            listing = self.listings.put(actor.user_id, self.source.listing(actor))
         if self.source.check is not None:
             self.source.check(page, listing)
-        root = listing.page_statement(page)
-        sort_key = {SORT_KEY: listing.sort}
-        query = statement(self.layout, actor, root, sort_key)
-        top = query.selected_columns
-        sort_at, id_at = self.layout.index[0, SORT_KEY], self.layout.index[0, "id"]
-        if scans_descending(page, listing.descending):
-            query = query.order_by(top[sort_at].desc(), top[id_at].desc())
-        else:
-            query = query.order_by(top[sort_at].asc(), top[id_at].asc())
-        found = list((await conn.execute(query)).all())
+        values = page_parameters(page, listing.sort, listing.id_column)
+        shape = (actor.user_id, CURSOR_SORT in values, page.backwards)
+        prepared = self.statements.get(shape)
+        if prepared is None:
+            prepared = self.statements.put(
+                shape, prepare(conn, self._statement(actor, listing, page))
+            )
+        found = await prepared.fetch(conn, values)
         rows, has_next, has_previous = page_rows(found, page)
+        sort_at, id_at = self.layout.index[0, SORT_KEY], self.layout.index[0, "id"]
         cursors = Cursors(rows, sort_at, id_at)
         return self.shape(rows, cursors, has_next, has_previous, errors)
+
+    def _statement(self, actor: Actor, listing: Listing, page: PageRequest) -> sa.Select[Any]:
+        query = statement(
+            self.layout, actor, listing.page_statement(page), {SORT_KEY: listing.sort}
+        )
+        top = query.selected_columns
+        sort, id = top[self.layout.index[0, SORT_KEY]], top[self.layout.index[0, "id"]]
+        if scans_descending(page, listing.descending):
+            return query.order_by(sort.desc(), id.desc())
+        return query.order_by(sort.asc(), id.asc())
 
 
 def page_shape(

@@ -1,0 +1,62 @@
+"""Statements compiled once to SQL text and run with new values for their parameters.
+
+A plan's statement differs between requests only in the values of named parameters
+(the viewer's page: `domain.pagination.page_parameters`, a row's id); building and
+compiling it with SQLAlchemy for every request cost more than running it. It is built
+once per viewer (whose id record scope writes into it) and page shape, compiled for the
+connection's dialect, and executed as its text with the values bound positionally —
+still through SQLAlchemy's connection, so the statement is counted and logged like
+every other.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    sql: str
+    names: tuple[str, ...]  # the parameter of each position
+    values: Mapping[str, Any]  # each parameter's value when the statement was built
+
+    async def fetch(self, conn: Any, given: Mapping[str, Any]) -> list[Any]:
+        """The rows of the statement with `given` values for its named parameters."""
+        values = self.values
+        params = tuple(given[n] if n in given else values[n] for n in self.names)
+        result = await conn.exec_driver_sql(self.sql, params)
+        return list(result.all())
+
+
+def prepare(conn: Any, statement: sa.Select[Any]) -> Prepared:
+    compiled = statement.compile(dialect=conn.dialect)
+    names = tuple(compiled.positiontup or ())
+    return Prepared(compiled.string, names, dict(compiled.params))
+
+
+class Lru(Generic[K, V]):
+    """A small least-recently-used map."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._size = size
+
+    def get(self, key: K) -> V | None:
+        found = self._items.get(key)
+        if found is not None:
+            self._items.move_to_end(key)
+        return found
+
+    def put(self, key: K, value: V) -> V:
+        self._items[key] = value
+        if len(self._items) > self._size:
+            self._items.popitem(last=False)
+        return value
