@@ -8,6 +8,7 @@ cProfile (the bench database must exist: `make bench` or `python -m bench.seed`)
 from __future__ import annotations
 
 import asyncio
+import os
 import cProfile
 import pstats
 import sys
@@ -62,6 +63,8 @@ def main() -> None:
     stats = pstats.Stats(profile).strip_dirs().sort_stats(order)
     print(f"{wid}: {n} requests in-process (includes the test client's own time)")
     stats.print_stats(30)
+    if os.environ.get("PROFILE_CALLERS"):
+        stats.print_callers(os.environ["PROFILE_CALLERS"])
 
 
 if __name__ == "__main__":

@@ -16,19 +16,19 @@ from typing import Any
 from graphql import GraphQLBoolean, GraphQLInt, GraphQLString
 
 from api.compiled.levels import Convert, Denied, GlobalId, Joined, Leaf, OwnOnly, Typename
-from domain.ids import global_id
 
 # serializers that return a value of their column's Python type unchanged
 UNCHANGED: dict[Callable[[Any], Any], type] = {
     GraphQLString.serialize: str,
     GraphQLInt.serialize: int,
     GraphQLBoolean.serialize: bool,
+    str: str,  # a value PostgreSQL printed (api.compiled.levels)
 }
 
 
 def generate(layout: Any) -> Convert:
     """`convert(row, path, errors)`: the root level's object of one row."""
-    namespace: dict[str, Any] = {"_gid": global_id}
+    namespace: dict[str, Any] = {}
     body = _object(layout, 0, "path", namespace)
     source = f"def convert(row, path, errors):\n    return {body}\n"
     exec(compile(source, f"<plan {id(layout):x}>", "exec"), namespace)
@@ -45,7 +45,7 @@ def _object(layout: Any, number: int, path: str, namespace: dict[str, Any]) -> s
         if isinstance(slot, Typename):
             value = repr(slot.name)
         elif isinstance(slot, GlobalId):
-            value = f"_gid({slot.type_name!r}, row[{index[number, 'id']}])"
+            value = f"row[{index[number, 'gid_' + slot.type_name]}]"
         elif isinstance(slot, Leaf):
             value = _leaf(index[number, slot.label], slot, namespace)
         elif isinstance(slot, Joined):

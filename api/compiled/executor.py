@@ -138,6 +138,9 @@ class CompiledReads(StrawberryGraphQLCoreExecutionContext):
                 return plan_one(key, source, target, details, access, self._collect)
         except Unsupported as why:
             log.debug("not compiled: %s.%s: %s", parent_type.name, name, why)
+        except Exception:
+            # a defect of the planner: the ordinary path still answers right
+            log.exception("planning %s.%s failed", parent_type.name, name)
         return None
 
     def _collect(self, gtype: GraphQLObjectType, details: list[Any]) -> Any:

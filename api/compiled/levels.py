@@ -33,6 +33,7 @@ from api.errors import forbidden
 from api.strawberry_internals import has_resolver, python_class
 from domain.entities import ENTITIES
 from domain.entity import Stored
+from domain.money import PRINTED_PLACES
 from domain.ownership import Person
 from tenants.principal import Actor
 
@@ -221,6 +222,7 @@ def build_level(
                 continue
             own = True
         if name == "id" and not own:
+            level.columns[f"gid_{gtype.name}"] = sql_global_id(gtype.name, description.table.c.id)
             level.slots.append(GlobalId(key, gtype.name))
         elif name in prefetch and not own:
             relation, _ = prefetch[name]
@@ -262,9 +264,15 @@ def _leaf(
     if column is None:
         raise Unsupported(f"{gtype.name}.{name} names no column")
     serialize = named.serialize
+    python_type = _python_type(column)
+    if named.name == "Decimal":
+        # printed by PostgreSQL as domain.money.decimal_string prints: every numeric
+        # column has at most PRINTED_PLACES places, so rounding to them changes nothing
+        column = sa.cast(sa.func.round(column, PRINTED_PLACES), sa.Text)
+        serialize, python_type = str, str
     if own_rule is None:
         level.columns[name] = column
-        level.slots.append(Leaf(key, name, serialize, _python_type(column)))
+        level.slots.append(Leaf(key, name, serialize, python_type))
         return
     owner = _owner_column(description)
     level.columns[f"own_{name}"] = column
@@ -282,6 +290,13 @@ def _owner_column(description: Stored) -> sa.ColumnElement[Any]:
     if description.name == "User":
         return description.table.c.id
     raise Unsupported(f"{description.name} rows have no owner to compare")
+
+
+def sql_global_id(type_name: str, column: Any) -> Any:
+    """domain.ids.global_id in SQL: base64url of "<Type>:<uuid>" without padding (and
+    without the line breaks PostgreSQL's base64 puts every 76 characters)."""
+    raw = sa.func.convert_to(sa.literal(f"{type_name}:") + sa.cast(column, sa.Text), "UTF8")
+    return sa.func.translate(sa.func.encode(raw, "base64"), "+/=\n", "-_")
 
 
 def _python_type(column: Any) -> type | None:
