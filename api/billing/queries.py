@@ -6,10 +6,13 @@ import strawberry
 
 from api.billing.inputs import InvoiceFilter, InvoiceOrder, InvoiceOrderField
 from api.billing.types import Invoice
+from api.compiled.sources import listing
 from api.core.context import Info
 from api.core.relay import Connection, connection, from_global_id, page_request
 from api.ordering import OrderDirection
 from domain.billing import repository
+from domain.pagination import Listing, run_listing
+from tenants.principal import Actor
 
 
 def _where(filter: InvoiceFilter | None) -> repository.InvoiceFilter:
@@ -25,9 +28,18 @@ def _where(filter: InvoiceFilter | None) -> repository.InvoiceFilter:
     )
 
 
+def _invoices(actor: Actor, filter: InvoiceFilter | None, order_by: InvoiceOrder | None) -> Listing:
+    order = order_by or InvoiceOrder(field=InvoiceOrderField.CREATED_AT)
+    descending = order.direction is OrderDirection.DESC
+    return repository.invoice_listing(actor, _where(filter), order.field.value, descending)
+
+
 @strawberry.type
 class Query:
-    @strawberry.field(description="Invoices, newest last unless ordered otherwise.")
+    @strawberry.field(
+        description="Invoices, newest last unless ordered otherwise.",
+        metadata=listing("Invoice", lambda actor: _invoices(actor, None, None)),
+    )
     async def invoices(
         self,
         info: Info,
@@ -38,13 +50,8 @@ class Query:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Invoice] | None:
-        order = order_by or InvoiceOrder(field=InvoiceOrderField.CREATED_AT)
-        page = await repository.list_invoices(
-            info.context.db,
-            info.context.require_actor(),
-            _where(filter),
-            page_request(info, first, after, last, before),
-            sort_key=order.field.value,
-            descending=order.direction is OrderDirection.DESC,
+        page = page_request(info, first, after, last, before)
+        found = _invoices(info.context.require_actor(), filter, order_by)
+        return await connection(
+            info, await run_listing(info.context.db, found, page), Invoice.from_row
         )
-        return await connection(info, page, Invoice.from_row)

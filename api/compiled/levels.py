@@ -260,10 +260,10 @@ def _leaf(
     named = get_named_type(gfield.type)
     if has_resolver(gfield) or not is_leaf_type(named) or name in description.derived:
         raise Unsupported(f"{gtype.name}.{name} is computed")
-    column = description.column(name)
+    column: Any = description.column(name)
     if column is None:
         raise Unsupported(f"{gtype.name}.{name} names no column")
-    serialize = named.serialize
+    serialize: Callable[[Any], Any] = named.serialize
     python_type = _python_type(column)
     if named.name == "Decimal":
         # printed by PostgreSQL as domain.money.decimal_string prints: every numeric

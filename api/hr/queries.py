@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from api.compiled.sources import listing
 from api.core.context import Info
 from api.core.relay import Connection, connection, page_request
 from api.hr.inputs import EmployeeFilter, EmployeeOrder, employee_query
@@ -13,7 +14,12 @@ from domain.hr import repository
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Employees in your record scope, by name unless `orderBy`.")
+    @strawberry.field(
+        description="Employees in your record scope, by name unless `orderBy`.",
+        metadata=listing(
+            "Employee", lambda actor: repository.employee_listing(actor, employee_query(None, None))
+        ),
+    )
     async def employees(
         self,
         info: Info,
@@ -30,7 +36,10 @@ class Query:
         found = await repository.list_employees(context.db, context.require_actor(), query, page)
         return await connection(info, found, Employee.from_row)
 
-    @strawberry.field(description="Departments, by name.")
+    @strawberry.field(
+        description="Departments, by name.",
+        metadata=listing("Department", repository.department_listing),
+    )
     async def departments(
         self,
         info: Info,

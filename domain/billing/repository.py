@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.billing.models import credit_notes, invoice_lines, invoices, payments
-from domain.pagination import Page, PageRequest, paginate
+from domain.pagination import Listing
 from domain.scope import in_scope
 from tenants.principal import Actor
 
@@ -77,21 +77,14 @@ def _filtered(actor: Actor, where: InvoiceFilter, today: date) -> list[sa.Column
     return conditions
 
 
-async def list_invoices(
-    conn: AsyncConnection,
-    actor: Actor,
-    where: InvoiceFilter,
-    page: PageRequest,
-    *,
-    sort_key: str = "createdAt",
-    descending: bool = False,
-) -> Page:
+def invoice_listing(
+    actor: Actor, where: InvoiceFilter, sort_key: str = "createdAt", descending: bool = False
+) -> Listing:
+    """Invoices in the actor's record scope under `where`, in keyset order."""
     sort = SORT_KEYS[sort_key]
     extra = [sort] if isinstance(sort, sa.Label) else []
     query = sa.select(*invoices.c, *extra).where(*_filtered(actor, where, today_utc()))
-    return await paginate(
-        conn, query, page, sort=sort, id_column=invoices.c.id, descending=descending
-    )
+    return Listing(query, sort, invoices.c.id, descending)
 
 
 async def get_invoice(conn: AsyncConnection, actor: Actor, invoice_id: UUID) -> Any | None:

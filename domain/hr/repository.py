@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.hr.models import EmployeeQuery, departments, employees
-from domain.pagination import Page, PageRequest, paginate
+from domain.pagination import Listing, Page, PageRequest, run_listing
 from domain.scope import in_scope
 from domain.search import search_condition
 from tenants.principal import Actor
@@ -59,14 +59,17 @@ def _employee_conditions(q: EmployeeQuery) -> list[sa.ColumnElement[bool]]:
     return where
 
 
+def employee_listing(actor: Actor, q: EmployeeQuery) -> Listing:
+    """Employees in the actor's record scope under the query's filters, in keyset order."""
+    sort = _SORT_KEYS[q.order].label("sort_key")
+    query = sa.select(employees, sort).where(in_scope(actor, "Employee"), *_employee_conditions(q))
+    return Listing(query, sort, employees.c.id, q.descending)
+
+
 async def list_employees(
     conn: AsyncConnection, actor: Actor, q: EmployeeQuery, page: PageRequest
 ) -> Page:
-    sort = _SORT_KEYS[q.order].label("sort_key")
-    query = sa.select(employees, sort).where(in_scope(actor, "Employee"), *_employee_conditions(q))
-    return await paginate(
-        conn, query, page, sort=sort, id_column=employees.c.id, descending=q.descending
-    )
+    return await run_listing(conn, employee_listing(actor, q), page)
 
 
 async def employees_by_ids(
@@ -85,10 +88,15 @@ async def own_employee(conn: AsyncConnection, actor: Actor) -> Any:
     return (await conn.execute(query)).first()
 
 
-async def list_departments(conn: AsyncConnection, actor: Actor, page: PageRequest) -> Page:
+def department_listing(actor: Actor) -> Listing:
+    """Departments in the actor's record scope, by name."""
     sort = sa.func.lower(departments.c.name, type_=sa.Text).label("sort_key")
     query = sa.select(departments, sort).where(in_scope(actor, "Department"))
-    return await paginate(conn, query, page, sort=sort, id_column=departments.c.id)
+    return Listing(query, sort, departments.c.id)
+
+
+async def list_departments(conn: AsyncConnection, actor: Actor, page: PageRequest) -> Page:
+    return await run_listing(conn, department_listing(actor), page)
 
 
 async def departments_by_ids(

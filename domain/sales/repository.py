@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.kit.read_models import read
-from domain.pagination import Page, PageRequest, paginate
+from domain.pagination import Listing, Page, PageRequest, run_listing
 from domain.sales.models import sales_order_lines, sales_orders
 from domain.sales.read_models import Order, OrderLine
 from domain.scope import in_scope
@@ -46,21 +46,16 @@ def order_conditions(
     return out
 
 
-async def order_page(
-    conn: AsyncConnection,
-    page: PageRequest,
-    conditions: Sequence[sa.ColumnElement[bool]],
-    sort: str = "createdAt",
-    descending: bool = True,
-) -> Page:
-    found = await paginate(
-        conn,
-        sa.select(sales_orders).where(*conditions),
-        page,
-        sort=ORDER_SORTS[sort],
-        id_column=sales_orders.c.id,
-        descending=descending,
-    )
+def order_listing(
+    conditions: Sequence[sa.ColumnElement[bool]], sort: str = "createdAt", descending: bool = True
+) -> Listing:
+    """Orders under `conditions` (order_conditions: record scope and filters), in keyset order."""
+    query = sa.select(sales_orders).where(*conditions)
+    return Listing(query, ORDER_SORTS[sort], sales_orders.c.id, descending)
+
+
+async def order_page(conn: AsyncConnection, page: PageRequest, listing: Listing) -> Page:
+    found = await run_listing(conn, listing, page)
     return replace(found, rows=[read(Order, r) for r in found.rows])
 
 

@@ -27,6 +27,10 @@ DOCUMENTS = [
         "{ activities(first: 2) { edges { node { subject dueAt assignedTo { name } deal { title customer { name } } } } } }",
         {},
     ),
+    ("{ employees(first: 20) { edges { node { id name title salary manager { name salary } department { name } } } } }", {}),
+    ("{ departments { nodes { id name manager { name } parent { name } } } }", {}),
+    ("{ orders(first: 5) { edges { node { id status total currency customer { name } owner { name } } } pageInfo { hasNextPage } } }", {}),
+    ("{ invoices(last: 5) { edges { cursor node { id number status } } pageInfo { startCursor } } }", {}),
 ]
 
 
