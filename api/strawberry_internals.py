@@ -20,6 +20,7 @@ from graphql import GraphQLField, GraphQLSchema
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.schema.types.base_scalars import DecimalDefinition
 from strawberry.types import ExecutionContext, get_object_definition
+from strawberry.types.arguments import convert_arguments
 from strawberry.types.scalar import ScalarDefinition
 
 # the key under which strawberry leaves its own definition in a graphql-core type's,
@@ -67,6 +68,18 @@ def has_resolver(field: GraphQLField) -> bool:
     """Whether a graphql-core field was declared with a resolver (a method), not as a
     plain attribute of its strawberry type."""
     return getattr(_definition(field), "base_resolver", None) is not None
+
+
+def python_arguments(schema: GraphQLSchema, field: GraphQLField, args: dict[str, Any]) -> Any:
+    """A field's arguments as graphql-core coerced them, made into what its resolver is
+    given: strawberry input instances and enums, keyed by Python name."""
+    strawberry_schema = schema._strawberry_schema  # type: ignore[attr-defined]
+    return convert_arguments(
+        args,
+        _definition(field).arguments,
+        scalar_registry=strawberry_schema.schema_converter.scalar_registry,
+        config=strawberry_schema.config,
+    )
 
 
 def decimal_scalar(serialize: Callable[[Decimal], str]) -> ScalarDefinition:

@@ -8,8 +8,8 @@ cProfile (the bench database must exist: `make bench` or `python -m bench.seed`)
 from __future__ import annotations
 
 import asyncio
-import os
 import cProfile
+import os
 import pstats
 import sys
 from typing import Any

@@ -38,7 +38,7 @@ def _invoices(actor: Actor, filter: InvoiceFilter | None, order_by: InvoiceOrder
 class Query:
     @strawberry.field(
         description="Invoices, newest last unless ordered otherwise.",
-        metadata=listing("Invoice", lambda actor: _invoices(actor, None, None)),
+        metadata=listing("Invoice", _invoices),
     )
     async def invoices(
         self,

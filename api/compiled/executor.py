@@ -21,16 +21,19 @@ from graphql import (
     get_named_type,
 )
 from graphql.execution.collect_fields import collect_subfields
+from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from api.compiled.levels import Access, Unsupported
 from api.compiled.nodes import NodePlan, plan_node
-from api.compiled.roots import Refused, RootPlan, plan_one, plan_page
+from api.compiled.roots import Call, Refused, RootPlan, plan_one, plan_page
 from api.compiled.sources import COMPILED, ByIdSource, ListSource
+from api.core.access import argument_checks
 from api.core.relay import paging
+from api.errors import forbidden
 from api.input_checks import check_arguments
-from api.strawberry_internals import field_metadata
+from api.strawberry_internals import field_metadata, python_arguments
 
 log = logging.getLogger("atrium.compiled")
 
@@ -166,31 +169,46 @@ class CompiledReads(StrawberryGraphQLCoreExecutionContext):
         context = self.context_value
         node = details[0].node
         gfield = parent_type.fields[node.name.value]
-        return_type = gfield.type
 
         async def run() -> Any:
             try:
-                from graphql.execution.values import get_argument_values
-
                 args = get_argument_values(gfield, node, self.variable_values)
                 if not plan.covers(args):
                     context.read_paths.add(FALLBACK)
-                    return await _awaited(
-                        super(CompiledReads, self).execute_field(
-                            parent_type, None, details, path, None
-                        )
-                    )
+                    ordinary = super(CompiledReads, self).execute_field
+                    return await _awaited(ordinary(parent_type, None, details, path, None))
                 context.read_paths.add(COMPILED_PATH)
-                check_arguments(parent_type.name, node.name.value, args)
-                errors: list[Any] = []
-                value = await plan.run(context.db, context.actor, args, context.settings, errors)
-                self.collected_errors.errors.extend(errors)
+                call = self._call(plan, parent_type, gfield, node, args)
+                value = await plan.run(call)
+                self.collected_errors.errors.extend(call.errors)
                 return value
             except Exception as raw:
-                self.handle_field_error(raw, return_type, details, path)
+                self.handle_field_error(raw, gfield.type, details, path)
                 return None
 
         return run()
+
+    def _call(
+        self, plan: RootPlan, parent_type: Any, gfield: Any, node: Any, args: dict[str, Any]
+    ) -> Call:
+        """The checks the field's wrappers make before its resolver, in their order:
+        arguments the database could not take, the field's own refusal, then what the
+        role may filter and sort by."""
+        context = self.context_value
+        check_arguments(parent_type.name, node.name.value, args)
+        if isinstance(plan, Refused):
+            raise forbidden(plan.message)
+        for name, check in argument_checks(gfield):
+            if args.get(name) is not None:
+                args[name] = check(context.policy, args[name])
+        return Call(
+            context.db,
+            context.actor,
+            args,
+            context.settings,
+            [],
+            lambda: python_arguments(self.schema, gfield, args),
+        )
 
 
 async def _awaited(value: Any) -> Any:

@@ -13,12 +13,11 @@ from typing import Any
 
 from graphql import GraphQLObjectType, GraphQLSchema
 
-from api.compiled.levels import Access, Collect, Errors, Unsupported
-from api.compiled.roots import OneRow, RootPlan, plan_one
+from api.compiled.levels import Access, Collect, Unsupported
+from api.compiled.roots import Call, OneRow, RootPlan, plan_one
 from api.compiled.sources import ByIdSource
 from api.core.relay import NODE_RESOLVERS, from_global_id, scoped_row
 from api.errors import AppError, Code, forbidden
-from tenants.principal import Actor
 
 MISSING = "No such object."
 
@@ -39,19 +38,17 @@ class NodePlan(RootPlan):
             return True  # NOT_FOUND
         return scoped_row(type_name) and self.by_type.get(type_name) is not None
 
-    async def run(
-        self, conn: Any, actor: Actor, args: dict[str, Any], settings: Any, errors: Errors
-    ) -> Any:
-        type_name, _ = from_global_id(args["id"])
+    async def run(self, call: Call) -> Any:
+        type_name, _ = from_global_id(call.args["id"])
         registered = NODE_RESOLVERS.get(type_name)
         if registered is None:
             raise AppError(Code.NOT_FOUND, MISSING)
         entity = registered[0]
-        if entity is not None and not actor.policy.can(entity, "read"):
+        if entity is not None and not call.actor.policy.can(entity, "read"):
             raise forbidden(f"Your role may not read {entity}.")
         plan = self.by_type[type_name]
         assert plan is not None  # covers() said so
-        return await plan.run(conn, actor, args, settings, errors)
+        return await plan.run(call)
 
 
 def plan_node(

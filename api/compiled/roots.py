@@ -134,6 +134,19 @@ class Cursors(Sequence[str]):
 
 
 # --------------------------------------------------------------------------- roots
+@dataclass
+class Call:
+    """One request's call of a root field: its transaction, viewer and arguments."""
+
+    conn: Any
+    actor: Actor
+    args: dict[str, Any]  # as graphql-core coerced them, checked as the guards do
+    settings: Any
+    errors: Errors  # FORBIDDEN fields' errors, at their paths
+    # the arguments as the resolver gets them (strawberry's inputs and enums)
+    python_args: Callable[[], dict[str, Any]]
+
+
 class RootPlan:
     """How one root field is answered; `run` gives its finished value."""
 
@@ -141,9 +154,7 @@ class RootPlan:
         """Whether the plan answers a request with these arguments."""
         return True
 
-    async def run(
-        self, conn: Any, actor: Actor, args: dict[str, Any], settings: Any, errors: Errors
-    ) -> Any:
+    async def run(self, call: Call) -> Any:
         raise NotImplementedError
 
 
@@ -153,9 +164,7 @@ class Refused(RootPlan):
 
     message: str
 
-    async def run(
-        self, conn: Any, actor: Actor, args: dict[str, Any], settings: Any, errors: Errors
-    ) -> Any:
+    async def run(self, call: Call) -> Any:
         raise forbidden(self.message)
 
 
@@ -169,10 +178,9 @@ class OneRow(RootPlan):
     convert: Convert
     statements: Lru[Any, Prepared] = field(default_factory=Lru)  # by viewer
 
-    async def run(
-        self, conn: Any, actor: Actor, args: dict[str, Any], settings: Any, errors: Errors
-    ) -> Any:
-        uuid = from_global_id(args["id"], self.source.type_name)[1]
+    async def run(self, call: Call) -> Any:
+        conn, actor = call.conn, call.actor
+        uuid = from_global_id(call.args["id"], self.source.type_name)[1]
         prepared = self.statements.get(actor.user_id)
         if prepared is None:
             table = self.layout.levels[0][0].table
@@ -184,7 +192,7 @@ class OneRow(RootPlan):
         rows = await prepared.fetch(conn, {ROW_ID: uuid})
         if not rows:
             raise AppError(Code.NOT_FOUND, self.source.missing)
-        return self.convert(rows[0], (self.key,), errors)
+        return self.convert(rows[0], (self.key,), call.errors)
 
 
 @dataclass
@@ -200,33 +208,46 @@ class Page(RootPlan):
     listings: Lru[Any, Listing] = field(default_factory=Lru)
     statements: Lru[Any, Prepared] = field(default_factory=Lru)
 
-    def covers(self, args: dict[str, Any]) -> bool:
-        # the list's filter and orderBy are the resolver's to turn into SQL (for now)
-        return args.get("filter") is None and args.get("orderBy") is None
-
-    async def run(
-        self, conn: Any, actor: Actor, args: dict[str, Any], settings: Any, errors: Errors
-    ) -> Any:
+    async def run(self, call: Call) -> Any:
+        conn, actor, args = call.conn, call.actor, call.args
         page = self.page_request(
-            settings, args.get("first"), args.get("after"), args.get("last"), args.get("before")
+            call.settings,
+            args.get("first"),
+            args.get("after"),
+            args.get("last"),
+            args.get("before"),
         )
+        if args.get("filter") is None and args.get("orderBy") is None:
+            found = await self._unfiltered(call, page)
+        else:
+            given = call.python_args()
+            listing = self.source.listing(actor, given.get("filter"), given.get("order_by"))
+            self._check(page, listing)
+            found = list((await conn.execute(self._statement(actor, listing, page))).all())
+        rows, has_next, has_previous = page_rows(found, page)
+        sort_at, id_at = self.layout.index[0, SORT_KEY], self.layout.index[0, "id"]
+        cursors = Cursors(rows, sort_at, id_at)
+        return self.shape(rows, cursors, has_next, has_previous, call.errors)
+
+    async def _unfiltered(self, call: Call, page: PageRequest) -> list[Any]:
+        """The list as no filter and no orderBy give it: the same statement for every
+        request of this viewer and page shape, compiled once."""
+        actor = call.actor
         listing = self.listings.get(actor.user_id)
         if listing is None:
-            listing = self.listings.put(actor.user_id, self.source.listing(actor))
-        if self.source.check is not None:
-            self.source.check(page, listing)
+            listing = self.listings.put(actor.user_id, self.source.listing(actor, None, None))
+        self._check(page, listing)
         values = page_parameters(page, listing.sort, listing.id_column)
         shape = (actor.user_id, CURSOR_SORT in values, page.backwards)
         prepared = self.statements.get(shape)
         if prepared is None:
-            prepared = self.statements.put(
-                shape, prepare(conn, self._statement(actor, listing, page))
-            )
-        found = await prepared.fetch(conn, values)
-        rows, has_next, has_previous = page_rows(found, page)
-        sort_at, id_at = self.layout.index[0, SORT_KEY], self.layout.index[0, "id"]
-        cursors = Cursors(rows, sort_at, id_at)
-        return self.shape(rows, cursors, has_next, has_previous, errors)
+            statement = self._statement(actor, listing, page)
+            prepared = self.statements.put(shape, prepare(call.conn, statement))
+        return await prepared.fetch(call.conn, values)
+
+    def _check(self, page: PageRequest, listing: Listing) -> None:
+        if self.source.check is not None:
+            self.source.check(page, listing)
 
     def _statement(self, actor: Actor, listing: Listing, page: PageRequest) -> sa.Select[Any]:
         query = statement(

@@ -19,12 +19,17 @@ from tenants.principal import Actor
 COMPILED = "compiled"
 
 
+# (actor, filter, orderBy) -> the list's rows; filter and orderBy as the resolver gets
+# them (strawberry inputs), None when not given
+ListingOf = Callable[[Actor, Any, Any], Listing]
+
+
 @dataclass(frozen=True)
 class ListSource:
-    """Rows of `entity` as the resolver lists them (no filter, no orderBy given)."""
+    """Rows of `entity` as the resolver lists them: the function the resolver calls."""
 
     entity: str
-    listing: Callable[[Actor], Listing]
+    listing: ListingOf
     # refuses a cursor the listing cannot take, as the resolver does (raises)
     check: Callable[[PageRequest, Listing], None] | None = None
 
@@ -44,7 +49,7 @@ Source = ListSource | ByIdSource
 
 def listing(
     entity: str,
-    build: Callable[[Actor], Listing],
+    build: ListingOf,
     check: Callable[[PageRequest, Listing], None] | None = None,
     **metadata: Any,
 ) -> Mapping[str, Any]:

@@ -247,7 +247,7 @@ def install_guards(schema: GraphQLSchema) -> None:
             continue
         entity = entity_of(gtype)
         for field in gtype.fields.values():
-            checks = _argument_checks(field)
+            checks = argument_checks(field)
             if entity is not None or gtype in roots or checks or _may_be_marked(field):
                 field.resolve = _guard(field.resolve or default_field_resolver, checks)
 
@@ -314,7 +314,7 @@ def _unwrap(t: Any) -> Any:
     return t
 
 
-def _argument_checks(field: GraphQLField) -> list[tuple[str, ArgCheck]]:
+def argument_checks(field: GraphQLField) -> list[tuple[str, ArgCheck]]:
     checks: list[tuple[str, ArgCheck]] = []
     for name, arg in field.args.items():
         input_type = _unwrap(arg.type)

@@ -37,6 +37,8 @@ from api.crm.report import (
 )
 from api.crm.types import Activity, Contact, Customer, Lead
 from domain.crm import repository
+from domain.pagination import Listing, run_listing
+from tenants.principal import Actor
 
 
 async def _page(
@@ -50,20 +52,24 @@ async def _page(
     ctx = info.context
     actor = ctx.require_actor()
     page = page_request(info, *paging)
-    found = await repository.list_page(
-        ctx.db,
-        actor,
-        entity,
-        page,
-        filter.to_domain(actor.user_id) if filter is not None else None,
-        sort(order_by),
-    )
+    rows = _listing(actor, entity, filter, order_by)
+    repository.check_cursor(page, rows)
+    found = await run_listing(ctx.db, rows, page)
     return await connection(info, found, kind.from_row)
 
 
+def _listing(actor: Actor, entity: str, filter: Any, order_by: Any) -> Listing:
+    """The rows of a list: the resolver pages them, the compiled read path selects from them."""
+    where = filter.to_domain(actor.user_id) if filter is not None else None
+    return repository.listing(actor, entity, where, sort(order_by))
+
+
 def _compiled(entity: str) -> Any:
-    """The list as the compiled read path pages it (api/compiled): the same listing."""
-    return listing(entity, lambda actor: repository.listing(actor, entity), repository.check_cursor)
+    return listing(
+        entity,
+        lambda actor, filter, order_by: _listing(actor, entity, filter, order_by),
+        repository.check_cursor,
+    )
 
 
 @strawberry.type

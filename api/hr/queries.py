@@ -17,7 +17,7 @@ class Query:
     @strawberry.field(
         description="Employees in your record scope, by name unless `orderBy`.",
         metadata=listing(
-            "Employee", lambda actor: repository.employee_listing(actor, employee_query(None, None))
+            "Employee", lambda actor, f, o: repository.employee_listing(actor, employee_query(f, o))
         ),
     )
     async def employees(
@@ -38,7 +38,7 @@ class Query:
 
     @strawberry.field(
         description="Departments, by name.",
-        metadata=listing("Department", repository.department_listing),
+        metadata=listing("Department", lambda actor, f, o: repository.department_listing(actor)),
     )
     async def departments(
         self,

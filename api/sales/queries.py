@@ -39,7 +39,7 @@ def _orders(actor: Actor, filter: OrderFilter | None, order_by: OrderOrder | Non
 class Query:
     @strawberry.field(
         description="Sales orders in your scope (a sales rep: their own).",
-        metadata=listing("SalesOrder", lambda actor: _orders(actor, None, None)),
+        metadata=listing("SalesOrder", _orders),
     )
     async def orders(
         self,

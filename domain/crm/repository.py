@@ -24,7 +24,7 @@ from domain.crm.models import (
 from domain.entity import Stored
 from domain.errors import DomainError
 from domain.ownership import OwnedBy
-from domain.pagination import Listing, Page, PageRequest, decode_cursor, run_listing
+from domain.pagination import Listing, PageRequest, decode_cursor
 from domain.ranking import first_per_parent
 from domain.scope import in_scope
 from domain.search import Search, search_condition
@@ -161,20 +161,6 @@ def listing(
 def check_cursor(page: PageRequest, listing: Listing) -> None:
     """A cursor of another list or sort order would fail in SQL: refuse it up front."""
     _check_cursor(page, listing.sort.type.python_type)
-
-
-async def list_page(
-    conn: AsyncConnection,
-    actor: Actor,
-    entity: str,
-    page: PageRequest,
-    filter: Filter | None = None,
-    sort: Sort | None = None,
-) -> Page:
-    """One page of an entity's rows: filters, record scope and keyset order, one statement."""
-    found = listing(actor, entity, filter, sort)
-    check_cursor(page, found)
-    return await run_listing(conn, found, page)
 
 
 PARSERS: dict[type, Any] = {

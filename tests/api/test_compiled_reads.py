@@ -27,10 +27,28 @@ DOCUMENTS = [
         "{ activities(first: 2) { edges { node { subject dueAt assignedTo { name } deal { title customer { name } } } } } }",
         {},
     ),
-    ("{ employees(first: 20) { edges { node { id name title salary manager { name salary } department { name } } } } }", {}),
+    (
+        "{ employees(first: 20) { edges { node { id name title salary manager { name salary } department { name } } } } }",
+        {},
+    ),
     ("{ departments { nodes { id name manager { name } parent { name } } } }", {}),
-    ("{ orders(first: 5) { edges { node { id status total currency customer { name } owner { name } } } pageInfo { hasNextPage } } }", {}),
-    ("{ invoices(last: 5) { edges { cursor node { id number status } } pageInfo { startCursor } } }", {}),
+    (
+        "{ orders(first: 5) { edges { node { id status total currency customer { name } owner { name } } } pageInfo { hasNextPage } } }",
+        {},
+    ),
+    (
+        "{ invoices(last: 5) { edges { cursor node { id number status } } pageInfo { startCursor } } }",
+        {},
+    ),
+    (
+        '{ deals(filter: {search: "a"}, orderBy: {field: AMOUNT, direction: ASC}, first: 3) { edges { cursor node { title amount } } } }',
+        {},
+    ),
+    (
+        "query($s: [OrderStatus!]) { orders(filter: {status: $s}, first: 3) { nodes { id status } } }",
+        {"s": ["DRAFT"]},
+    ),
+    ('{ employees(filter: {name: "a"}, first: 3) { nodes { name salary } } }', {}),
 ]
 
 
