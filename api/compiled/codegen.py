@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from graphql import GraphQLBoolean, GraphQLInt, GraphQLString
 
-from api.compiled.levels import Convert, Denied, GlobalId, Joined, Leaf, OwnOnly, Typename
+from api.compiled.layout import many_label
+from api.compiled.levels import Convert, Denied, GlobalId, Joined, Leaf, Many, OwnOnly, Typename
 
 # serializers that return a value of their column's Python type unchanged
 UNCHANGED: dict[Callable[[Any], Any], type] = {
@@ -52,6 +54,10 @@ def _object(layout: Any, number: int, path: str, namespace: dict[str, Any]) -> s
             present = index[slot.child_no, "id"]
             inner = _object(layout, slot.child_no, f"({path}) + ({key},)", namespace)
             value = f"(None if row[{present}] is None else {inner})"
+        elif isinstance(slot, Many):
+            name = f"_many{len(namespace)}"
+            namespace[name] = _many(slot.key, generate(slot.layout))
+            value = f"{name}(row[{index[number, many_label(slot)]}], {path}, errors)"
         elif isinstance(slot, (Denied, OwnOnly)):
             name = f"_step{len(namespace)}"
             namespace[name] = slot.step(index, number)
@@ -60,6 +66,18 @@ def _object(layout: Any, number: int, path: str, namespace: dict[str, Any]) -> s
             raise TypeError(f"no source for {type(slot).__name__}")
         parts.append(f"{key}: {value}")
     return "{" + ", ".join(parts) + "}"
+
+
+def _many(key: str, convert: Convert) -> Callable[[Any, Any, Any], list[Any]]:
+    """The items of a to-many relation from their JSON array (None: no items)."""
+
+    def many(value: Any, path: Any, errors: Any) -> list[Any]:
+        if value is None:
+            return []
+        items = orjson.loads(value) if isinstance(value, str | bytes) else value
+        return [convert(item, (*path, key, i), errors) for i, item in enumerate(items)]
+
+    return many
 
 
 def _leaf(at: int, slot: Leaf, namespace: dict[str, Any]) -> str:

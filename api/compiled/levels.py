@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 import sqlalchemy as sa
 from graphql import (
@@ -33,6 +36,7 @@ from api.errors import forbidden
 from api.strawberry_internals import has_resolver, python_class
 from domain.entities import ENTITIES
 from domain.entity import Stored
+from domain.kit.children import Children
 from domain.money import PRINTED_PLACES
 from domain.ownership import Person
 from tenants.principal import Actor
@@ -60,6 +64,7 @@ class Level:
     own: dict[str, sa.ColumnElement[Any]] = field(default_factory=dict)
     slots: list[Slot] = field(default_factory=list)
     children: list[ToOne] = field(default_factory=list)
+    in_json: bool = False  # its rows reach Python as JSON arrays
 
     def select(self, actor: Actor) -> list[Any]:
         """This level's inner select list, over its table."""
@@ -108,6 +113,17 @@ class Leaf(Slot):
     label: str
     serialize: Callable[[Any], Any]
     python_type: type | None = None  # of its column's values
+
+
+@dataclass
+class Many(Slot):
+    """A to-many relation (domain.kit.children): its rows, aggregated by PostgreSQL into
+    one JSON array per parent row, each item an array laid out like a row."""
+
+    key: str
+    spec: Children
+    items: Level
+    layout: Any = None  # the items' own layout (api.compiled.roots.lay_out)
 
 
 @dataclass
@@ -196,13 +212,16 @@ def build_level(
     access: Access,
     collect: Collect,
     via_reference: bool = False,
+    in_json: bool = False,
 ) -> Level:
     """The level of `gtype` for the grouped fields selected on it (graphql-core's field
-    collection: aliases, fragments, @include/@skip already applied)."""
+    collection: aliases, fragments, @include/@skip already applied). `in_json`: its
+    rows reach Python as JSON arrays (the items of a to-many relation)."""
     description = stored(gtype)
-    level = Level(gtype, description.name, description.table)
+    level = Level(gtype, description.name, description.table, in_json=in_json)
     level.columns["id"] = description.table.c.id
     prefetch: Mapping[str, tuple[Relation, str]] = getattr(python_class(gtype), "__prefetch__", {})
+    children: Mapping[str, Children] = getattr(python_class(gtype), "__children__", {})
     for key, details in grouped.items():
         nodes = [d.node for d in details]
         name = nodes[0].name.value
@@ -230,7 +249,7 @@ def build_level(
             assert isinstance(target, GraphQLObjectType)
             reference = relation.reference is not None
             child = build_level(
-                target, collect(target, details), access, collect, via_reference=reference
+                target, collect(target, details), access, collect, reference, in_json
             )
             if child.entity != (relation.entity or relation.reference):
                 raise Unsupported(f"{gtype.name}.{name} loads another entity")
@@ -242,6 +261,14 @@ def build_level(
             joined = ToOne(label, child, scoped=not reference)
             level.children.append(joined)
             level.slots.append(Joined(key, joined))
+        elif name in children and not own:
+            spec = children[name]
+            target = get_named_type(gfield.type)
+            assert isinstance(target, GraphQLObjectType)
+            items = build_level(target, collect(target, details), access, collect, in_json=True)
+            if items.entity != spec.entity:
+                raise Unsupported(f"{gtype.name}.{name} lists another entity")
+            level.slots.append(Many(key, spec, items))
         else:
             _leaf(level, description, gtype, name, key, nodes, rule if own else None)
     return level
@@ -265,6 +292,15 @@ def _leaf(
         raise Unsupported(f"{gtype.name}.{name} names no column")
     serialize: Callable[[Any], Any] = named.serialize
     python_type = _python_type(column)
+    if level.in_json and python_type is datetime:
+        # JSON would print the session's offset and drop trailing zeros; UTC, and the
+        # converter prints it as the DateTime scalar does
+        column = sa.func.to_char(sa.func.timezone("UTC", column), JSON_TIMESTAMP)
+        serialize, python_type = utc_isoformat, str
+    elif level.in_json and python_type is date:
+        serialize, python_type = str, str  # JSON prints a date as isoformat does
+    elif level.in_json and python_type not in (str, int, bool, Decimal, UUID):
+        raise Unsupported(f"{gtype.name}.{name}: no JSON form")
     if named.name == "Decimal":
         # printed by PostgreSQL as domain.money.decimal_string prints: every numeric
         # column has at most PRINTED_PLACES places, so rounding to them changes nothing
@@ -290,6 +326,15 @@ def _owner_column(description: Stored) -> sa.ColumnElement[Any]:
     if description.name == "User":
         return description.table.c.id
     raise Unsupported(f"{description.name} rows have no owner to compare")
+
+
+JSON_TIMESTAMP = 'YYYY-MM-DD"T"HH24:MI:SS.US'
+
+
+def utc_isoformat(text: str) -> str:
+    """A UTC timestamp PostgreSQL printed (JSON_TIMESTAMP), as the DateTime scalar
+    prints the datetime asyncpg would have given."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC).isoformat()
 
 
 def sql_global_id(type_name: str, column: Any) -> Any:

@@ -21,13 +21,12 @@ import sqlalchemy as sa
 from graphql import GraphQLObjectType, get_named_type
 
 from api.compiled.codegen import generate
+from api.compiled.layout import Layout, lay_out, statement
 from api.compiled.levels import (
     Access,
     Collect,
     Convert,
     Errors,
-    Joined,
-    Level,
     Unsupported,
     build_level,
 )
@@ -51,66 +50,9 @@ SORT_KEY = "page_sort_key"
 ROW_ID = "row_id"
 
 
-@dataclass
-class Layout:
-    """A level tree numbered depth-first, with each (level, label)'s outer column."""
-
-    levels: list[tuple[Level, int | None, Any]]  # (level, parent number, its ToOne)
-    index: dict[tuple[int, str], int]
-
-
-def lay_out(root: Level, extra: tuple[str, ...] = ()) -> Layout:
-    levels: list[tuple[Level, int | None, Any]] = []
-
-    def visit(level: Level, parent: int | None, edge: Any) -> None:
-        number = len(levels)
-        levels.append((level, parent, edge))
-        for slot in level.slots:
-            if isinstance(slot, Joined):
-                slot.child_no = len(levels)
-                visit(slot.child.level, number, slot.child)
-
-    visit(root, None, None)
-    index: dict[tuple[int, str], int] = {}
-    for number, (level, _, _) in enumerate(levels):
-        for label in (*level.columns, *(extra if number == 0 else ())):
-            index[number, label] = len(index)
-    return Layout(levels, index)
-
-
 def converter(layout: Layout) -> Convert:
     """The converter of the root level's object (its relations' inside)."""
     return generate(layout)
-
-
-def statement(
-    layout: Layout, actor: Actor, root: sa.Select[Any], extra: Mapping[str, Any] = {}
-) -> sa.Select[Any]:
-    """One SELECT of every level's columns: `root` (its rows, paged) with the levels below
-    joined laterally."""
-    levels = layout.levels
-    top = levels[0][0]
-    inner = root.with_only_columns(
-        *top.select(actor),
-        *(value.label(label) for label, value in extra.items()),
-        maintain_column_froms=True,
-    )
-    aliases: list[Any] = [inner.subquery("r0")]
-    joined: Any = aliases[0]
-    for number, (level, parent, edge) in enumerate(levels[1:], start=1):
-        above = aliases[parent]  # type: ignore[index]
-        conditions = [level.table.c.id == above.c[edge.key]]
-        if edge.scoped:
-            conditions.append(in_scope(actor, level.entity))
-        sub = sa.select(*level.select(actor)).where(*conditions).lateral(f"r{number}")
-        aliases.append(sub)
-        joined = joined.outerjoin(sub, sa.true())
-    columns = [
-        aliases[number].c[label]
-        for number, (level, _, _) in enumerate(levels)
-        for label in (*level.columns, *(extra if number == 0 else ()))
-    ]
-    return sa.select(*columns).select_from(joined)
 
 
 class Cursors(Sequence[str]):

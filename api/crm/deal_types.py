@@ -24,6 +24,7 @@ from api.crm.types import (
     Lead,
     register_nodes,
 )
+from domain.crm import repository
 from domain.crm.pipelines import MAX_STAGES
 from domain.crm.repository import HISTORY_PER_DEAL
 
@@ -70,6 +71,7 @@ class PipelineStage(Node):
 @strawberry.type(description="An ordered list of stages deals move through.")
 class Pipeline(Node):
     __entity__ = "Pipeline"
+    __children__ = {"stages": repository.CHILDREN["stages"]}
 
     uuid: strawberry.Private[UUID]
     name: str | None

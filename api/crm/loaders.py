@@ -30,31 +30,14 @@ def row(info: Info, entity: str, id: UUID | None, convert: Callable[[Any], R]) -
     return ROWS[entity].resolve(info, id, convert)
 
 
-def _children_of(
-    entity: str, key: str, order: tuple[str, ...] = (), **limit: Any
-) -> Callable[..., Any]:
-    async def fetch(context: Any, ids: list[UUID]) -> dict[UUID, list[Any]]:
-        actor = context.require_actor()
-        return await repository.children(context.db, actor, entity, key, ids, order, **limit)
-
-    return fetch
-
-
-_CHILDREN = {
-    "contacts": _children_of(
-        "Contact", "customer_id", ("name",), limit=repository.CONTACTS_PER_CUSTOMER
-    ),
-    "deals": _children_of(
-        "Deal", "customer_id", ("created_at",), limit=repository.DEALS_PER_CUSTOMER, latest=True
-    ),
-    # at most MAX_STAGES per pipeline: its writes refuse more (domain/crm/pipelines.py)
-    "stages": _children_of("PipelineStage", "pipeline_id", ("position",)),
-}
-
-
 async def children(info: Info, relation: str, parent_id: UUID) -> list[Any]:
     """`contacts` or `deals` of a customer, `stages` of a pipeline."""
-    loader = keyed_loader(info, f"crm.{relation}", _CHILDREN[relation], default=[])
+    spec = repository.CHILDREN[relation]
+
+    async def fetch(context: Any, ids: list[UUID]) -> dict[UUID, list[Any]]:
+        return await spec.load(context.db, context.require_actor(), ids)
+
+    loader = keyed_loader(info, f"crm.{relation}", fetch, default=[])
     return list(await loader.load(parent_id))
 
 

@@ -142,6 +142,8 @@ class Lead(Node):
 class Customer(Node):
     __entity__ = "Customer"
     # relations a page of Customers loads at once when selected (api.core.loaders.prefetch)
+    # lists of rows naming the customer (domain.kit.children), as its fields show them
+    __children__ = {name: repository.CHILDREN[name] for name in ("contacts", "deals")}
     __prefetch__ = {
         "owner": (REFERENCED_USERS, "owner_id"),
     }

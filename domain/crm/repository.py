@@ -23,6 +23,7 @@ from domain.crm.models import (
 )
 from domain.entity import Stored
 from domain.errors import DomainError
+from domain.kit.children import Children
 from domain.ownership import OwnedBy
 from domain.pagination import Listing, PageRequest, decode_cursor
 from domain.ranking import first_per_parent
@@ -206,30 +207,15 @@ DEALS_PER_CUSTOMER = 25  # the latest, shown oldest first
 HISTORY_PER_DEAL = 20  # the latest stage changes, shown oldest first
 
 
-async def children(
-    conn: AsyncConnection,
-    actor: Actor,
-    entity: str,
-    key: str,
-    parent_ids: Sequence[UUID],
-    order: Sequence[str] = (),
-    limit: int | None = None,
-    latest: bool = False,
-) -> dict[UUID, list[Any]]:
-    """An entity's rows grouped by a parent key, within record scope, in `order`: one
-    statement for a whole page of parents. With `limit`, at most that many per parent:
-    the first in `order`, or the last when `latest`."""
-    table = TABLES[entity]
-    query = sa.select(table).where(table.c[key].in_(list(set(parent_ids))), in_scope(actor, entity))
-    ordered: list[Any] = [*(table.c[c] for c in order), table.c.id]
-    if limit is not None:
-        rank_by = [c.desc() for c in ordered] if latest else ordered
-        ranked = first_per_parent(query, table.c[key], rank_by, limit)
-        query, ordered = sa.select(ranked), [ranked.c[c.name] for c in ordered]
-    out: dict[UUID, list[Any]] = {}
-    for row in await conn.execute(query.order_by(*ordered)):
-        out.setdefault(row._mapping[key], []).append(row)
-    return out
+# the lists of rows that name a customer or a pipeline, as their fields show them
+CHILDREN = {
+    "contacts": Children("Contact", "customer_id", ("name",), limit=CONTACTS_PER_CUSTOMER),
+    "deals": Children(
+        "Deal", "customer_id", ("created_at",), limit=DEALS_PER_CUSTOMER, latest=True
+    ),
+    # at most MAX_STAGES per pipeline: its writes refuse more (domain/crm/pipelines.py)
+    "stages": Children("PipelineStage", "pipeline_id", ("position",)),
+}
 
 
 async def stage_history(conn: AsyncConnection, deal_ids: Sequence[UUID]) -> dict[UUID, list[Any]]:
