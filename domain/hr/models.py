@@ -95,7 +95,7 @@ class EmployeeQuery:
     active: bool | None = None
     # comparison operator (one of SALARY_OPERATORS) -> amount; several combine with AND
     salary: dict[str, Decimal] = field(default_factory=dict)
-    order: str = "name"  # name, hired_on, salary
+    order: str = "name"  # a sort key: name, hiredOn, salary (catalog fields)
     descending: bool = False
 
 
