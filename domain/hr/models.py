@@ -10,10 +10,10 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import UUID as PGUUID
 
-from domain.base import tenant_table
 from domain.entity import CREATED, UPDATED, Stored
 from domain.ownership import HeldBy, Person
 from domain.search import Search
+from tenants.tables import tenant_table
 
 departments = tenant_table(
     "departments",

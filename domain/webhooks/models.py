@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
-from domain.base import NOW, tenant_table
 from domain.entity import UPDATED, Stored
 from domain.ownership import Unowned
+from tenants.tables import NOW, tenant_table
 
 # What partners may subscribe to; each is emitted by the service named in README.
 EVENTS = (
