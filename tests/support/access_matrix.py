@@ -261,11 +261,12 @@ VIEWER = "{ viewer { user { id } employee { id } } }"
 # --------------------------------------------------------------------------- writes
 @dataclass(frozen=True)
 class Write:
-    """A mutation sent with its required keys and some optional ones."""
+    """A mutation sent with its required keys and some optional ones (by path: a nested
+    input's key follows its parent's, `("lines", "unitPrice")`)."""
 
     mutation: str
     input_type: GraphQLInputObjectType
-    keys: tuple[str, ...] = ()
+    keys: tuple[tuple[str, ...], ...] = ()
 
     @property
     def document(self) -> str:
@@ -277,9 +278,27 @@ class Write:
     @property
     def value(self) -> dict[str, Any]:
         value = required_value(self.input_type)
-        for key in self.keys:
-            value[key] = made_up(self.input_type.fields[key].type)
+        for path in self.keys:
+            _give(value, self.input_type, path)
         return value
+
+    @property
+    def named(self) -> str:
+        return ", ".join(".".join(path) for path in self.keys) or "its required keys"
+
+
+def _give(value: dict[str, Any], input_type: GraphQLInputObjectType, path: tuple[str, ...]) -> None:
+    """Set the key at `path` in `value`, making the inputs above it as they must be."""
+    key, rest = path[0], path[1:]
+    gtype = input_type.fields[key].type
+    if not rest:
+        value[key] = made_up(gtype)
+        return
+    value.setdefault(key, made_up(gtype))
+    nested = get_named_type(gtype)
+    assert isinstance(nested, GraphQLInputObjectType)
+    for item in value[key] if isinstance(value[key], list) else [value[key]]:
+        _give(item, nested, rest)
 
 
 def input_mutations() -> Iterator[tuple[str, GraphQLField, GraphQLInputObjectType]]:
@@ -292,12 +311,18 @@ def input_mutations() -> Iterator[tuple[str, GraphQLField, GraphQLInputObjectTyp
             yield name, mutation, input_type
 
 
-def optional_keys(input_type: GraphQLInputObjectType) -> list[str]:
-    return [
-        key
-        for key, f in input_type.fields.items()
-        if not isinstance(f.type, GraphQLNonNull) and key not in _locators(input_type)
-    ]
+def optional_keys(
+    input_type: GraphQLInputObjectType, above: tuple[str, ...] = ()
+) -> Iterator[tuple[str, ...]]:
+    """The paths of the keys a client may leave out, nested inputs' included."""
+    for key, f in input_type.fields.items():
+        if key in _locators(input_type):
+            continue
+        if not isinstance(f.type, GraphQLNonNull):
+            yield (*above, key)
+        nested = get_named_type(f.type)
+        if isinstance(nested, GraphQLInputObjectType):
+            yield from optional_keys(nested, (*above, key))
 
 
 def _locators(input_type: GraphQLInputObjectType) -> tuple[str, ...]:
@@ -340,13 +365,13 @@ def writes_for(policy: Policy) -> Iterator[tuple[Write, bool]]:
         if refused(policy, mutation, base):
             yield base, True  # the action or a required key: every variant is refused too
             continue
-        allowed: list[str] = []
-        for key in optional_keys(input_type):
-            one = Write(name, input_type, (key,))
+        allowed: list[tuple[str, ...]] = []
+        for path in optional_keys(input_type):
+            one = Write(name, input_type, (path,))
             if refused(policy, mutation, one):
                 yield one, True
             else:
-                allowed.append(key)
+                allowed.append(path)
         yield Write(name, input_type, tuple(allowed)), False
 
 
