@@ -5,7 +5,7 @@ description holds)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,9 +49,27 @@ class Stored:
                 return self.table.c[candidate]
         return None
 
+    def sort_columns(self, *fields: str) -> dict[str, sa.Column[Any]]:
+        """The columns a list of the entity sorts by, keyed by catalog field: a list
+        declares only which fields it sorts by, the description says where they are."""
+        found = {name: self.column(name) for name in fields}
+        stored = {name: column for name, column in found.items() if column is not None}
+        missing = sorted(set(found) - set(stored))
+        if missing:
+            raise ValueError(f"{self.name} keeps no column for sort keys {missing}")
+        return stored
+
     @property
     def hidden(self) -> Mapping[str, str]:
         return {**KEYS, **self.internal}
+
+
+def stored(descriptions: Iterable[Description], name: str) -> Stored:
+    """The description of stored entity `name` among an area's `ENTITIES`."""
+    found = next((d for d in descriptions if d.name == name), None)
+    if not isinstance(found, Stored):
+        raise KeyError(f"no stored entity {name!r}")
+    return found
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from domain.base import NOW, metadata, tenant_table
+from tenants.tables import NOW, metadata, tenant_table
 
 # Platform table: no tenant_id. The app role reaches it only through the
 # SECURITY DEFINER functions of the foundation migration.

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 import strawberry
 
-from api.core.inputs import sent_or_none
+from api.core.inputs import LOCATORS, sent_items, sent_or_none
 from api.core.relay import local_id
 from api.ordering import OrderDirection
 from domain.admin.models import NewApiClient, NewRole, NewUser, PermissionSpec, RoleChanges
@@ -151,14 +151,10 @@ class UpdateRoleInput:
     )
 
     def command(self) -> RoleChanges:
-        permissions = sent_or_none(self.permissions)
-        return RoleChanges(
-            id=local_id(self.id, "Role", "id"),
-            version=self.version,
-            name=sent_or_none(self.name),
-            description=sent_or_none(self.description),
-            permissions=_specs(permissions) if permissions is not None else None,
-        )
+        sent = dict(sent_items(self, LOCATORS))
+        if sent.get("permissions") is not None:
+            sent["permissions"] = _specs(sent["permissions"])
+        return RoleChanges(id=local_id(self.id, "Role", "id"), version=self.version, **sent)
 
 
 @strawberry.input

@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 from strawberry import UNSET
 
 T = TypeVar("T")
+# an update input's attributes that locate its row rather than change it
+LOCATORS = ("id", "version", "client_mutation_id")
 
 
 def has_value(value: object) -> bool:

@@ -44,10 +44,12 @@ def _stages(stages: list[PipelineStageInput]) -> list[pipelines.StageDraft]:
     ]
 
 
-def _optional_stages(
-    stages: list[PipelineStageInput] | None,
-) -> list[pipelines.StageDraft] | None:
-    return None if stages is None else _stages(stages)
+def _pipeline_changes(input: UpdatePipelineInput) -> dict[str, Any]:
+    """The keys the client sent (null included), the stages as drafts."""
+    changes = arguments(input)
+    if changes.get("stages") is not None:
+        changes["stages"] = _stages(changes["stages"])
+    return changes
 
 
 @strawberry.type
@@ -138,8 +140,6 @@ class DealMutation:
                 ctx.require_actor(),
                 target(input),
                 input.version,
-                name=sent_or_none(input.name),
-                is_default=sent_or_none(input.is_default),
-                stages=_optional_stages(sent_or_none(input.stages)),
+                **_pipeline_changes(input),
             ),
         )

@@ -10,7 +10,7 @@ from typing import Any
 import strawberry
 from strawberry import UNSET
 
-from api.core.inputs import sent_items
+from api.core.inputs import LOCATORS, sent_items
 from api.core.relay import local_id
 from api.crm.types import ActivityKind, CustomerKind, LeadStatus
 from domain.naming import snake_to_camel
@@ -26,7 +26,6 @@ REFS = {
     "lead": "Lead",
     "deal": "Deal",
 }
-LOCATORS = ("id", "version", "client_mutation_id")
 # input names -> service argument names
 ARGUMENTS = {name: f"{name}_id" for name in REFS if name != "assigned_to"}
 

@@ -87,9 +87,6 @@ class EmployeeOrder:
     direction: OrderDirection = OrderDirection.ASC
 
 
-_ORDER_COLUMNS = {"name": "name", "hiredOn": "hired_on", "salary": "salary"}
-
-
 def employee_query(filter: EmployeeFilter | None, order: EmployeeOrder | None) -> EmployeeQuery:
     f = filter or EmployeeFilter()
     salary = {op: getattr(f.salary, op) for op in SALARY_OPERATORS} if f.salary else {}
@@ -99,7 +96,7 @@ def employee_query(filter: EmployeeFilter | None, order: EmployeeOrder | None) -
         manager_id=from_global_id(f.manager, "Employee")[1] if f.manager else None,
         active=f.active,
         salary={op: v for op, v in salary.items() if v is not None},
-        order=_ORDER_COLUMNS[order.field.value] if order else "name",
+        order=order.field.value if order else "name",
         descending=bool(order and order.direction is OrderDirection.DESC),
     )
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 
-from api.core.inputs import sent_or_none
+from api.core.inputs import LOCATORS, sent_items
 from api.core.relay import local_id
 from api.webhooks.types import WebhookEvent
 from domain.webhooks.models import NewWebhook, WebhookChanges
@@ -37,11 +37,10 @@ class UpdateWebhookInput:
     active: bool | None = strawberry.UNSET
 
     def changes(self) -> WebhookChanges:
-        return WebhookChanges(
-            url=sent_or_none(self.url),
-            events=_names(sent_or_none(self.events)),
-            active=sent_or_none(self.active),
-        )
+        sent = dict(sent_items(self, LOCATORS))
+        if sent.get("events") is not None:
+            sent["events"] = _names(sent["events"])
+        return WebhookChanges(**sent)
 
     def webhook_id(self) -> Any:
         return local_id(self.id, "Webhook", "id")

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.entity import UPDATED, Stored
+from domain.kit.patch import UNSET
 from domain.ownership import HeldBy, OwnedBy
 from domain.search import Search
 from tenants.models import api_clients, audit_events, roles, users
@@ -47,12 +48,14 @@ class NewRole:
 
 @dataclass(frozen=True)
 class RoleChanges:
+    """What an update changes: a key the client did not send is UNSET (domain/kit)."""
+
     id: UUID
     version: int
-    name: str | None = None
-    description: str | None = None
-    # per entity; entities not named keep what they had
-    permissions: tuple[PermissionSpec, ...] | None = None
+    name: Any = UNSET
+    description: Any = UNSET  # null clears it
+    # per entity (a tuple of PermissionSpec); entities not named keep what they had
+    permissions: Any = UNSET
 
 
 @dataclass(frozen=True)

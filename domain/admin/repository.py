@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.admin.models import (
+    ENTITIES,
     AuditFilter,
     NewUser,
     RoleFilter,
@@ -23,6 +24,7 @@ from domain.admin.models import (
     roles,
     users,
 )
+from domain.entity import stored
 from domain.pagination import Page, PageRequest, paginate
 from domain.scope import in_scope
 from domain.search import Search, search_condition
@@ -66,8 +68,8 @@ ROLE_COLUMNS = (
     roles.c.version,
 )
 # orderBy field (catalog name) -> column
-USER_SORT = {"email": users.c.email, "name": users.c.name, "createdAt": users.c.created_at}
-ROLE_SORT = {"key": roles.c.key, "name": roles.c.name}
+USER_SORT = stored(ENTITIES, "User").sort_columns("email", "name", "createdAt")
+ROLE_SORT = stored(ENTITIES, "Role").sort_columns("key", "name")
 
 # an sa.Row of the select's columns (attribute access: row.email, row.version)
 Row = Any

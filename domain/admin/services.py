@@ -18,7 +18,8 @@ from domain.admin import repository as repo
 from domain.admin.errors import AdminError
 from domain.admin.models import NewRole, NewUser, PermissionSpec, RoleChanges
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound, ValidationFailed
-from domain.kit.checks import email, required_text
+from domain.kit.checks import email, not_null, required_text
+from domain.kit.patch import given
 from domain.kit.rows import check_version
 from tenants.access.builtin import builtin_policy
 from tenants.access.policy import Policy, PolicyError
@@ -115,13 +116,14 @@ async def _custom_role_for_update(
 async def update_role(conn: AsyncConnection, actor: Actor, changes: RoleChanges) -> Row:
     row = await _custom_role_for_update(conn, actor, changes.id, changes.version)
     values: dict[str, Any] = {}
-    if changes.name is not None:
+    if given(changes.name):
         values["name"] = required_text(changes.name, "name")
-    if changes.description is not None:
-        values["description"] = changes.description.strip()
-    if changes.permissions is not None:
-        policy = _compile(role_policy(row).as_json(), changes.permissions)
-        _may_grant(actor, policy, "permissions", [p.entity for p in changes.permissions])
+    if given(changes.description):
+        values["description"] = (changes.description or "").strip()
+    if given(changes.permissions):
+        specs = not_null(changes.permissions, "permissions")
+        policy = _compile(role_policy(row).as_json(), specs)
+        _may_grant(actor, policy, "permissions", [p.entity for p in specs])
         values["permissions"] = policy.as_json()
     # the version moves even when nothing else does: caches key on it
     return await repo.update_role(conn, row.id, **values)

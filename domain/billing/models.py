@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import UUID
 
-from domain.base import tenant_table
 from domain.entity import UPDATED, Stored
 from domain.ownership import Through
 from domain.sales.models import MONEY, line_columns, line_internals, sales_orders
+from tenants.tables import tenant_table
 
 invoice_counters = tenant_table(
     "invoice_counters",

@@ -19,7 +19,8 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.billing.models import credit_notes, invoice_lines, invoices, payments
+from domain.billing.models import ENTITIES, credit_notes, invoice_lines, invoices, payments
+from domain.entity import stored
 from domain.pagination import Listing
 from domain.scope import in_scope
 from tenants.principal import Actor
@@ -29,13 +30,23 @@ OPEN = ("issued", "partially_paid")
 STATUSES = ("draft", "issued", "partially_paid", "paid", "void")
 
 NO_DATE = sa.literal(date(1900, 1, 1), sa.Date)
-# the sort keys a client may page by; nullable columns sort as if empty
+# what a missing value sorts as (keyset paging needs no NULLs): before every other
+EMPTY: dict[type, Any] = {str: "", date: NO_DATE}
+
+
+def _sort_key(column: sa.Column[Any]) -> sa.ColumnElement[Any]:
+    if not column.nullable:
+        return column
+    empty = EMPTY[column.type.python_type]
+    return sa.func.coalesce(column, empty).label(f"sort_{column.name}")
+
+
+# the sort keys a client may page by (catalog fields; their columns: the description)
 SORT_KEYS: dict[str, sa.ColumnElement[Any]] = {
-    "createdAt": invoices.c.created_at,
-    "total": invoices.c.total,
-    "number": sa.func.coalesce(invoices.c.number, "").label("sort_number"),
-    "issueDate": sa.func.coalesce(invoices.c.issue_date, NO_DATE).label("sort_issue_date"),
-    "dueDate": sa.func.coalesce(invoices.c.due_date, NO_DATE).label("sort_due_date"),
+    name: _sort_key(column)
+    for name, column in stored(ENTITIES, ENTITY)
+    .sort_columns("createdAt", "total", "number", "issueDate", "dueDate")
+    .items()
 }
 
 

@@ -7,9 +7,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from domain.base import NOW, tenant_table
 from domain.entity import CREATED, UPDATED, Computed, Stored
 from domain.ownership import OwnedBy, ReportOf, Unowned
+from tenants.tables import NOW, tenant_table
 
 MONEY = sa.Numeric(18, 4)
 PERCENT = sa.Numeric(5, 2)

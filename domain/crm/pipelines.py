@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from domain.crm.errors import CrmError
 from domain.crm.models import deal_stage_changes, deals, pipeline_stages, pipelines
 from domain.errors import DomainError, NotFound
-from domain.kit.checks import percent, required_text
+from domain.kit.checks import not_null, percent, required_text
+from domain.kit.patch import UNSET, given
 from domain.kit.rows import fetch_one, update_versioned
 from tenants.principal import Actor
 
@@ -106,21 +107,22 @@ async def update_pipeline(
     pipeline_id: UUID,
     version: int | None,
     *,
-    name: str | None = None,
-    is_default: bool | None = None,
-    stages: list[StageDraft] | None = None,
+    name: Any = UNSET,
+    is_default: Any = UNSET,
+    stages: Any = UNSET,  # a list of StageDraft
 ) -> sa.Row[Any]:
     changes: dict[str, Any] = {}
-    if name is not None:
+    if given(name):
         changes["name"] = required_text(name, "name", max_length=200)
-    if is_default is not None:
-        if not is_default:
+    if given(is_default):
+        if not not_null(is_default, "isDefault"):
             raise DomainError("Make another pipeline the default instead.", field="isDefault")
         await _clear_default(conn, keep=pipeline_id)
         changes["is_default"] = True
     row = await update_versioned(conn, pipelines, pipeline_id, version, changes, label="pipeline")
-    if stages is not None:
-        await _replace_stages(conn, actor, pipeline_id, _stage_values(stages))
+    if given(stages):
+        values = _stage_values(not_null(stages, "stages"))
+        await _replace_stages(conn, actor, pipeline_id, values)
     return row
 
 

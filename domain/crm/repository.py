@@ -21,7 +21,7 @@ from domain.crm.models import (
     deals,
     leads,
 )
-from domain.entity import Stored
+from domain.entity import Stored, stored
 from domain.errors import DomainError
 from domain.kit.children import Children
 from domain.ownership import OwnedBy
@@ -37,19 +37,17 @@ TABLES: dict[str, sa.Table] = {e.name: e.table for e in ENTITIES if isinstance(e
 OWNER_COLUMNS: dict[str, sa.ColumnElement[Any]] = {
     e.name: e.ownership.column for e in ENTITIES if isinstance(e.ownership, OwnedBy)
 }
-# sort keys per entity: catalog (GraphQL) field name -> column
-SORTS: dict[str, dict[str, str]] = {
-    "Lead": {"createdAt": "created_at", "name": "name"},
-    "Customer": {"createdAt": "created_at", "name": "name"},
-    "Contact": {"createdAt": "created_at", "name": "name"},
-    "Deal": {
-        "createdAt": "created_at",
-        "title": "title",
-        "amount": "amount",
-        "expectedCloseOn": "expected_close_on",
-    },
-    "Activity": {"createdAt": "created_at", "dueAt": "due_at"},
-    "Pipeline": {"createdAt": "created_at", "name": "name"},
+# the catalog fields each list sorts by (their columns: the entity's description)
+SORTED_BY: dict[str, tuple[str, ...]] = {
+    "Lead": ("createdAt", "name"),
+    "Customer": ("createdAt", "name"),
+    "Contact": ("createdAt", "name"),
+    "Deal": ("createdAt", "title", "amount", "expectedCloseOn"),
+    "Activity": ("createdAt", "dueAt"),
+    "Pipeline": ("createdAt", "name"),
+}
+SORTS: dict[str, dict[str, sa.Column[Any]]] = {
+    name: stored(ENTITIES, name).sort_columns(*fields) for name, fields in SORTED_BY.items()
 }
 # keyset paging needs a total order: a missing date sorts as the far future
 FAR_FUTURE: dict[type, Any] = {
@@ -151,7 +149,7 @@ def listing(
     query = sa.select(table).where(
         in_scope(actor, entity), *_conditions(entity, filter or Filter())
     )
-    column: Any = table.c[SORTS[entity][sort.field]]
+    column: Any = SORTS[entity][sort.field]
     if column.nullable:
         far = sa.literal(FAR_FUTURE[column.type.python_type], column.type)
         column = sa.func.coalesce(column, far).label("sort_key")

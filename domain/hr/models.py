@@ -10,10 +10,10 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import UUID as PGUUID
 
-from domain.base import tenant_table
 from domain.entity import CREATED, UPDATED, Stored
 from domain.ownership import HeldBy, Person
 from domain.search import Search
+from tenants.tables import tenant_table
 
 departments = tenant_table(
     "departments",
@@ -95,7 +95,7 @@ class EmployeeQuery:
     active: bool | None = None
     # comparison operator (one of SALARY_OPERATORS) -> amount; several combine with AND
     salary: dict[str, Decimal] = field(default_factory=dict)
-    order: str = "name"  # name, hired_on, salary
+    order: str = "name"  # a sort key: name, hiredOn, salary (catalog fields)
     descending: bool = False
 
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.hr.models import EmployeeQuery, departments, employees
+from domain.entity import stored
+from domain.hr.models import ENTITIES, EmployeeQuery, departments, employees
 from domain.pagination import Listing, Page, PageRequest, run_listing
 from domain.scope import in_scope
 from domain.search import search_condition
@@ -31,13 +33,28 @@ _SALARY_OPS: dict[str, Callable[[Any, Any], sa.ColumnElement[bool]]] = {
 }
 # not date.max: asyncpg sends that as 'infinity', which no cursor value can reach
 LAST_DATE = date(9999, 1, 1)
-# Names sort without regard to case; nullable keys sort after every value (keyset pagination needs no NULLs).
+# what a missing value sorts as (keyset pagination needs no NULLs): after every other
+LAST: dict[type, tuple[sa.ColumnElement[Any], sa.types.TypeEngine[Any]]] = {
+    date: (sa.literal(LAST_DATE, sa.Date), sa.Date()),
+    Decimal: (sa.cast(10**15, sa.Numeric()), sa.Numeric()),
+}
+
+
+def _sort_key(column: sa.Column[Any]) -> sa.ColumnElement[Any]:
+    if column.type.python_type is str:  # names sort without regard to case
+        return sa.func.lower(column, type_=sa.Text)
+    if not column.nullable:
+        return column
+    last, type_ = LAST[column.type.python_type]
+    return sa.func.coalesce(column, last, type_=type_)
+
+
+# the sort keys of the employee list (catalog fields; their columns: the description)
 _SORT_KEYS: dict[str, sa.ColumnElement[Any]] = {
-    "name": sa.func.lower(employees.c.name, type_=sa.Text),
-    "hired_on": sa.func.coalesce(employees.c.hired_on, sa.literal(LAST_DATE, sa.Date)),
-    "salary": sa.func.coalesce(
-        employees.c.salary, sa.cast(10**15, sa.Numeric()), type_=sa.Numeric()
-    ),
+    name: _sort_key(column)
+    for name, column in stored(ENTITIES, "Employee")
+    .sort_columns("name", "hiredOn", "salary")
+    .items()
 }
 # what the `name` filter searches (API field names)
 EMPLOYEE_SEARCH = {"name": employees.c.name}

@@ -13,7 +13,14 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.inventory.models import products, stock_levels, stock_movements, warehouses
+from domain.entity import stored
+from domain.inventory.models import (
+    ENTITIES,
+    products,
+    stock_levels,
+    stock_movements,
+    warehouses,
+)
 from domain.pagination import Page, PageRequest, paginate
 from domain.ranking import first_per_parent
 from domain.search import Search, search_condition
@@ -48,12 +55,7 @@ def is_low_stock(available: int, reorder_point: int) -> bool:
 # is_low_stock in SQL, over PRODUCT_SELECT's totals
 LOW_STOCK = _available <= products.c.reorder_point
 
-PRODUCT_SORTS: dict[str, Any] = {
-    "name": products.c.name,
-    "sku": products.c.sku,
-    "unitPrice": products.c.unit_price,
-    "createdAt": products.c.created_at,
-}
+PRODUCT_SORTS = stored(ENTITIES, "Product").sort_columns("name", "sku", "unitPrice", "createdAt")
 
 
 def product_conditions(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from domain.errors import DomainError
 from domain.money import amount
@@ -13,6 +13,15 @@ from domain.money import amount
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_MONEY = Decimal(10) ** 14  # numeric(18, 4)
 MONEY_PLACES = 4
+T = TypeVar("T")
+
+
+def not_null(value: T | None, field: str) -> T:
+    """A value given for a field that null cannot clear (a given None is refused, as
+    UNSET, "not given", never reaches a check)."""
+    if value is None:
+        raise DomainError(f"{field} cannot be null.", field=field)
+    return value
 
 
 def required_text(value: str | None, field: str, *, max_length: int = 500) -> str:

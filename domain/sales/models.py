@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import UUID
 
-from domain.base import tenant_table
 from domain.entity import CREATED, UPDATED, Stored
 from domain.ownership import OwnedBy, Through
+from tenants.tables import tenant_table
 
 MONEY = sa.Numeric(18, 4)
 PERCENT = sa.Numeric(7, 4)

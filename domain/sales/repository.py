@@ -5,24 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.entity import stored
 from domain.kit.read_models import read
 from domain.pagination import Listing, Page, PageRequest, run_listing
-from domain.sales.models import sales_order_lines, sales_orders
+from domain.sales.models import ENTITIES, sales_order_lines, sales_orders
 from domain.sales.read_models import Order, OrderLine
 from domain.scope import in_scope
 from tenants.principal import Actor
 
-ORDER_SORTS: dict[str, Any] = {
-    "createdAt": sales_orders.c.created_at,
-    "total": sales_orders.c.total,
-    "status": sales_orders.c.status,
-}
+ORDER_SORTS = stored(ENTITIES, "SalesOrder").sort_columns("createdAt", "total", "status")
 
 
 def order_conditions(

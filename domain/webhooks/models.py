@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
-from domain.base import NOW, tenant_table
 from domain.entity import UPDATED, Stored
+from domain.kit.patch import UNSET
 from domain.ownership import Unowned
+from tenants.tables import NOW, tenant_table
 
 # What partners may subscribe to; each is emitted by the service named in README.
 EVENTS = (
@@ -70,11 +72,11 @@ class NewWebhook:
 
 @dataclass(frozen=True)
 class WebhookChanges:
-    """Only the keys the client sent are set (None: unchanged)."""
+    """What an update changes: a key the client did not send is UNSET (domain/kit)."""
 
-    url: str | None = None
-    events: list[str] | None = None
-    active: bool | None = None
+    url: Any = UNSET
+    events: Any = UNSET
+    active: Any = UNSET
 
 
 # domain/entities.py. Record scope: a subscription serves the whole tenant

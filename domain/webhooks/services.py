@@ -11,6 +11,8 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.errors import DomainError, NotFound
+from domain.kit.checks import not_null
+from domain.kit.patch import patch
 from domain.kit.rows import stale, update_versioned
 from domain.webhooks import repository as repo
 from domain.webhooks.models import EVENTS, NewWebhook, WebhookChanges, webhooks
@@ -62,13 +64,12 @@ async def update_webhook(
     *,
     allow_private: bool,
 ) -> Any:
-    values: dict[str, Any] = {}
-    if changes.url is not None:
-        values["url"] = check_url(changes.url, allow_private=allow_private)
-    if changes.events is not None:
-        values["events"] = _events(changes.events)
-    if changes.active is not None:
-        values["active"] = changes.active
+    checks: dict[str, Any] = {
+        "url": lambda url: check_url(not_null(url, "url"), allow_private=allow_private),
+        "events": lambda events: _events(not_null(events, "events")),
+        "active": lambda active: not_null(active, "active"),
+    }
+    values = {key: checks[key](value) for key, value in patch(vars(changes)).items()}
     if not values:
         raise DomainError("Nothing to change.", field="input")
     await update_versioned(conn, webhooks, webhook_id, version, values, label="webhook")

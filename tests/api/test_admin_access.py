@@ -51,12 +51,9 @@ async def _targets(gql, tenant):
 
 
 @pytest.mark.parametrize("role_key", NON_ADMINS)
-async def test_non_admins_are_refused_everything_and_nothing_changes(gql, tenant, role_key):
+async def test_non_admins_are_refused_every_mutation_and_nothing_changes(gql, tenant, role_key):
+    # (their queries are refused at the root: tests/api/test_access_matrix.py)
     token = await tenant.token_for(role_key)
-    for name, query in QUERIES.items():
-        result = await gql(query, token=token)
-        assert result.codes == ["FORBIDDEN"] and result.nothing, name
-        assert result.error_paths() == [[name]]
     mutations = await _targets(gql, tenant)
     before = await snapshot(tenant)
     for document, name, payload_input in mutations:

@@ -30,17 +30,6 @@ async def paid_invoice(tenant):
     return invoice
 
 
-@pytest.mark.parametrize("role", ["accountant", "tenant_admin"])
-async def test_back_office_reads_everything(gql, tenant, role):
-    invoice = await paid_invoice(tenant)
-    token = tenant.admin_token if role == "tenant_admin" else await tenant.token_for(role)
-    (node,) = (await gql(listing(DETAIL), token=token)).ok()["invoices"]["nodes"]
-    assert node["number"] == invoice.number and node["amountDue"] == "100.0000"
-    assert [line["total"] for line in node["lines"]] == ["120.0000"]
-    assert node["lines"][0]["product"]["sku"]
-    assert node["payments"] == [{"amount": "20.0000"}] and node["creditNotes"] == []
-
-
 @pytest.mark.parametrize("role", ["sales_rep", "sales_manager"])
 async def test_sales_reads_the_summary_only(gql, tenant, role):
     invoice = await paid_invoice(tenant)
@@ -54,12 +43,7 @@ async def test_sales_reads_the_summary_only(gql, tenant, role):
         "amountDue": "100.0000",
         "dueDate": str(invoice.due_date),
     }
-    result = await gql(listing(DETAIL), token=token)
-    assert set(result.codes) == {"FORBIDDEN"}
-    assert sorted(p[-1] for p in result.error_paths()) == ["creditNotes", "lines", "payments"]
-    (node,) = result.data["invoices"]["nodes"]
-    assert node["lines"] is None and node["payments"] is None and node["creditNotes"] is None
-    assert node["number"] == invoice.number
+    # (the detail a list refuses them: tests/api/test_access_matrix.py; node(id:) too)
     by_id = await gql(
         "query($id: ID!) { node(id: $id) { ... on Invoice { total lines { total } } } }",
         {"id": to_global_id("Invoice", invoice.id)},
@@ -87,11 +71,9 @@ async def test_refused_writes_change_nothing(gql, tenant, role):
 
 
 @pytest.mark.parametrize("role", ["warehouse", "hr_manager"])
-async def test_roles_without_invoices_see_nothing(gql, tenant, role):
+async def test_roles_without_invoices_see_none_through_node(gql, tenant, role):
     invoice = await arrange_invoice(tenant)
     token = await tenant.token_for(role)
-    result = await gql(listing(), token=token)
-    assert result.codes == ["FORBIDDEN"] and result.nothing
     by_id = await gql(
         "query($id: ID!) { node(id: $id) { id } }",
         {"id": to_global_id("Invoice", invoice.id)},

@@ -1,4 +1,4 @@
-"""The tables the code describes (`domain.base.metadata`, every area's models) are the
+"""The tables the code describes (`tenants.tables.metadata`, every area's models) are the
 tables the migrations build: Alembic's `compare_metadata` against the test database,
 connected as the owner (the schema's owner reads its catalog; never a superuser)."""
 
@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import domain.entities  # noqa: F401  (every area's models, so every table, are loaded)
-from domain.base import metadata
+from tenants.tables import metadata
 
 # Compared: tables, columns, types, nullability, server defaults, foreign keys and
 # indexes with their columns or expressions (a partial index's WHERE is declared in the

@@ -21,10 +21,10 @@ from api.core.access import entity_of, field_access, returned_entity
 from api.schema import build_schema
 from api.settings import Settings
 from api.strawberry_internals import field_metadata, graphql_schema, python_class
-from domain.base import metadata
 from domain.entities import ENTITIES, SUPPORTING
 from domain.entity import Computed, Stored
 from tenants.access.catalog import catalog
+from tenants.tables import metadata
 from tests.conftest import ROOT
 
 SCHEMA: GraphQLSchema = graphql_schema(build_schema(Settings(env="development")))

@@ -15,7 +15,7 @@ from api.cost import PAGE_ARGUMENTS, declared_bound, is_list
 from api.schema import build_schema
 from api.strawberry_internals import graphql_schema
 from domain.admin.audit import CHANGES_PER_EVENT
-from domain.base import metadata
+from tenants.tables import metadata
 
 # Lists still counted as the largest page (api/cost.py), each for its reason: they
 # have no per-parent bound yet. Shrink this; never grow it without a reason.
