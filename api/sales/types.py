@@ -25,6 +25,7 @@ from api.inventory.types import Product, Warehouse, product_by_id, warehouse_by_
 from api.sales.loaders import ORDERS, lines_of
 from api.sales.loaders import order_of_deal as load_order_of_deal
 from domain.billing.services import INVOICES_PER_ORDER
+from domain.sales import repository as sales_repository
 from domain.sales.pricing import MAX_LINES
 from domain.sales.read_models import Order, OrderLine
 
@@ -116,6 +117,7 @@ class SalesOrder(Node):
         "owner": (REFERENCED_USERS, "owner_id"),
         "warehouse": (WAREHOUSES, "warehouse_id"),
     }
+    __children__ = {"lines": sales_repository.LINES}
     uuid: strawberry.Private[UUID]
     customer_id: strawberry.Private[UUID]
     deal_id: strawberry.Private[UUID | None]

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.entity import stored
+from domain.kit.children import Children
 from domain.kit.read_models import read
 from domain.pagination import Listing, Page, PageRequest, run_listing
 from domain.sales.models import ENTITIES, sales_order_lines, sales_orders
@@ -102,6 +103,10 @@ LINE_SELECT = sa.select(sales_order_lines, sales_orders.c.currency).join(
 )
 
 
+# an order's lines, as SalesOrder.lines shows them
+LINES = Children("SalesOrderLine", "order_id", ("position",))
+
+
 async def lines_by_order(
     conn: AsyncConnection, actor: Actor, order_ids: Iterable[UUID]
 ) -> dict[UUID, list[OrderLine]]:
@@ -119,7 +124,7 @@ async def _lines(
 ) -> dict[UUID, list[OrderLine]]:
     rows = await conn.execute(
         LINE_SELECT.where(sales_order_lines.c.order_id.in_(list(set(order_ids))), only).order_by(
-            sales_order_lines.c.order_id, sales_order_lines.c.position
+            sales_order_lines.c.order_id, *LINES.ordering(sales_order_lines.c)
         )
     )
     out: dict[UUID, list[OrderLine]] = {}

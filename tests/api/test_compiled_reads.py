@@ -57,6 +57,10 @@ DOCUMENTS = [
         "{ pipelines { nodes { name stages { __typename id name position probability isWon } } } }",
         {},
     ),
+    (
+        "{ orders(first: 3) { nodes { id lines { quantity unitPrice subtotal tax total unitCost product { sku name } } } } }",
+        {},
+    ),
 ]
 
 
