@@ -21,7 +21,7 @@ from domain.inventory.models import (
     stock_movements,
     warehouses,
 )
-from domain.pagination import Page, PageRequest, paginate
+from domain.pagination import Listing
 from domain.ranking import first_per_parent
 from domain.search import Search, search_condition
 
@@ -79,17 +79,12 @@ def product_conditions(
     return out
 
 
-async def product_page(
-    conn: AsyncConnection,
-    page: PageRequest,
-    conditions: Sequence[sa.ColumnElement[bool]],
-    sort: str = "name",
-    descending: bool = False,
-) -> Page:
+def product_listing(
+    conditions: Sequence[sa.ColumnElement[bool]], sort: str = "name", descending: bool = False
+) -> Listing:
+    """Products (with their stock totals) under `conditions`, in keyset order."""
     query = PRODUCT_SELECT.where(*conditions)
-    return await paginate(
-        conn, query, page, sort=PRODUCT_SORTS[sort], id_column=products.c.id, descending=descending
-    )
+    return Listing(query, PRODUCT_SORTS[sort], products.c.id, descending)
 
 
 async def products_by_ids(conn: AsyncConnection, ids: Iterable[UUID]) -> dict[UUID, Any]:
@@ -153,22 +148,13 @@ def _equal(pairs: Iterable[tuple[Any, Any]]) -> list[sa.ColumnElement[bool]]:
     return [column == value for column, value in pairs if value is not None]
 
 
-async def level_page(
-    conn: AsyncConnection,
-    page: PageRequest,
-    product_id: UUID | None = None,
-    warehouse_id: UUID | None = None,
-) -> Page:
+def level_listing(product_id: UUID | None = None, warehouse_id: UUID | None = None) -> Listing:
+    """Stock levels, oldest first."""
     conditions = _equal(
         ((stock_levels.c.product_id, product_id), (stock_levels.c.warehouse_id, warehouse_id))
     )
-    return await paginate(
-        conn,
-        LEVEL_SELECT.where(*conditions),
-        page,
-        sort=stock_levels.c.created_at,
-        id_column=stock_levels.c.id,
-    )
+    query = LEVEL_SELECT.where(*conditions)
+    return Listing(query, stock_levels.c.created_at, stock_levels.c.id)
 
 
 def movement_conditions(
@@ -187,18 +173,10 @@ def movement_conditions(
     )
 
 
-async def movement_page(
-    conn: AsyncConnection, page: PageRequest, conditions: Sequence[sa.ColumnElement[bool]]
-) -> Page:
-    """Newest first."""
-    return await paginate(
-        conn,
-        sa.select(stock_movements).where(*conditions),
-        page,
-        sort=stock_movements.c.created_at,
-        id_column=stock_movements.c.id,
-        descending=True,
-    )
+def movement_listing(conditions: Sequence[sa.ColumnElement[bool]]) -> Listing:
+    """The ledger under `conditions`, newest first."""
+    query = sa.select(stock_movements).where(*conditions)
+    return Listing(query, stock_movements.c.created_at, stock_movements.c.id, descending=True)
 
 
 async def movements_by_ids(conn: AsyncConnection, ids: Iterable[UUID]) -> dict[UUID, Any]:

@@ -61,6 +61,7 @@ DOCUMENTS = [
         "{ orders(first: 3) { nodes { id lines { quantity unitPrice subtotal tax total unitCost product { sku name } } } } }",
         {},
     ),
+    ("{ products(first: 4) { nodes { id sku name unitPrice unitCost active } } stockLevels(first: 3) { nodes { onHand reserved product { name } warehouse { code } } } stockMovements(first: 3) { nodes { kind quantity createdAt product { sku } } } }", {}),
 ]
 
 
