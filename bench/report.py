@@ -5,7 +5,12 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-TARGET_P50_MS = {"Q6": 2.0, "Q1-50": 4.0, "M1": 8.0}
+# BENCH.md's targets
+TARGET_P50_MS = {"M1": 4.0}
+TARGET_CPU_MS = {"V0": 0.3, "Q6": 0.4}
+TARGET_F1_RATIO = 0.85  # Q1-50 and Q1-200 at c=16
+TARGET_ROW_US = 5.0  # marginal server CPU per extra Q1 row
+TARGET_M1_STATEMENTS = 8
 
 
 def _row(cells: list[str], widths: list[int]) -> str:
@@ -22,13 +27,38 @@ HEAD = [
     "workload",
     "c",
     "req/s",
+    "x F1",
     "p50 ms",
     "p99 ms",
     "SQL/req",
-    "CPU ms/req",
+    "CPU µs/req",
     "PG ms/req",
     "errors",
 ]
+
+
+def floor_of(workload: str) -> str:
+    """The floor a workload's req/s is compared with: Q1-n's own F1-n, else F1-50 (the
+    floor's whole request at the usual page size)."""
+    return f"F1-{workload[3:]}" if workload.startswith("Q1-") else "F1-50"
+
+
+def f1_ratio(report: dict[str, Any], r: dict[str, Any]) -> float | None:
+    if r["workload"].startswith("F1-"):
+        return None
+    floor = next(
+        (
+            f
+            for f in report["results"]
+            if f["workload"] == floor_of(r["workload"]) and f["concurrency"] == r["concurrency"]
+        ),
+        None,
+    )
+    return r["rps"] / floor["rps"] if floor and floor["rps"] else None
+
+
+def _us(value: float | None) -> str:
+    return "-" if value is None else f"{value * 1000:.0f}"
 
 
 def table(report: dict[str, Any]) -> str:
@@ -36,15 +66,17 @@ def table(report: dict[str, Any]) -> str:
     rows = []
     for r in report["results"]:
         w = report["workloads"][r["workload"]]
+        ratio = f1_ratio(report, r)
         rows.append(
             [
                 r["workload"],
                 str(r["concurrency"]),
                 f"{r['rps']:.0f}",
+                "-" if ratio is None else f"{ratio:.2f}",
                 _ms(r["p50_ms"]),
                 _ms(r["p99_ms"]),
                 f"{w['statements_per_request']:.1f}",
-                _ms(r["cpu_ms_per_request"]),
+                _us(r["cpu_ms_per_request"]),
                 _ms(r["db_cpu_ms_per_request"]),
                 str(r["errors"]),
             ]
@@ -71,7 +103,31 @@ def verdicts(report: dict[str, Any]) -> list[str]:
         q, f = by.get((f"Q1-{n}", 16)), by.get((f"F1-{n}", 16))
         if q and f and f["rps"]:
             ratio = q["rps"] / f["rps"]
-            out.append(f"Q1-{n} / F1-{n} at c=16: {ratio:.2f} (target >= 0.6, stretch 0.8)")
+            mark = "" if n == 10 else (" ok" if ratio >= TARGET_F1_RATIO else " MISSED")
+            out.append(f"Q1-{n} / F1-{n} at c=16: {ratio:.2f} (target >= {TARGET_F1_RATIO}){mark}")
+    for c in (1, 16):
+        small, large = by.get(("Q1-10", c)), by.get(("Q1-200", c))
+        if small and large and small["cpu_ms_per_request"] and large["cpu_ms_per_request"]:
+            per_row = (large["cpu_ms_per_request"] - small["cpu_ms_per_request"]) * 1000 / 190
+            mark = "ok" if per_row <= TARGET_ROW_US else "MISSED"
+            out.append(
+                f"marginal CPU per extra Q1 row at c={c}: {per_row:.1f} µs"
+                f" (Q1-200 minus Q1-10, over 190; target <= {TARGET_ROW_US:g} µs) {mark}"
+            )
+    for w, target in TARGET_CPU_MS.items():
+        r = by.get((w, 16))
+        if r and r["cpu_ms_per_request"] is not None:
+            mark = "ok" if r["cpu_ms_per_request"] <= target else "MISSED"
+            out.append(
+                f"{w} server CPU at c=16: {r['cpu_ms_per_request'] * 1000:.0f} µs"
+                f" (target <= {target * 1000:.0f} µs) {mark}"
+            )
+    if "M1" in counted:
+        statements = counted["M1"]["statements_per_request"]
+        mark = "ok" if statements <= TARGET_M1_STATEMENTS else "MISSED"
+        out.append(
+            f"M1 statements per order: {statements:.0f} (target <= {TARGET_M1_STATEMENTS}) {mark}"
+        )
     for w, target in TARGET_P50_MS.items():
         r = by.get((w, 1))
         if r and r["p50_ms"] is not None:
@@ -95,7 +151,8 @@ def verdicts(report: dict[str, Any]) -> list[str]:
 LEGEND = (
     "req/s: requests per second (M1: orders, each a create and a confirm request); p50/p99:"
     " latency per HTTP request; SQL/req: statements counted per request (M1: per order);"
-    " CPU ms/req: CPU of the server process (Atrium or the floor) per request;"
+    " x F1: req/s over the floor's at the same concurrency (Q1-n: F1-n, others: F1-50);"
+    " CPU µs/req: CPU of the server process (Atrium or the floor) per request;"
     " PG ms/req: CPU of PostgreSQL per request (embedded server only). Medians."
 )
 
