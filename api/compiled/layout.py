@@ -92,7 +92,8 @@ def statement(
             conditions = [level.table.c.id == above.c[edge.key]]
             if edge.scoped:
                 conditions.append(in_scope(actor, level.entity))
-            sub = sa.select(*level.select(actor)).where(*conditions).lateral(f"{prefix}{number}")
+            rows = sa.select(*level.select(actor)).select_from(level.source)
+            sub = rows.where(*conditions).lateral(f"{prefix}{number}")
             aliases.append(sub)
             joined = joined.outerjoin(sub, sa.true())
         for slot in level.slots:
@@ -116,6 +117,7 @@ def _items(slot: Many, parent: Any, actor: Actor, name: str) -> Any:
     table = spec.table
     rows = (
         sa.select(table)
+        .select_from(slot.items.source)
         .where(table.c[spec.key] == parent.c.id, spec.within(actor))
         .correlate(parent)
     )

@@ -37,6 +37,7 @@ from api.strawberry_internals import has_resolver, python_class
 from domain.entities import ENTITIES
 from domain.entity import Stored
 from domain.kit.children import Children
+from domain.kit.computed import Computed
 from domain.money import PRINTED_PLACES
 from domain.ownership import Person
 from tenants.principal import Actor
@@ -65,6 +66,9 @@ class Level:
     slots: list[Slot] = field(default_factory=list)
     children: list[ToOne] = field(default_factory=list)
     in_json: bool = False  # its rows reach Python as JSON arrays
+    # the FROM of its rows: the table, or the table joined to what computes its
+    # computed fields (`__computed__`, domain.kit.computed)
+    source: Any = None
 
     def select(self, actor: Actor) -> list[Any]:
         """This level's inner select list, over its table."""
@@ -218,7 +222,9 @@ def build_level(
     collection: aliases, fragments, @include/@skip already applied). `in_json`: its
     rows reach Python as JSON arrays (the items of a to-many relation)."""
     description = stored(gtype)
+    computed: Computed | None = getattr(python_class(gtype), "__computed__", None)
     level = Level(gtype, description.name, description.table, in_json=in_json)
+    level.source = computed.source if computed is not None else description.table
     level.columns["id"] = description.table.c.id
     prefetch: Mapping[str, tuple[Relation, str]] = getattr(python_class(gtype), "__prefetch__", {})
     children: Mapping[str, Children] = getattr(python_class(gtype), "__children__", {})
@@ -270,13 +276,14 @@ def build_level(
                 raise Unsupported(f"{gtype.name}.{name} lists another entity")
             level.slots.append(Many(key, spec, items))
         else:
-            _leaf(level, description, gtype, name, key, nodes, rule if own else None)
+            _leaf(level, description, computed, gtype, name, key, nodes, rule if own else None)
     return level
 
 
 def _leaf(
     level: Level,
     description: Stored,
+    computed: Computed | None,
     gtype: GraphQLObjectType,
     name: str,
     key: str,
@@ -285,9 +292,11 @@ def _leaf(
 ) -> None:
     gfield = gtype.fields[name]
     named = get_named_type(gfield.type)
-    if has_resolver(gfield) or not is_leaf_type(named) or name in description.derived:
-        raise Unsupported(f"{gtype.name}.{name} is computed")
     column: Any = description.column(name)
+    if computed is not None and name in computed.columns:
+        column = computed.columns[name]
+    elif has_resolver(gfield) or not is_leaf_type(named) or name in description.derived:
+        raise Unsupported(f"{gtype.name}.{name} is computed")
     if column is None:
         raise Unsupported(f"{gtype.name}.{name} names no column")
     serialize: Callable[[Any], Any] = named.serialize

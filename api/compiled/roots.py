@@ -125,9 +125,11 @@ class OneRow(RootPlan):
         uuid = from_global_id(call.args["id"], self.source.type_name)[1]
         prepared = self.statements.get(actor.user_id)
         if prepared is None:
-            table = self.layout.levels[0][0].table
+            level = self.layout.levels[0][0]
+            table = level.table
             row_id = sa.bindparam(ROW_ID, uuid, type_=table.c.id.type)
-            root = sa.select(table).where(table.c.id == row_id, in_scope(actor, self.source.entity))
+            root = sa.select(table).select_from(level.source)
+            root = root.where(table.c.id == row_id, in_scope(actor, self.source.entity))
             prepared = self.statements.put(
                 actor.user_id, prepare(conn, statement(self.layout, actor, root))
             )

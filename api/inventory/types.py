@@ -47,6 +47,7 @@ LEVEL_COLUMNS = ("product_id", "warehouse_id", "on_hand", "reserved", "available
 @strawberry.type(description="Something the company sells and stocks.")
 class Product(Node):
     __entity__ = "Product"
+    __computed__ = repository.PRODUCT_TOTALS  # onHand, reserved, available
     uuid: strawberry.Private[UUID]
     id: strawberry.ID
     sku: str | None
@@ -120,6 +121,7 @@ STOCK_RELATIONS = {
 @strawberry.type(description="Stock of one product in one warehouse.")
 class StockLevel:
     __entity__ = "StockLevel"
+    __computed__ = repository.LEVEL_AVAILABLE
     __prefetch__ = STOCK_RELATIONS
     product_id: strawberry.Private[UUID]
     warehouse_id: strawberry.Private[UUID]

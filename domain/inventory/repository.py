@@ -21,6 +21,7 @@ from domain.inventory.models import (
     stock_movements,
     warehouses,
 )
+from domain.kit.computed import Computed
 from domain.pagination import Listing
 from domain.ranking import first_per_parent
 from domain.search import Search, search_condition
@@ -40,9 +41,13 @@ _available = _totals.c.on_hand - _totals.c.reserved
 
 # what `search` covers (API field names)
 PRODUCT_SEARCH = {"sku": products.c.sku, "name": products.c.name}
-PRODUCT_SELECT = sa.select(
-    products, _totals.c.on_hand, _totals.c.reserved, _available.label("available")
-).select_from(products.join(_totals, sa.true()))
+# a product's stock totals, as Product shows them
+PRODUCT_TOTALS = Computed(
+    products,
+    products.join(_totals, sa.true()),
+    {"onHand": _totals.c.on_hand, "reserved": _totals.c.reserved, "available": _available},
+)
+PRODUCT_SELECT = PRODUCT_TOTALS.select()
 
 
 def is_low_stock(available: int, reorder_point: int) -> bool:
@@ -106,9 +111,10 @@ async def sole_warehouses(conn: AsyncConnection) -> list[UUID]:
     return list(await conn.scalars(sa.select(warehouses.c.id).order_by(warehouses.c.code).limit(2)))
 
 
-LEVEL_SELECT = sa.select(
-    stock_levels, (stock_levels.c.on_hand - stock_levels.c.reserved).label("available")
+LEVEL_AVAILABLE = Computed(
+    stock_levels, stock_levels, {"available": stock_levels.c.on_hand - stock_levels.c.reserved}
 )
+LEVEL_SELECT = LEVEL_AVAILABLE.select()
 
 
 # A warehouse's `stockLevels` answer at most this many (by product): the read applies
