@@ -120,6 +120,12 @@ class CreditNote(Node):
 @strawberry.type(description="A customer invoice. Issued invoices are immutable.")
 class Invoice(Node):
     __entity__ = "Invoice"
+    __computed__ = repository.INVOICE_DERIVED  # amountDue, overdue
+    __children__ = {
+        "lines": repository.LINES,
+        "payments": repository.PAYMENTS,
+        "creditNotes": repository.CREDIT_NOTES,
+    }
     # relations a page of Invoices loads at once when selected (api.core.loaders.prefetch)
     __prefetch__ = {
         "customer": (crm_loaders.ROWS["Customer"], "customer_id"),

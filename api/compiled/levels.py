@@ -224,7 +224,7 @@ def build_level(
     description = stored(gtype)
     computed: Computed | None = getattr(python_class(gtype), "__computed__", None)
     level = Level(gtype, description.name, description.table, in_json=in_json)
-    level.source = computed.source if computed is not None else description.table
+    level.source = description.table
     level.columns["id"] = description.table.c.id
     prefetch: Mapping[str, tuple[Relation, str]] = getattr(python_class(gtype), "__prefetch__", {})
     children: Mapping[str, Children] = getattr(python_class(gtype), "__children__", {})
@@ -295,6 +295,7 @@ def _leaf(
     column: Any = description.column(name)
     if computed is not None and name in computed.columns:
         column = computed.columns[name]
+        level.source = computed.source  # the rows with what computes the column
     elif has_resolver(gfield) or not is_leaf_type(named) or name in description.derived:
         raise Unsupported(f"{gtype.name}.{name} is computed")
     if column is None:

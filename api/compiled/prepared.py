@@ -37,7 +37,8 @@ class Prepared:
 
 
 def prepare(conn: Any, statement: sa.Select[Any]) -> Prepared:
-    compiled = statement.compile(dialect=conn.dialect)
+    # IN lists of constants (a status set) become parameters of their own
+    compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     names = tuple(compiled.positiontup or ())
     return Prepared(compiled.string, names, dict(compiled.params))
 

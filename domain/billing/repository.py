@@ -19,8 +19,10 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.billing.models import ENTITIES, credit_notes, invoice_lines, invoices, payments
+from domain.billing.models import ENTITIES, credit_notes, invoices, payments
 from domain.entity import stored
+from domain.kit.children import Children
+from domain.kit.computed import Computed
 from domain.pagination import Listing
 from domain.scope import in_scope
 from tenants.principal import Actor
@@ -65,8 +67,26 @@ def is_overdue(row: Any, today: date | None = None) -> bool:
     return row.status in OPEN and row.due_date is not None and row.due_date < (today or today_utc())
 
 
-def overdue_condition(today: date) -> sa.ColumnElement[bool]:
+def overdue_condition(today: date | sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
     return sa.and_(invoices.c.status.in_(OPEN), invoices.c.due_date < today)
+
+
+# amount_due and is_overdue in SQL, for reads that select them (the compiled read path):
+# tests/unit/test_invoice_derivations.py holds both forms equal
+INVOICE_DERIVED = Computed(
+    invoices,
+    invoices,
+    {
+        "amountDue": sa.case(
+            (invoices.c.status == "void", sa.literal(Decimal(0), invoices.c.total.type)),
+            else_=invoices.c.total - invoices.c.amount_paid - invoices.c.amount_credited,
+        ),
+        "overdue": sa.func.coalesce(
+            overdue_condition(sa.cast(sa.func.timezone("UTC", sa.func.now()), sa.Date)),
+            sa.false(),
+        ),
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -118,44 +138,28 @@ async def _one(
     return (await conn.execute(query)).first()
 
 
-async def _grouped(
-    conn: AsyncConnection,
-    actor: Actor,
-    entity: str,
-    table: sa.Table,
-    ids: Iterable[UUID],
-    order: Sequence[Any],
-) -> dict[UUID, list[Any]]:
-    out: dict[UUID, list[Any]] = defaultdict(list)
-    query = (
-        sa.select(table)
-        .where(table.c.invoice_id.in_(list(ids)), in_scope(actor, entity))
-        .order_by(*order)
-    )
-    for row in (await conn.execute(query)).all():
-        out[row.invoice_id].append(row)
-    return out
+# an invoice's lists, as Invoice.lines / payments / creditNotes show them
+LINES = Children("InvoiceLine", "invoice_id", ("position",))
+PAYMENTS = Children("Payment", "invoice_id", ("paid_on", "created_at"))
+CREDIT_NOTES = Children("CreditNote", "invoice_id", ("sequence",))
 
 
 async def lines_by_invoice(
     conn: AsyncConnection, actor: Actor, ids: Iterable[UUID]
 ) -> dict[UUID, list[Any]]:
-    order = (invoice_lines.c.invoice_id, invoice_lines.c.position)
-    return await _grouped(conn, actor, "InvoiceLine", invoice_lines, ids, order)
+    return await LINES.load(conn, actor, list(ids))
 
 
 async def payments_by_invoice(
     conn: AsyncConnection, actor: Actor, ids: Iterable[UUID]
 ) -> dict[UUID, list[Any]]:
-    order = (payments.c.paid_on, payments.c.created_at)
-    return await _grouped(conn, actor, "Payment", payments, ids, order)
+    return await PAYMENTS.load(conn, actor, list(ids))
 
 
 async def credit_notes_by_invoice(
     conn: AsyncConnection, actor: Actor, ids: Iterable[UUID]
 ) -> dict[UUID, list[Any]]:
-    order = (credit_notes.c.sequence,)
-    return await _grouped(conn, actor, "CreditNote", credit_notes, ids, order)
+    return await CREDIT_NOTES.load(conn, actor, list(ids))
 
 
 async def invoices_by_id(

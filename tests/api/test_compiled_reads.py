@@ -63,6 +63,7 @@ DOCUMENTS = [
     ),
     ("query Q2($id: ID!) { order(id: $id) { id status total currency lines { quantity unitPrice total product { id sku name available } } } }", "order"),
     ("{ products(first: 4) { nodes { id sku name unitPrice unitCost active onHand reserved available } } stockLevels(first: 3) { nodes { onHand reserved available product { name available } warehouse { code } } } stockMovements(first: 3) { nodes { kind quantity createdAt product { sku } } } }", {}),
+    ("{ invoices(first: 5) { nodes { id number status amountDue overdue total dueDate lines { description quantity total product { sku } } payments { id amount paidOn } creditNotes { number amount } customer { name } order { status } } } }", {}),
 ]
 
 
