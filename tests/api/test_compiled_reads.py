@@ -61,9 +61,18 @@ DOCUMENTS = [
         "{ orders(first: 3) { nodes { id lines { quantity unitPrice subtotal tax total unitCost product { sku name } } } } }",
         {},
     ),
-    ("query Q2($id: ID!) { order(id: $id) { id status total currency lines { quantity unitPrice total product { id sku name available } } } }", "order"),
-    ("{ products(first: 4) { nodes { id sku name unitPrice unitCost active onHand reserved available } } stockLevels(first: 3) { nodes { onHand reserved available product { name available } warehouse { code } } } stockMovements(first: 3) { nodes { kind quantity createdAt product { sku } } } }", {}),
-    ("{ invoices(first: 5) { nodes { id number status amountDue overdue total dueDate lines { description quantity total product { sku } } payments { id amount paidOn } creditNotes { number amount } customer { name } order { status } } } }", {}),
+    (
+        "query Q2($id: ID!) { order(id: $id) { id status total currency lines { quantity unitPrice total product { id sku name available } } } }",
+        "order",
+    ),
+    (
+        "{ products(first: 4) { nodes { id sku name unitPrice unitCost active onHand reserved available } } stockLevels(first: 3) { nodes { onHand reserved available product { name available } warehouse { code } } } stockMovements(first: 3) { nodes { kind quantity createdAt product { sku } } } }",
+        {},
+    ),
+    (
+        "{ invoices(first: 5) { nodes { id number status amountDue overdue total dueDate lines { description quantity total product { sku } } payments { id amount paidOn } creditNotes { number amount } customer { name } order { status } } } }",
+        {},
+    ),
 ]
 
 
@@ -82,7 +91,9 @@ async def test_both_paths_answer_alike(tenant: Any, paths: Any, role: str) -> No
     users = await seed_every_area(tenant)
     token = tenant.token(users[role])
     compiled, ordinary = paths
-    order = (await graphql(ordinary, "{ orders(first: 1) { nodes { id } } }", token=tenant.admin_token)).data
+    order = (
+        await graphql(ordinary, "{ orders(first: 1) { nodes { id } } }", token=tenant.admin_token)
+    ).data
     for query, variables in DOCUMENTS:
         if variables == "order":
             variables = {"id": order["orders"]["nodes"][0]["id"]}
