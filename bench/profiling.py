@@ -62,7 +62,7 @@ def main() -> None:
         db.close()
     stats = pstats.Stats(profile).strip_dirs().sort_stats(order)
     print(f"{wid}: {n} requests in-process (includes the test client's own time)")
-    stats.print_stats(30)
+    stats.print_stats(int(os.environ.get("PROFILE_LINES", "30")))
     if os.environ.get("PROFILE_CALLERS"):
         stats.print_callers(os.environ["PROFILE_CALLERS"])
 

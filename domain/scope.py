@@ -39,6 +39,12 @@ def rules() -> dict[str, Ownership]:
     return _rules
 
 
+# aliases, so the chain never correlates with an employees table outside it; made once,
+# since an alias of a table copies every column (and its foreign keys)
+_TEAM_TOP = employees.alias("team_top")
+_TEAM_BELOW = employees.alias("team_below")
+
+
 @dataclass(frozen=True)
 class _Viewer:
     actor: Actor
@@ -48,9 +54,7 @@ class _Viewer:
         return self.actor.user_id
 
     def _chain(self) -> sa.CTE:
-        # aliases, so the chain never correlates with an employees table outside it
-        top = employees.alias("team_top")
-        below = employees.alias("team_below")
+        top, below = _TEAM_TOP, _TEAM_BELOW
         chain = (
             sa.select(top.c.id, top.c.user_id)
             .where(top.c.user_id == self.actor.user_id)
