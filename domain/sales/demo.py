@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from domain.crm.models import customers, deals
 from domain.errors import DomainError
 from domain.inventory.demo import LOW_STOCK, demo_actor
+from domain.inventory.errors import InventoryError
 from domain.inventory.models import products, warehouses
 from domain.sales import services
 from domain.sales.errors import SalesError
@@ -91,13 +92,15 @@ async def _advance(
     conn: Any, actors: Actors, owner: Actor, order_id: UUID, state: str, n: int
 ) -> None:
     """Take draft number `n` to `state`; every other cancelled one was confirmed first.
-    An order credit control holds stays a draft, as it would for a real rep (the CRM
-    demo draws credit limits by the tenant's slug, so some tenants meet one)."""
+    An order credit control holds, or the stock cannot cover, stays a draft, as it would
+    for a real rep (the demos draw credit limits and quantities by the tenant's slug, so
+    some tenants meet one)."""
     if state in ("confirmed", "fulfilled") or (state == "cancelled" and n % 2):
         try:
             await services.confirm_order(conn, owner, order_id)
         except DomainError as refused:
-            if refused.code != SalesError.CREDIT_LIMIT_EXCEEDED:
+            held = (SalesError.CREDIT_LIMIT_EXCEEDED, InventoryError.INSUFFICIENT_STOCK)
+            if refused.code not in held:
                 raise
             return
     if state == "fulfilled":
