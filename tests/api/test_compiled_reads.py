@@ -101,3 +101,25 @@ async def test_both_paths_answer_alike(tenant: Any, paths: Any, role: str) -> No
         slow = await graphql(ordinary, query, variables, token=token)
         assert same(fast.body) == same(slow.body), (query, fast.body, slow.body)
         assert fast.headers["atrium-read-path"] == "compiled", (query, fast.body)
+
+
+async def test_a_root_field_is_one_statement_at_any_page_size(
+    tenant: Any, make_client: Any, count_statements: Any
+) -> None:
+    """The page, its to-one and to-many relations: one statement (plus the request's
+    tenant binding and actor), for 1 row as for 30."""
+    users = await seed_every_area(tenant)
+    token = tenant.token(users["sales_manager"])
+    compiled = await make_client(compiled_reads=True)
+    query = """query($n: Int!) { customers(first: $n) { edges { node {
+      name owner { name } deals { title stage { name } } contacts { name } } } } }"""
+    counts = []
+    for n in (1, 30):
+        with count_statements() as counter:
+            result = await graphql(compiled, query, {"n": n}, token=token)
+        assert result.ok() and result.headers["atrium-read-path"] == "compiled"
+        counts.append(counter.count)
+    ordinary = await make_client(compiled_reads=False)
+    with count_statements() as counter:
+        (await graphql(ordinary, query, {"n": 30}, token=token)).ok()
+    assert counts[0] == counts[1] < counter.count
