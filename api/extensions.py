@@ -14,8 +14,7 @@ from strawberry.types import ExecutionContext
 from api.core.context import Context
 from api.errors import Code
 from api.strawberry_internals import operation_name_given
-from tenants.principal import load_actor
-from tenants.session import bind_tenant
+from tenants.principal import bind_and_load_actor
 
 
 def _refuse(code: Code, message: str) -> GraphQLExecutionResult:
@@ -103,10 +102,10 @@ class TenantTransaction(SchemaExtension):
                 conn = await conn.execution_options(postgresql_readonly=True)
             transaction = await conn.begin()
             try:
-                principal = context.principal
-                await bind_tenant(conn, principal.tenant_id, principal.user_id, context.request_id)
+                actor = await bind_and_load_actor(
+                    conn, context.principal, state.policies, context.request_id
+                )
                 state.outage.succeeded()  # the database answers (again)
-                actor = await load_actor(conn, principal, state.policies)
                 if actor is None:
                     ec.result = _refuse(Code.UNAUTHENTICATED, "Unknown or deactivated user.")
                 else:

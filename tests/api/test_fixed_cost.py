@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from api import viewer
+from tests.support.admin import custom_role, grant, holder_of
 
 # bench/workloads.py V0: the smallest authenticated request
 V0 = "query V0 { viewer { user { id name roleKey } tenant { name } } }"
@@ -18,3 +21,19 @@ async def test_a_viewer_that_does_not_ask_for_permissions_does_not_compute_them(
     monkeypatch.setattr(viewer.types, "EntityPermission", unwanted)
     data = (await gql(V0, token=await tenant.token_for("sales_rep"))).ok()
     assert data["viewer"]["user"]["roleKey"] == "sales_rep"
+
+
+@pytest.mark.parametrize("role_key", ["sales_rep", "custom"])
+async def test_binding_the_tenant_and_loading_the_actor_is_one_statement(
+    gql, tenant, count_statements, role_key
+):
+    if role_key == "custom":
+        role = await custom_role(gql, tenant, "fixed_cost", grant("Customer", ["read"]))
+        _, token = await holder_of(gql, tenant, role)
+    else:
+        token = await tenant.token_for(role_key)
+    (await gql(V0, token=token)).ok()  # the role's policy is compiled once, then cached
+    with count_statements() as counted:
+        (await gql(V0, token=token)).ok()
+    # one that binds the tenant and loads the actor, one for the viewer's user and tenant
+    assert counted.count == 2, counted.statements
