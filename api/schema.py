@@ -11,10 +11,7 @@ from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
-    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
@@ -45,7 +42,7 @@ from api import node
 from api.compiled.executor import CompiledReads
 from api.core.access import AccessCache, install_guards
 from api.cost import query_cost_rule
-from api.extensions import TenantTransaction
+from api.extensions import CachedDocuments, Documents, TenantTransaction
 from api.input_checks import install_input_checks
 from api.mutation_ids import install_client_mutation_ids
 from api.settings import Settings
@@ -115,13 +112,12 @@ def build_schema(settings: Settings | None = None) -> AtriumSchema:
         + MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules
         + [query_cost_rule(settings)]
     )
-    # Factories: strawberry builds fresh extensions per request (the parse and
-    # validation caches themselves live for the process).
+    # Factories: strawberry builds fresh extensions per request (the documents they
+    # cache live as long as the schema).
+    documents = Documents(max_tokens=settings.max_tokens)
     extensions: list[Any] = [
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: ParserCache(maxsize=1024),
         lambda: AddValidationRules(rules),
-        lambda: ValidationCache(maxsize=1024),
+        lambda: CachedDocuments(documents),
         TenantTransaction,
     ]
     if not settings.introspection:
