@@ -5,10 +5,11 @@ which every path, including failures of this extension, goes through.)"""
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 
 from graphql import (
+    ASTValidationRule,
     DocumentNode,
     FieldNode,
     GraphQLError,
@@ -33,8 +34,9 @@ class _Checked:
 
 
 class Documents:
-    """Parsed and validated documents by query text (an LRU), for one schema: its
-    validation rules are fixed when it is built, so a text's verdict is too.
+    """Parsed and validated documents by query text (an LRU), for one schema and its
+    validation rules (besides graphql-core's and strawberry's own), so a text's
+    verdict is fixed.
 
     Looked up by the text alone: strawberry's ParserCache and ValidationCache key the
     validation by the document, and graphql-core hashes a document by its whole tree,
@@ -42,8 +44,11 @@ class Documents:
     comes back for the same text, which the access analysis (keyed by document
     identity) relies on."""
 
-    def __init__(self, max_tokens: int, size: int = 1024) -> None:
+    def __init__(
+        self, max_tokens: int, rules: Sequence[type[ASTValidationRule]], size: int = 1024
+    ) -> None:
         self.max_tokens = max_tokens
+        self.rules = tuple(rules)
         self._items: OrderedDict[str, _Checked] = OrderedDict()
         self._size = size
 
@@ -60,8 +65,8 @@ class Documents:
 
 
 class CachedDocuments(SchemaExtension):
-    """Parse (at most `max_tokens` tokens) and validate each query text once; after
-    that a request's parse and validation are one dict lookup."""
+    """Parse (at most `max_tokens` tokens) and validate (with the extra rules) each
+    query text once; after that a request's parse and validation are one lookup."""
 
     def __init__(self, documents: Documents) -> None:
         self.documents = documents
@@ -78,7 +83,7 @@ class CachedDocuments(SchemaExtension):
         entry = self._entry
         if entry is not None:
             if entry.errors is None:
-                entry.errors = validation_errors(self.execution_context)
+                entry.errors = validation_errors(self.execution_context, self.documents.rules)
             self.execution_context.pre_execution_errors = entry.errors
         yield
 

@@ -7,12 +7,8 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    DisableIntrospection,
-    MaxAliasesLimiter,
-    QueryDepthLimiter,
-)
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -105,23 +101,18 @@ DECIMAL = decimal_scalar(decimal_string)
 
 def build_schema(settings: Settings | None = None) -> AtriumSchema:
     settings = settings or Settings()
-    # The validation cache is keyed by the rule classes, and the depth and alias
-    # limiters make a new class per instance: build the rules once.
+    # The depth and alias limiters make a new rule class per instance: build the rules
+    # once (a document's verdict is cached with them, api.extensions.Documents).
     rules = (
         QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules
         + MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules
         + [query_cost_rule(settings)]
+        + ([] if settings.introspection else [NoSchemaIntrospectionCustomRule])
     )
     # Factories: strawberry builds fresh extensions per request (the documents they
     # cache live as long as the schema).
-    documents = Documents(max_tokens=settings.max_tokens)
-    extensions: list[Any] = [
-        lambda: AddValidationRules(rules),
-        lambda: CachedDocuments(documents),
-        TenantTransaction,
-    ]
-    if not settings.introspection:
-        extensions.append(DisableIntrospection)
+    documents = Documents(max_tokens=settings.max_tokens, rules=rules)
+    extensions: list[Any] = [lambda: CachedDocuments(documents), TenantTransaction]
     schema = AtriumSchema(
         query=merge_types("Query", QUERIES),
         mutation=merge_types("Mutation", MUTATIONS),
