@@ -4,18 +4,88 @@ which every path, including failures of this extension, goes through.)"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass
 
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    OperationType,
+    parse,
+)
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
 from api.core.context import Context
 from api.errors import Code
-from api.strawberry_internals import operation_name_given
-from tenants.principal import load_actor
-from tenants.session import bind_tenant
+from api.strawberry_internals import operation_name_given, validation_errors
+from tenants.principal import bind_and_load_actor
+
+
+@dataclass
+class _Checked:
+    document: DocumentNode
+    errors: list[GraphQLError] | None = None  # None: not validated yet
+
+
+class Documents:
+    """Parsed and validated documents by query text (an LRU), for one schema and its
+    validation rules (besides graphql-core's and strawberry's own), so a text's
+    verdict is fixed.
+
+    Looked up by the text alone: strawberry's ParserCache and ValidationCache key the
+    validation by the document, and graphql-core hashes a document by its whole tree,
+    so every request paid for hashing its document again. The same document object
+    comes back for the same text, which the access analysis (keyed by document
+    identity) relies on."""
+
+    def __init__(
+        self, max_tokens: int, rules: Sequence[type[ASTValidationRule]], size: int = 1024
+    ) -> None:
+        self.max_tokens = max_tokens
+        self.rules = tuple(rules)
+        self._items: OrderedDict[str, _Checked] = OrderedDict()
+        self._size = size
+
+    def parsed(self, query: str) -> _Checked:
+        """The text's entry; a text that does not parse raises (and is not kept)."""
+        entry = self._items.get(query)
+        if entry is None:
+            entry = self._items[query] = _Checked(parse(query, max_tokens=self.max_tokens))
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+        else:
+            self._items.move_to_end(query)
+        return entry
+
+
+class CachedDocuments(SchemaExtension):
+    """Parse (at most `max_tokens` tokens) and validate (with the extra rules) each
+    query text once; after that a request's parse and validation are one lookup."""
+
+    def __init__(self, documents: Documents) -> None:
+        self.documents = documents
+        self._entry: _Checked | None = None
+
+    def on_parse(self) -> Iterator[None]:
+        ec = self.execution_context
+        if ec.graphql_document is None and ec.query:
+            self._entry = self.documents.parsed(ec.query)
+            ec.graphql_document = self._entry.document
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        entry = self._entry
+        if entry is not None:
+            if entry.errors is None:
+                entry.errors = validation_errors(self.execution_context, self.documents.rules)
+            self.execution_context.pre_execution_errors = entry.errors
+        yield
 
 
 def _refuse(code: Code, message: str) -> GraphQLExecutionResult:
@@ -103,10 +173,10 @@ class TenantTransaction(SchemaExtension):
                 conn = await conn.execution_options(postgresql_readonly=True)
             transaction = await conn.begin()
             try:
-                principal = context.principal
-                await bind_tenant(conn, principal.tenant_id, principal.user_id, context.request_id)
+                actor = await bind_and_load_actor(
+                    conn, context.principal, state.policies, context.request_id
+                )
                 state.outage.succeeded()  # the database answers (again)
-                actor = await load_actor(conn, principal, state.policies)
                 if actor is None:
                     ec.result = _refuse(Code.UNAUTHENTICATED, "Unknown or deactivated user.")
                 else:

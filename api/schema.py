@@ -7,15 +7,8 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    DisableIntrospection,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -45,7 +38,7 @@ from api import node
 from api.compiled.executor import CompiledReads
 from api.core.access import AccessCache, install_guards
 from api.cost import query_cost_rule
-from api.extensions import TenantTransaction
+from api.extensions import CachedDocuments, Documents, TenantTransaction
 from api.input_checks import install_input_checks
 from api.mutation_ids import install_client_mutation_ids
 from api.settings import Settings
@@ -108,24 +101,18 @@ DECIMAL = decimal_scalar(decimal_string)
 
 def build_schema(settings: Settings | None = None) -> AtriumSchema:
     settings = settings or Settings()
-    # The validation cache is keyed by the rule classes, and the depth and alias
-    # limiters make a new class per instance: build the rules once.
+    # The depth and alias limiters make a new rule class per instance: build the rules
+    # once (a document's verdict is cached with them, api.extensions.Documents).
     rules = (
         QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules
         + MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules
         + [query_cost_rule(settings)]
+        + ([] if settings.introspection else [NoSchemaIntrospectionCustomRule])
     )
-    # Factories: strawberry builds fresh extensions per request (the parse and
-    # validation caches themselves live for the process).
-    extensions: list[Any] = [
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: ParserCache(maxsize=1024),
-        lambda: AddValidationRules(rules),
-        lambda: ValidationCache(maxsize=1024),
-        TenantTransaction,
-    ]
-    if not settings.introspection:
-        extensions.append(DisableIntrospection)
+    # Factories: strawberry builds fresh extensions per request (the documents they
+    # cache live as long as the schema).
+    documents = Documents(max_tokens=settings.max_tokens, rules=rules)
+    extensions: list[Any] = [lambda: CachedDocuments(documents), TenantTransaction]
     schema = AtriumSchema(
         query=merge_types("Query", QUERIES),
         mutation=merge_types("Mutation", MUTATIONS),

@@ -11,12 +11,12 @@ touches strawberry's private attributes.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 import strawberry
-from graphql import GraphQLField, GraphQLSchema
+from graphql import ASTValidationRule, GraphQLError, GraphQLField, GraphQLSchema
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.schema.types.base_scalars import DecimalDefinition
 from strawberry.types import ExecutionContext, get_object_definition
@@ -37,6 +37,22 @@ def operation_name_given(execution_context: ExecutionContext) -> bool:
     """Whether the client named the operation to run: strawberry's `operation_name`
     falls back to the document's first operation, the name sent is kept apart."""
     return execution_context._provided_operation_name is not None
+
+
+def validation_errors(
+    execution_context: ExecutionContext, rules: Sequence[type[ASTValidationRule]] = ()
+) -> list[GraphQLError]:
+    """What strawberry's own validation step finds in the context's document under its
+    rules and `rules` (with the rules strawberry adds itself, e.g. for `Maybe` and
+    `@oneOf`)."""
+    from strawberry.schema.schema import validate_document
+
+    assert execution_context.graphql_document is not None
+    return validate_document(
+        graphql_schema(execution_context.schema),
+        execution_context.graphql_document,
+        (*execution_context.validation_rules, *rules),
+    )
 
 
 def _definition(element: Any) -> Any:

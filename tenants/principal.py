@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tenants.access.builtin import builtin_policy
 from tenants.access.policy import Policy
 from tenants.models import roles, users
+from tenants.session import binding, bound_settings
 
 
 @dataclass(frozen=True)
@@ -35,11 +38,25 @@ class Actor:
     # record scope is applied by domain/scope.py: in_scope(actor, entity)
 
 
-_ACTOR = (
-    sa.select(users.c.role_id, roles.c.key, roles.c.builtin, roles.c.version)
-    .join(roles, sa.and_(roles.c.tenant_id == users.c.tenant_id, roles.c.id == users.c.role_id))
-    .where(users.c.id == sa.bindparam("user_id"), users.c.active)
+def _actor_row(user_id: sa.ColumnElement[Any]) -> sa.Select[Any]:
+    return (
+        sa.select(users.c.role_id, roles.c.key, roles.c.builtin, roles.c.version)
+        .join(roles, sa.and_(roles.c.tenant_id == users.c.tenant_id, roles.c.id == users.c.role_id))
+        .where(users.c.id == user_id, users.c.active)
+    )
+
+
+_ACTOR = _actor_row(sa.bindparam("user_id"))
+
+_BOUND = bound_settings()
+# The actor's row, read after the settings are set: a LATERAL sub-select that names
+# the bound row is evaluated for that row, and OFFSET 0 keeps PostgreSQL from merging
+# it into a join it could order the other way. RLS on users and roles then sees this
+# transaction's tenant, as it would in a statement of its own.
+_BOUND_ACTOR = (
+    _actor_row(sa.cast(_BOUND.c.user_id, PG_UUID)).offset(sa.literal_column("0")).lateral("actor")
 )
+_BIND_AND_LOAD_ACTOR = sa.select(_BOUND_ACTOR).select_from(_BOUND.join(_BOUND_ACTOR, sa.true()))
 
 
 class PolicyCache:
@@ -70,11 +87,27 @@ class PolicyCache:
 async def load_actor(
     conn: AsyncConnection, principal: Principal, cache: PolicyCache
 ) -> Actor | None:
-    """The active user behind a principal, with their current role; None when the user
-    does not exist in this tenant or was deactivated."""
+    """The active user behind a principal, with their current role, in a transaction
+    already bound to its tenant; None when the user does not exist in this tenant or
+    was deactivated."""
     row = (await conn.execute(_ACTOR, {"user_id": principal.user_id})).first()
-    if row is None:
-        return None
+    return None if row is None else await _actor(conn, principal, row, cache)
+
+
+async def bind_and_load_actor(
+    conn: AsyncConnection, principal: Principal, cache: PolicyCache, request_id: str | None = None
+) -> Actor | None:
+    """`bind_tenant` (for the principal's tenant and user) and `load_actor` in one
+    round trip: the fixed cost of every request. The transaction is bound even when
+    the answer is None."""
+    params = binding(principal.tenant_id, principal.user_id, request_id)
+    row = (await conn.execute(_BIND_AND_LOAD_ACTOR, params)).first()
+    return None if row is None else await _actor(conn, principal, row, cache)
+
+
+async def _actor(
+    conn: AsyncConnection, principal: Principal, row: Any, cache: PolicyCache
+) -> Actor:
     policy = await cache.get(conn, row.role_id, row.key, row.builtin, row.version)
     return Actor(
         tenant_id=principal.tenant_id,

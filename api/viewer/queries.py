@@ -8,7 +8,7 @@ import strawberry
 from api.admin.types import to_user
 from api.core.context import Info
 from api.core.relay import node_resolver, to_global_id
-from api.viewer.types import Tenant, Viewer, entity_permissions
+from api.viewer.types import Tenant, Viewer
 from domain.admin import repository
 from tenants.directory import TenantRecord, tenant_by_id
 
@@ -26,7 +26,7 @@ class Query:
         return Viewer(
             user=to_user(row, referenced=True),
             tenant=_tenant(TenantRecord(actor.tenant_id, row.slug, row.tenant_name)),
-            permissions=entity_permissions(actor.policy),
+            policy=actor.policy,
         )
 
 

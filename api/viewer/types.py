@@ -82,7 +82,13 @@ class Viewer:
         metadata={"own_record": True, "reference": True},
     )
     tenant: Tenant
-    permissions: list[EntityPermission] = strawberry.field(metadata=at_most(PERMISSIONS))
+    policy: strawberry.Private[Policy]
+
+    @strawberry.field(metadata=at_most(PERMISSIONS))
+    def permissions(self) -> list[EntityPermission]:
+        # computed when asked for only: it walks every field of the catalog, several
+        # times the cost of the rest of a `viewer { user { id } }` request
+        return entity_permissions(self.policy)
 
     @strawberry.field(
         description="The viewer's own employee record, read in full; null without one.",

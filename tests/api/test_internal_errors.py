@@ -34,7 +34,7 @@ def broken_resolver(monkeypatch):
         logging.getLogger("atrium.test").warning("about to fail")
         raise RuntimeError("database password is hunter2")
 
-    monkeypatch.setattr(viewer.queries, "entity_permissions", explode)
+    monkeypatch.setattr(viewer.types, "entity_permissions", explode)
 
 
 async def test_unexpected_exception_is_masked_and_logged_with_the_request_id(

@@ -172,3 +172,18 @@ def test_nothing_else_reaches_into_strawberry():
         if reach in path.read_text()
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize(("document", "invalid"), [("{ price }", False), ("{ nope }", True)])
+def test_validation_errors_are_what_strawberry_validation_finds(document, invalid):
+    found: list[list[str]] = []
+
+    class Record(SchemaExtension):
+        def on_validate(self):  # type: ignore[no-untyped-def]
+            yield
+            found.append([e.message for e in internals.validation_errors(self.execution_context)])
+
+    schema = strawberry.Schema(Query, extensions=[Record])
+    result = schema.execute_sync(document)
+    assert found == [[e.message for e in result.errors or []]]
+    assert bool(found[0]) is invalid
