@@ -198,7 +198,7 @@ class CompiledReads(StrawberryGraphQLCoreExecutionContext):
         check_arguments(parent_type.name, node.name.value, args)
         if isinstance(plan, Refused):
             raise forbidden(plan.message)
-        for name, check in argument_checks(gfield):
+        for name, check in _argument_checks(gfield):
             if args.get(name) is not None:
                 args[name] = check(context.policy, args[name])
         return Call(
@@ -209,6 +209,18 @@ class CompiledReads(StrawberryGraphQLCoreExecutionContext):
             [],
             lambda: python_arguments(self.schema, gfield, args),
         )
+
+
+_CHECKS: dict[int, tuple[Any, list[tuple[str, Any]]]] = {}
+
+
+def _argument_checks(gfield: Any) -> list[tuple[str, Any]]:
+    """The guard's checks of a root field's filter and orderBy, made once per field (a
+    graphql-core field is not hashable: kept with the field its id keys)."""
+    found = _CHECKS.get(id(gfield))
+    if found is None or found[0] is not gfield:
+        found = _CHECKS[id(gfield)] = (gfield, argument_checks(gfield))
+    return found[1]
 
 
 async def _awaited(value: Any) -> Any:
