@@ -4,16 +4,20 @@ lookup and lock, so an order out of the caller's scope is not found."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.crm.models import customers
+from domain.inventory.models import products, warehouses
 from domain.kit.read_models import read
+from domain.kit.sets import rows_of
 from domain.pagination import Page, PageRequest, paginate
 from domain.sales.models import sales_order_lines, sales_orders
+from domain.sales.pricing import Line
 from domain.sales.read_models import Order, OrderLine
 from domain.scope import in_scope
 from tenants.principal import Actor
@@ -148,3 +152,110 @@ async def lock_order(conn: AsyncConnection, actor: Actor, order_id: UUID) -> Ord
         )
     ).first()
     return None if row is None else read(Order, row)
+
+
+# --------------------------------------------------------------------------- writes
+@dataclass(frozen=True)
+class DraftFacts:
+    """What pricing a draft needs to know, read in one statement."""
+
+    customer_found: bool  # the customer exists and is in the actor's scope
+    warehouse_ids: list[UUID]  # the one named, or up to two of the tenant's
+    products: dict[UUID, Any]  # by id: sku, currency, unit_price, unit_cost, active
+
+
+PRICING_COLUMNS = tuple(
+    products.c[name] for name in ("id", "sku", "currency", "unit_price", "unit_cost", "active")
+)
+
+
+async def draft_facts(
+    conn: AsyncConnection,
+    actor: Actor,
+    customer_id: UUID | None,
+    warehouse_id: UUID | None,
+    *,
+    pick_warehouse: bool = False,
+    product_ids: Iterable[UUID] = (),
+) -> DraftFacts:
+    """Whether the customer is there (None: not asked), the warehouse (the one given,
+    if it exists; with `pick_warehouse` and none given, up to two of the tenant's,
+    enough to tell whether exactly one is implied) and the products of a draft: one
+    statement (one row per product found, at least one row)."""
+    customer: sa.ColumnElement[bool] = sa.true()
+    if customer_id is not None:
+        customer = sa.exists().where(customers.c.id == customer_id, in_scope(actor, "Customer"))
+    candidates = sa.select(warehouses.c.id).order_by(warehouses.c.code).limit(2)
+    if warehouse_id is not None:
+        candidates = candidates.where(warehouses.c.id == warehouse_id)
+    elif not pick_warehouse:
+        candidates = candidates.where(sa.false())
+    first_two = candidates.subquery()
+    head = sa.select(
+        customer.label("customer_found"),
+        sa.select(sa.func.array_agg(first_two.c.id)).scalar_subquery().label("warehouse_ids"),
+    ).subquery("head")
+    priced = products.c.id.in_(list(set(product_ids)))
+    rows = (
+        await conn.execute(
+            sa.select(head, *PRICING_COLUMNS).select_from(head.outerjoin(products, priced))
+        )
+    ).all()
+    return DraftFacts(
+        customer_found=bool(rows[0].customer_found),
+        warehouse_ids=list(rows[0].warehouse_ids or ()),
+        products={r.id: r for r in rows if r.id is not None},
+    )
+
+
+# what a priced line stores: every field of it but its cost, which is derived
+LINE_COLUMNS = tuple(sales_order_lines.c[f.name] for f in fields(Line) if f.name != "cost")
+
+
+def _lines_of(order: Any, lines: Sequence[Line]) -> sa.Insert:
+    """INSERT of every line of `order` (a FROM item with tenant_id and id) at once."""
+    line = rows_of("line", LINE_COLUMNS, [asdict(item) for item in lines])
+    return sales_order_lines.insert().from_select(
+        ["tenant_id", "order_id", *(c.name for c in LINE_COLUMNS)],
+        sa.select(order.c.tenant_id, order.c.id, *line.c).select_from(order).join(line, sa.true()),
+    )
+
+
+async def insert_order(
+    conn: AsyncConnection, actor: Actor, values: dict[str, Any], lines: Sequence[Line]
+) -> Order:
+    """A new order (its totals among `values`) with its lines: one statement."""
+    order = (
+        sa.insert(sales_orders)
+        .values(tenant_id=actor.tenant_id, owner_id=actor.user_id, **values)
+        .returning(*sales_orders.c)
+        .cte("new_order")
+    )
+    statement = sa.select(order).add_cte(_lines_of(order, lines).cte("new_lines"))
+    return read(Order, (await conn.execute(statement)).one())
+
+
+async def update_order_row(
+    conn: AsyncConnection,
+    order_id: UUID,
+    values: dict[str, Any],
+    lines: Sequence[Line] | None = None,
+    also: Sequence[sa.CTE] = (),
+) -> Order:
+    """UPDATE of an order the caller holds locked, its version bumped; with `lines`,
+    they replace the order's lines; `also`: more data-modifying CTEs to send with it
+    (a webhook event, say). One statement."""
+    order = (
+        sa.update(sales_orders)
+        .where(sales_orders.c.id == order_id)
+        .values(**values, version=sales_orders.c.version + 1)
+        .returning(*sales_orders.c)
+        .cte("changed_order")
+    )
+    ctes = list(also)
+    if lines is not None:
+        # the DELETE sees the lines as they were before this statement, never the new ones
+        gone = sa.delete(sales_order_lines).where(sales_order_lines.c.order_id == order_id)
+        ctes += [gone.cte("old_lines"), _lines_of(order, lines).cte("new_lines")]
+    statement = sa.select(order).add_cte(*ctes) if ctes else sa.select(order)
+    return read(Order, (await conn.execute(statement)).one())

@@ -1,0 +1,55 @@
+"""What a write costs in SQL statements: M1 of the bench (createOrder with three lines,
+then confirmOrder, as a sales rep) is pinned here, so a per-row statement cannot creep
+back into the order path unnoticed.
+
+Every request also pays its fixed statements (tenant binding, actor): they are
+measured with `mutation { __typename }`, which sends nothing else, and counted once per
+request. The target is 8 per order with the binding folded into one statement: at
+most 6 of the two mutations' own."""
+
+from api.core.relay import to_global_id
+from tests.support.backoffice import arrange_customer, arrange_stock, level_of
+
+CREATE = """mutation($input: CreateOrderInput!) {
+  createOrder(input: $input) { order { id } userErrors { field message code } } }"""
+CONFIRM = """mutation($input: OrderStepInput!) {
+  confirmOrder(input: $input) { order { id status } userErrors { field message code } } }"""
+
+SKUS = ("WID-1", "WID-2", "WID-3")
+OWN_STATEMENTS = 6  # create: facts, order with lines; confirm: order, lines, stock, status
+
+
+async def fixed_statements(gql, token, count_statements) -> int:
+    """What any request of this token sends before its own work."""
+    with count_statements() as counter:
+        (await gql("mutation { __typename }", token=token)).ok()
+    return counter.count
+
+
+async def test_m1_create_and_confirm_send_at_most_six_statements_of_their_own(
+    gql, tenant, count_statements
+):
+    stock = await arrange_stock(
+        tenant,
+        {sku: ("10.00", "6.00", 0) for sku in SKUS},
+        on_hand={(sku, "MAIN"): 50 for sku in SKUS},
+    )
+    customer = await arrange_customer(tenant)
+    token = tenant.token(await tenant.user("sales_rep"))
+    lines = [
+        {"productId": to_global_id("Product", stock.products[sku]), "quantity": 2} for sku in SKUS
+    ]
+    variables = {"input": {"customerId": to_global_id("Customer", customer), "lines": lines}}
+    await gql(CREATE, variables, token=token)  # warm the caches (role, document)
+    fixed = await fixed_statements(gql, token, count_statements)
+
+    with count_statements() as counter:
+        created = (await gql(CREATE, variables, token=token)).ok()["createOrder"]
+        step = {"input": {"id": created["order"]["id"]}}
+        confirmed = (await gql(CONFIRM, step, token=token)).ok()["confirmOrder"]
+
+    assert created["userErrors"] == [] and confirmed["userErrors"] == []
+    assert confirmed["order"]["status"] == "CONFIRMED"
+    assert await level_of(tenant, stock.products["WID-1"], stock.warehouses["MAIN"]) == (50, 2)
+    own = counter.count - 2 * fixed
+    assert own <= OWN_STATEMENTS, "\n\n".join(counter.statements)
