@@ -35,7 +35,7 @@ from domain.inventory.models import products
 from domain.kit.rows import check_version
 from domain.money import CURRENCIES, currency, round_money
 from domain.money import amount as money_amount
-from domain.sales.models import sales_order_lines, sales_orders
+from domain.sales.models import line_columns, sales_order_lines, sales_orders
 from domain.scope import in_scope
 from domain.webhooks import events
 from domain.webhooks.outbox import queued
@@ -194,15 +194,10 @@ def _copied_lines(invoice: Any, order_id: UUID) -> sa.Insert:
     )
 
 
-COPIED_LINE_COLUMNS = (
-    "product_id",
-    "quantity",
-    "unit_price",
-    "discount_percent",
-    "tax_rate",
-    "subtotal",
-    "tax",
-    "total",
+# what an order line and an invoice line share (domain.sales.models.line_columns), but
+# the position, which the invoice numbers afresh
+COPIED_LINE_COLUMNS = tuple(
+    c.name for c in line_columns(product_required=False) if c.name != "position"
 )
 
 

@@ -9,6 +9,7 @@ most 6 of the two mutations' own."""
 
 from api.core.relay import to_global_id
 from tests.support.backoffice import arrange_customer, arrange_stock, level_of
+from tests.support.statements import fixed_statements
 
 CREATE = """mutation($input: CreateOrderInput!) {
   createOrder(input: $input) { order { id } userErrors { field message code } } }"""
@@ -17,13 +18,6 @@ CONFIRM = """mutation($input: OrderStepInput!) {
 
 SKUS = ("WID-1", "WID-2", "WID-3")
 OWN_STATEMENTS = 6  # create: facts, order with lines; confirm: order, lines, stock, status
-
-
-async def fixed_statements(gql, token, count_statements) -> int:
-    """What any request of this token sends before its own work."""
-    with count_statements() as counter:
-        (await gql("mutation { __typename }", token=token)).ok()
-    return counter.count
 
 
 async def test_m1_create_and_confirm_send_at_most_six_statements_of_their_own(
