@@ -223,12 +223,16 @@ async def issue_invoice(
     invoice = await _lock_invoice(conn, actor, invoice_id, version, "id")
     if invoice.status != "draft":
         raise _state_error(f"The invoice is {invoice.status} already; only drafts are issued.")
-    has_lines = sa.select(invoice_lines.c.id).where(invoice_lines.c.invoice_id == invoice_id)
-    if (await conn.execute(has_lines.limit(1))).first() is None:
-        raise _state_error("An invoice needs at least one line to be issued.")
-    terms = await conn.scalar(
-        sa.select(customers.c.payment_terms_days).where(customers.c.id == invoice.customer_id)
+    has_lines = sa.exists().where(invoice_lines.c.invoice_id == invoice_id)
+    terms_of = sa.select(customers.c.payment_terms_days).where(
+        customers.c.id == invoice.customer_id
     )
+    facts = (
+        await conn.execute(sa.select(has_lines.label("has_lines"), terms_of.scalar_subquery()))
+    ).one()
+    if not facts.has_lines:
+        raise _state_error("An invoice needs at least one line to be issued.")
+    terms = facts[1]
     issued_on = today or today_utc()
     sequence = await next_number(conn, actor.tenant_id, invoice.series, issued_on.year)
     values = {
