@@ -52,6 +52,8 @@ def _optional_stages(
 
 @strawberry.type
 class DealMutation:
+    # Every deal use case checks everything before it writes (domain/crm/deals.py), so
+    # each runs `checks_first`: no savepoint of its own.
     @strawberry.mutation(metadata={"access": ("Deal", "create")})
     async def create_deal(self, info: Info, input: CreateDealInput) -> DealPayload:
         ctx = info.context
@@ -61,6 +63,7 @@ class DealMutation:
             lambda: deals.create_deal(
                 ctx.db, ctx.require_actor(), deals.DealDraft(**arguments(input))
             ),
+            checks_first=True,
         )
 
     @strawberry.mutation(metadata={"access": ("Deal", "update")})
@@ -72,6 +75,7 @@ class DealMutation:
             lambda: deals.update_deal(
                 ctx.db, ctx.require_actor(), target(input), input.version, **arguments(input)
             ),
+            checks_first=True,
         )
 
     @strawberry.mutation(
@@ -90,6 +94,7 @@ class DealMutation:
                 version_of(input),
                 local_id(input.stage, "PipelineStage", "stage"),
             ),
+            checks_first=True,
         )
 
     @strawberry.mutation(metadata={"access": ("Deal", "win")})
@@ -99,6 +104,7 @@ class DealMutation:
             info,
             DEAL,
             lambda: deals.win_deal(ctx.db, ctx.require_actor(), target(input), version_of(input)),
+            checks_first=True,
         )
 
     @strawberry.mutation(metadata={"access": ("Deal", "lose")})
@@ -110,6 +116,7 @@ class DealMutation:
             lambda: deals.lose_deal(
                 ctx.db, ctx.require_actor(), target(input), version_of(input), input.reason
             ),
+            checks_first=True,
         )
 
     @strawberry.mutation(metadata={"access": ("Pipeline", "create")})
