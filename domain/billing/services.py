@@ -11,7 +11,6 @@ undo: api/billing/mutations.py runs them `checks_first`, without a savepoint.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
@@ -38,7 +37,7 @@ from domain.money import amount as money_amount
 from domain.sales.models import line_columns, sales_order_lines, sales_orders
 from domain.scope import in_scope
 from domain.webhooks import events
-from domain.webhooks.outbox import queued
+from domain.webhooks.outbox import event_parameters, queued
 from tenants.principal import Actor
 
 INVOICEABLE_ORDERS = ("confirmed", "fulfilled")
@@ -83,17 +82,20 @@ async def _lock_invoice(
 
 
 async def _update(
-    conn: AsyncConnection, invoice_id: UUID, *, also: Sequence[sa.CTE] = (), **values: Any
+    conn: AsyncConnection, invoice_id: UUID, *, event: dict[str, Any] | None = None, **values: Any
 ) -> Any:
-    """UPDATE of an invoice the caller holds locked, version bumped; `also`: more
-    data-modifying CTEs (a webhook event) sent with it, one statement in all."""
+    """UPDATE of an invoice the caller holds locked, version bumped; with `event`
+    (domain.webhooks.outbox.event_parameters), its deliveries are queued by the same
+    statement."""
     statement = (
         invoices.update()
         .where(invoices.c.id == invoice_id)
         .values(**values, version=invoices.c.version + 1)
         .returning(*invoices.c)
     )
-    return (await conn.execute(statement.add_cte(*also) if also else statement)).one()
+    if event is None:
+        return (await conn.execute(statement)).one()
+    return (await conn.execute(statement.add_cte(queued()), event)).one()
 
 
 def _as_updated(invoice: Any, **values: Any) -> Any:
@@ -246,7 +248,10 @@ async def issue_invoice(
     issued = _as_updated(invoice, **values)
     payload = events.invoice(issued, amount_due(issued))
     return await _update(
-        conn, invoice_id, also=[queued(actor.tenant_id, "invoice.issued", payload)], **values
+        conn,
+        invoice_id,
+        event=event_parameters(actor.tenant_id, "invoice.issued", payload),
+        **values,
     )
 
 
@@ -353,8 +358,8 @@ async def record_payment(
     values = _settled(invoice, paid=amount)
     settled = _as_updated(invoice, **values)
     payload = events.payment(payment, settled, amount_due(settled))
-    queue = queued(actor.tenant_id, "payment.recorded", payload)
-    return payment, await _update(conn, invoice_id, also=[queue], **values)
+    event = event_parameters(actor.tenant_id, "payment.recorded", payload)
+    return payment, await _update(conn, invoice_id, event=event, **values)
 
 
 async def create_credit_note(

@@ -38,7 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from domain.errors import DomainError
 from domain.inventory.errors import InventoryError
 from domain.inventory.models import stock_levels, stock_movements
-from domain.kit.sets import rows_of
+from domain.kit.sets import parameters, rows_of
 from tenants.principal import Actor
 
 Key = tuple[UUID, UUID]  # (product_id, warehouse_id)
@@ -131,17 +131,12 @@ def fits(on_hand: Any, reserved: Any) -> sa.ColumnElement[bool]:
     return sa.and_(on_hand >= 0, reserved >= 0, reserved <= on_hand)
 
 
-def _applying(actor: Actor, net: dict[Key, tuple[int, int]], moves: Sequence[Movement]) -> Any:
-    """The one statement of `apply` (see the module's docstring): it answers the
-    levels as locked, before the change, and whether the change was applied."""
-    change = rows_of(
-        "change",
-        CHANGE_COLUMNS,
-        [
-            {"product_id": p, "warehouse_id": w, "on_hand": d[0], "reserved": d[1]}
-            for (p, w), d in sorted(net.items())
-        ],
-    )
+def _applying() -> Any:
+    """The one statement of `apply` (see the module's docstring), built once: it
+    answers the levels as locked, before the change. Parameters: the `change` and
+    `movement` sets, `levels` (how many levels change), `acting_tenant` and
+    `acting_user` (not named like a column: an UPDATE would SET a parameter named so)."""
+    change = rows_of("change", CHANGE_COLUMNS)
     same_level = sa.and_(
         stock_levels.c.product_id == change.c.product_id,
         stock_levels.c.warehouse_id == change.c.warehouse_id,
@@ -164,7 +159,7 @@ def _applying(actor: Actor, net: dict[Key, tuple[int, int]], moves: Sequence[Mov
     passed = (
         sa.select(
             sa.and_(
-                sa.func.count() == len(net),
+                sa.func.count() == sa.bindparam("levels", type_=sa.Integer),
                 sa.func.coalesce(sa.func.bool_and(fits(new_on_hand, new_reserved)), True),
             )
         )
@@ -181,14 +176,14 @@ def _applying(actor: Actor, net: dict[Key, tuple[int, int]], moves: Sequence[Mov
         )
         .cte("updated")
     )
-    movement = rows_of("movement", MOVEMENT_COLUMNS, [asdict(m) for m in moves])
+    movement = rows_of("movement", MOVEMENT_COLUMNS)
     moved = (
         stock_movements.insert()
         .from_select(
             ["tenant_id", "created_by", *(c.name for c in MOVEMENT_COLUMNS)],
             sa.select(
-                sa.literal(actor.tenant_id, UUID_TYPE),
-                sa.literal(actor.user_id, UUID_TYPE),
+                sa.bindparam("acting_tenant", type_=UUID_TYPE),
+                sa.bindparam("acting_user", type_=UUID_TYPE),
                 *movement.c,
             ).where(applies),
         )
@@ -197,6 +192,25 @@ def _applying(actor: Actor, net: dict[Key, tuple[int, int]], moves: Sequence[Mov
     return sa.select(
         locked.c.product_id, locked.c.warehouse_id, locked.c.on_hand, locked.c.reserved
     ).add_cte(updated, moved)
+
+
+APPLYING = _applying()
+
+
+def _applying_parameters(
+    actor: Actor, net: dict[Key, tuple[int, int]], moves: Sequence[Movement]
+) -> dict[str, Any]:
+    changes = [
+        {"product_id": p, "warehouse_id": w, "on_hand": d[0], "reserved": d[1]}
+        for (p, w), d in sorted(net.items())
+    ]
+    return {
+        **parameters("change", CHANGE_COLUMNS, changes),
+        **parameters("movement", MOVEMENT_COLUMNS, [asdict(m) for m in moves]),
+        "levels": len(net),
+        "acting_tenant": actor.tenant_id,
+        "acting_user": actor.user_id,
+    }
 
 
 async def apply(
@@ -223,7 +237,7 @@ async def apply(
             .on_conflict_do_nothing()
         )
     moves = [m for m in movements if m.on_hand_change or m.reserved_change]
-    rows = await conn.execute(_applying(actor, net, moves))
+    rows = await conn.execute(APPLYING, _applying_parameters(actor, net, moves))
     levels = {(r.product_id, r.warehouse_id): (r.on_hand, r.reserved) for r in rows}
     shortfalls = [
         problem

@@ -40,20 +40,29 @@ BILLING = ("issued", "partially_paid", "paid")  # an invoice that bills its orde
 UNBILLED = ("confirmed", "fulfilled")
 
 
+def _lines_and_locked_limit() -> sa.Select[Any]:
+    lines = LINE_SELECT.where(
+        sales_order_lines.c.order_id == sa.bindparam("locked_order")
+    ).subquery("line")
+    return (
+        sa.select(customers.c.credit_limit, customers.c.credit_currency, lines)
+        .select_from(customers.outerjoin(lines, sa.true()))
+        .where(customers.c.id == sa.bindparam("locked_customer"))
+        .order_by(lines.c.position)
+        .with_for_update(of=customers, key_share=True)
+    )
+
+
+LINES_AND_LOCKED_LIMIT = _lines_and_locked_limit()
+
+
 async def lines_and_locked_limit(conn: AsyncConnection, order: Any) -> tuple[Any, list[OrderLine]]:
     """The customer's limit, the row locked FOR NO KEY UPDATE (that queues concurrent
     confirmations but not the inserts of orders and invoices that reference it), and
     the order's lines, in one statement. The caller holds the order locked already, so
     its lines cannot change; the exposure is read after this, once the lock is held."""
-    lines = LINE_SELECT.where(sales_order_lines.c.order_id == order.id).subquery("line")
-    query = (
-        sa.select(customers.c.credit_limit, customers.c.credit_currency, lines)
-        .select_from(customers.outerjoin(lines, sa.true()))
-        .where(customers.c.id == order.customer_id)
-        .order_by(lines.c.position)
-        .with_for_update(of=customers, key_share=True)
-    )
-    rows = (await conn.execute(query)).all()
+    params = {"locked_order": order.id, "locked_customer": order.customer_id}
+    rows = (await conn.execute(LINES_AND_LOCKED_LIMIT, params)).all()
     return rows[0], [read(OrderLine, r) for r in rows if r.id is not None]
 
 

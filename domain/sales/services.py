@@ -29,7 +29,7 @@ from domain.sales.pricing import Line, LineInput, price_lines, totals
 from domain.sales.read_models import Order, OrderLine
 from domain.scope import in_scope
 from domain.webhooks import events
-from domain.webhooks.outbox import queued
+from domain.webhooks.outbox import event_parameters
 from tenants.principal import Actor
 
 ENTITY = "SalesOrder"
@@ -258,7 +258,7 @@ async def update_order(
     values = dict(checked.values)
     if "notes" in changed:
         values["notes"] = (draft.notes or "").strip()
-    return await repository.update_order_row(conn, order_id, values, checked.lines)
+    return await repository.update_order_row(conn, order_id, values, lines=checked.lines)
 
 
 def _as_input(position: int, line: OrderLine) -> LineInput:
@@ -296,8 +296,9 @@ async def _to_status(
     return await repository.update_order_row(
         conn,
         order.id,
-        {"status": status, stamp: sa.func.now()},
-        also=[queued(actor.tenant_id, event, payload)],
+        {"status": status},
+        stamp=stamp,
+        event=event_parameters(actor.tenant_id, event, payload),
     )
 
 
