@@ -104,6 +104,11 @@ async def warehouse_list(conn: AsyncConnection) -> list[Any]:
     return list(await conn.execute(sa.select(warehouses).order_by(warehouses.c.code)))
 
 
+async def sole_warehouses(conn: AsyncConnection) -> list[UUID]:
+    """Up to two warehouse ids: enough to tell whether the tenant has exactly one."""
+    return list(await conn.scalars(sa.select(warehouses.c.id).order_by(warehouses.c.code).limit(2)))
+
+
 LEVEL_SELECT = sa.select(
     stock_levels, (stock_levels.c.on_hand - stock_levels.c.reserved).label("available")
 )

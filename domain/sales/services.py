@@ -22,7 +22,7 @@ from domain.inventory.stock import InsufficientStock, Movement, apply
 from domain.kit.rows import check_version
 from domain.money import currency as currency_code
 from domain.money import decimal_string
-from domain.sales import repository
+from domain.sales import order_writes, repository
 from domain.sales.credit import ensure_within_limit, lines_and_locked_limit, may_override
 from domain.sales.errors import SalesError
 from domain.sales.pricing import Line, LineInput, price_lines, totals
@@ -83,7 +83,7 @@ async def _checked(
     """Check the customer and the warehouse given (or pick the tenant's only one), and
     price the lines given (in `currency`, else their first product's): one statement,
     no write. In that order, the first problem is the one raised."""
-    facts = await repository.draft_facts(
+    facts = await order_writes.draft_facts(
         conn,
         actor,
         customer_id,
@@ -157,7 +157,7 @@ async def _insert(
     conn: AsyncConnection, actor: Actor, checked: Checked, draft: OrderDraft, deal_id: UUID | None
 ) -> Order:
     values = {**checked.values, "deal_id": deal_id, "notes": (draft.notes or "").strip()}
-    return await repository.insert_order(conn, actor, values, checked.lines or [])
+    return await order_writes.insert_order(conn, actor, values, checked.lines or [])
 
 
 async def create_order_from_deal(
@@ -258,7 +258,7 @@ async def update_order(
     values = dict(checked.values)
     if "notes" in changed:
         values["notes"] = (draft.notes or "").strip()
-    return await repository.update_order_row(conn, order_id, values, lines=checked.lines)
+    return await order_writes.update_order_row(conn, order_id, values, lines=checked.lines)
 
 
 def _as_input(position: int, line: OrderLine) -> LineInput:
@@ -293,7 +293,7 @@ async def _to_status(
     the webhook `event` queued, in one statement; the event tells the order as it
     becomes (its status is the only field of the payload that changes)."""
     payload = events.order(replace(order, status=status))
-    return await repository.update_order_row(
+    return await order_writes.update_order_row(
         conn,
         order.id,
         {"status": status},
