@@ -99,15 +99,37 @@ def enable_tenant_rls(name: str, *, permissive: str = "true") -> None:
 
 
 def audit(name: str, entity: str, secret: tuple[str, ...] = ()) -> None:
-    """Every insert, update and delete on `name` writes an audit event in the same
-    transaction. The values of `secret` columns (credential hashes) are never recorded,
-    only that they changed (atrium_audit as of revision 0005)."""
+    """Every insert, update and delete on `name` writes an audit event per row in the
+    same transaction, all the rows of a statement with one INSERT (atrium_audit as of
+    revision 0007). The values of `secret` columns (credential hashes) are never
+    recorded, only that they changed. (Revisions before 0007 get these triggers too
+    when run today; they write no rows, and 0007 installs the function they call.)"""
     assert entity.isalnum() and all(c.replace("_", "").isalnum() for c in secret)
     arguments = ", ".join(f"'{a}'" for a in (entity, *secret))
-    op.execute(
-        f"CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON {name} "
-        f"FOR EACH ROW EXECUTE FUNCTION atrium_audit({arguments})"
-    )
+    for statement in statement_audit_triggers(name, ["insert", "update", "delete"], arguments):
+        op.execute(statement)
+
+
+# the transition tables atrium_audit reads, per event
+_TRANSITIONS = {
+    "insert": "NEW TABLE AS new_rows",
+    "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+    "delete": "OLD TABLE AS old_rows",
+}
+
+
+def statement_audit_triggers(
+    table: str, events: list[str], arguments: str, when: str | None = None
+) -> list[str]:
+    """CREATE TRIGGER statements auditing `events` on `table`, one trigger per event
+    (transition tables allow no more), each once per statement."""
+    condition = f" WHEN ({when})" if when else ""
+    return [
+        f"CREATE TRIGGER audit_{event} AFTER {event.upper()} ON {table} "
+        f"REFERENCING {_TRANSITIONS[event]} FOR EACH STATEMENT{condition} "
+        f"EXECUTE FUNCTION atrium_audit({arguments})"
+        for event in events
+    ]
 
 
 def tenant_fk(

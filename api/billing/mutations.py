@@ -46,6 +46,8 @@ def _invoice_id(global_id: str, field: str = "id") -> UUID:
 
 
 # What each mutation answers: its payload, the field of the record, the row's conversion.
+# Every billing use case checks everything before it writes (domain/billing/services.py),
+# so each runs `checks_first`: no savepoint of its own.
 INVOICE = Answer.record(InvoicePayload, "invoice", Invoice.from_row)
 # a payment or credit note answers the new row and the invoice after it
 PAYMENT = Answer(
@@ -73,6 +75,7 @@ class Mutation:
                 local_id(input.order_id, "SalesOrder", "orderId"),
                 (input.notes or "").strip(),
             ),
+            checks_first=True,
         )
 
     @strawberry.mutation(metadata={"access": ("Invoice", "update")})
@@ -84,6 +87,7 @@ class Mutation:
             lambda: services.update_invoice(
                 ctx.db, ctx.require_actor(), _invoice_id(input.id), input.version, input.notes
             ),
+            checks_first=True,
         )
 
     @strawberry.mutation(metadata={"access": ("Invoice", "issue")})
@@ -95,6 +99,7 @@ class Mutation:
             lambda: services.issue_invoice(
                 ctx.db, ctx.require_actor(), _invoice_id(input.id), input.version
             ),
+            checks_first=True,
         )
 
     @strawberry.mutation(metadata={"access": ("Invoice", "void")})
@@ -110,6 +115,7 @@ class Mutation:
                 input.version,
                 input.reason,
             ),
+            checks_first=True,
         )
 
     @strawberry.mutation(metadata={"access": ("Payment", "create")})
@@ -128,6 +134,7 @@ class Mutation:
                 method=input.method or "",
                 reference=input.reference or "",
             ),
+            checks_first=True,
         )
 
     @strawberry.mutation(metadata={"access": ("CreditNote", "create")})
@@ -146,4 +153,5 @@ class Mutation:
                 currency_code=input.currency,
                 reason=input.reason,
             ),
+            checks_first=True,
         )

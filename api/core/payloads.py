@@ -57,14 +57,24 @@ def as_actor(info: Info, call: ActorCall) -> Callable[[], Awaitable[Any]]:
 
 
 async def run_service(
-    info: Info, call: Callable[[], Awaitable[T]]
+    info: Info, call: Callable[[], Awaitable[T]], *, checks_first: bool = False
 ) -> tuple[T | None, list[UserError]]:
-    """Run one service call inside a savepoint of the operation's transaction.
+    """Run one service call all or nothing.
 
-    On a DomainError everything the call wrote is rolled back and the error becomes
+    On a DomainError everything the call wrote is undone and the error becomes
     `userErrors`; any other exception propagates (and the whole operation rolls back).
+    The undoing is a savepoint of the operation's transaction (two statements), except
+    for a `checks_first` service: one whose docstring promises that it makes every
+    check before its first write and that its writes cannot be refused, so a refusal
+    has written nothing and there is nothing to undo. (Row locks it took stay until
+    the operation ends; its refusal tests check that nothing was written.)
     """
     conn = info.context.db
+    if checks_first:
+        try:
+            return await call(), []
+        except DomainError as error:
+            return None, user_errors(error)
     savepoint = await conn.begin_nested()
     try:
         result = await call()
@@ -96,10 +106,17 @@ class Answer(Generic[P]):
         return {f.name: None for f in dataclasses.fields(self.payload) if f.name != ERRORS}
 
 
-async def respond(info: Info, answer: Answer[P], call: Callable[[], Awaitable[Any]]) -> P:
-    """The one way a mutation answers: run the service call (run_service) and build the
+async def respond(
+    info: Info,
+    answer: Answer[P],
+    call: Callable[[], Awaitable[Any]],
+    *,
+    checks_first: bool = False,
+) -> P:
+    """The one way a mutation answers: run the service call (run_service; `checks_first`
+    for a service documented to check everything before it writes) and build the
     answer's payload from what it returned (all null when it failed or returned
     nothing) and the userErrors."""
-    result, errors = await run_service(info, call)
+    result, errors = await run_service(info, call, checks_first=checks_first)
     fields = answer.empty() if result is None else answer.fields(result)
     return answer.payload(**fields, **{ERRORS: errors})

@@ -54,6 +54,8 @@ def _pipeline_changes(input: UpdatePipelineInput) -> dict[str, Any]:
 
 @strawberry.type
 class DealMutation:
+    # Every deal use case checks everything before it writes (domain/crm/deals.py), so
+    # each runs `checks_first`: no savepoint of its own.
     @strawberry.mutation(metadata={"access": ("Deal", "create")})
     async def create_deal(self, info: Info, input: CreateDealInput) -> DealPayload:
         ctx = info.context
@@ -63,6 +65,7 @@ class DealMutation:
             lambda: deals.create_deal(
                 ctx.db, ctx.require_actor(), deals.DealDraft(**arguments(input))
             ),
+            checks_first=True,
         )
 
     @strawberry.mutation(metadata={"access": ("Deal", "update")})
@@ -74,6 +77,7 @@ class DealMutation:
             lambda: deals.update_deal(
                 ctx.db, ctx.require_actor(), target(input), input.version, **arguments(input)
             ),
+            checks_first=True,
         )
 
     @strawberry.mutation(
@@ -92,6 +96,7 @@ class DealMutation:
                 version_of(input),
                 local_id(input.stage, "PipelineStage", "stage"),
             ),
+            checks_first=True,
         )
 
     @strawberry.mutation(metadata={"access": ("Deal", "win")})
@@ -101,6 +106,7 @@ class DealMutation:
             info,
             DEAL,
             lambda: deals.win_deal(ctx.db, ctx.require_actor(), target(input), version_of(input)),
+            checks_first=True,
         )
 
     @strawberry.mutation(metadata={"access": ("Deal", "lose")})
@@ -112,6 +118,7 @@ class DealMutation:
             lambda: deals.lose_deal(
                 ctx.db, ctx.require_actor(), target(input), version_of(input), input.reason
             ),
+            checks_first=True,
         )
 
     @strawberry.mutation(metadata={"access": ("Pipeline", "create")})

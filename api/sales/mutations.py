@@ -68,6 +68,8 @@ def _step(
 
 
 # What each mutation answers: its payload, the field of the record, the row's conversion.
+# Every order use case checks everything before it writes (domain/sales/services.py),
+# so each runs `checks_first`: no savepoint of its own.
 ORDER = Answer.record(SalesOrderPayload, "order", SalesOrder.from_row)
 
 
@@ -87,7 +89,7 @@ class Mutation:
             )
             return await services.create_order(conn, actor, draft)
 
-        return await respond(info, ORDER, as_actor(info, call))
+        return await respond(info, ORDER, as_actor(info, call), checks_first=True)
 
     @strawberry.mutation(metadata={"access": ("SalesOrder", "create")})
     async def create_order_from_deal(
@@ -106,7 +108,7 @@ class Mutation:
                 conn, actor, deal_id, draft, bool(sent_or_none(input.accept_amount_difference))
             )
 
-        return await respond(info, ORDER, as_actor(info, call))
+        return await respond(info, ORDER, as_actor(info, call), checks_first=True)
 
     @strawberry.mutation(metadata={"access": ("SalesOrder", "update")})
     async def update_order(self, info: Info, input: UpdateOrderInput) -> SalesOrderPayload:
@@ -114,7 +116,7 @@ class Mutation:
             order_id = local_id(input.id, "SalesOrder", "id")
             return await services.update_order(conn, actor, order_id, input.version, _draft(input))
 
-        return await respond(info, ORDER, as_actor(info, call))
+        return await respond(info, ORDER, as_actor(info, call), checks_first=True)
 
     @strawberry.mutation(
         metadata={"access": ("SalesOrder", "confirm")},
@@ -122,9 +124,7 @@ class Mutation:
     )
     async def confirm_order(self, info: Info, input: OrderStepInput) -> SalesOrderPayload:
         return await respond(
-            info,
-            ORDER,
-            as_actor(info, _step(services.confirm_order, input)),
+            info, ORDER, as_actor(info, _step(services.confirm_order, input)), checks_first=True
         )
 
     @strawberry.mutation(
@@ -133,9 +133,7 @@ class Mutation:
     )
     async def fulfill_order(self, info: Info, input: OrderStepInput) -> SalesOrderPayload:
         return await respond(
-            info,
-            ORDER,
-            as_actor(info, _step(services.fulfill_order, input)),
+            info, ORDER, as_actor(info, _step(services.fulfill_order, input)), checks_first=True
         )
 
     @strawberry.mutation(
@@ -144,7 +142,5 @@ class Mutation:
     )
     async def cancel_order(self, info: Info, input: OrderStepInput) -> SalesOrderPayload:
         return await respond(
-            info,
-            ORDER,
-            as_actor(info, _step(services.cancel_order, input)),
+            info, ORDER, as_actor(info, _step(services.cancel_order, input)), checks_first=True
         )

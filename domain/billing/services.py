@@ -4,13 +4,16 @@ number, due date from the customer's terms), record payments, credit and void it
 Every write locks the invoice row first (SELECT … FOR UPDATE), so concurrent payments
 or credits are checked against what is really left; the CHECK constraints and the
 immutability triggers of migration 0004 are the backstop. Failures raise domain
-errors; the caller's savepoint rolls back whatever was written before the failure.
+errors, and every use case here raises them before its first write (its locks and
+checks first, then writes that cannot be refused), so a refusal leaves nothing to
+undo: api/billing/mutations.py runs them `checks_first`, without a savepoint.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 from uuid import UUID
 
@@ -31,10 +34,10 @@ from domain.inventory.models import products
 from domain.kit.rows import check_version
 from domain.money import CURRENCIES, currency, round_money
 from domain.money import amount as money_amount
-from domain.sales.models import sales_order_lines, sales_orders
+from domain.sales.models import line_columns, sales_order_lines, sales_orders
 from domain.scope import in_scope
 from domain.webhooks import events
-from domain.webhooks.outbox import emit
+from domain.webhooks.outbox import event_parameters, queued
 from tenants.principal import Actor
 
 INVOICEABLE_ORDERS = ("confirmed", "fulfilled")
@@ -78,14 +81,27 @@ async def _lock_invoice(
     return row
 
 
-async def _update(conn: AsyncConnection, invoice_id: UUID, **values: Any) -> Any:
+async def _update(
+    conn: AsyncConnection, invoice_id: UUID, *, event: dict[str, Any] | None = None, **values: Any
+) -> Any:
+    """UPDATE of an invoice the caller holds locked, version bumped; with `event`
+    (domain.webhooks.outbox.event_parameters), its deliveries are queued by the same
+    statement."""
     statement = (
         invoices.update()
         .where(invoices.c.id == invoice_id)
         .values(**values, version=invoices.c.version + 1)
         .returning(*invoices.c)
     )
-    return (await conn.execute(statement)).one()
+    if event is None:
+        return (await conn.execute(statement)).one()
+    return (await conn.execute(statement.add_cte(queued()), event)).one()
+
+
+def _as_updated(invoice: Any, **values: Any) -> Any:
+    """The locked invoice as `_update(**values)` will leave it, for an event's payload
+    sent in the same statement (a payload carries no timestamp or version)."""
+    return SimpleNamespace(**{**invoice._mapping, **values})
 
 
 # --------------------------------------------------------------------------- drafts
@@ -104,78 +120,87 @@ async def create_invoice_from_order(
             f"Only confirmed or fulfilled orders can be invoiced; this one is {order.status}.",
             "orderId",
         )
-    live = sa.select(invoices.c.id).where(
-        invoices.c.order_id == order_id, invoices.c.status != "void"
-    )
-    if (await conn.execute(live)).first() is not None:
+    held = await _invoices_and_lines_of(conn, order_id)
+    if held.live:
         raise DomainError(
             "This order has an invoice already.", field="orderId", code=ErrorCode.DUPLICATE
         )
-    await _refuse_one_more(
-        conn, invoices.c.order_id, order_id, INVOICES_PER_ORDER, "invoices per order", "orderId"
-    )
-    lines = (
-        await conn.execute(
-            sa.select(sales_order_lines, products.c.name.label("product_name"))
-            .select_from(
-                sales_order_lines.outerjoin(
-                    products,
-                    sa.and_(
-                        products.c.tenant_id == sales_order_lines.c.tenant_id,
-                        products.c.id == sales_order_lines.c.product_id,
-                    ),
-                )
-            )
-            .where(sales_order_lines.c.order_id == order_id)
-            .order_by(sales_order_lines.c.position)
+    if held.invoices >= INVOICES_PER_ORDER:
+        raise DomainError(
+            f"At most {INVOICES_PER_ORDER} invoices per order.",
+            field="orderId",
+            code=BillingError.TOO_MANY,
         )
-    ).all()
-    if not lines:
+    if not held.lines:
         raise _state_error("The order has no lines to invoice.", "orderId")
-    subtotal = sum((line.subtotal for line in lines), Decimal(0))
-    tax_total = sum((line.tax for line in lines), Decimal(0))
     invoice = (
-        await conn.execute(
-            invoices.insert()
-            .values(
-                tenant_id=actor.tenant_id,
-                customer_id=order.customer_id,
-                order_id=order.id,
-                status="draft",
-                currency=order.currency,
-                series="INV",
-                notes=notes,
-                subtotal=subtotal,
-                tax_total=tax_total,
-                total=subtotal + tax_total,
-                amount_paid=0,
-                amount_credited=0,
-                void_reason="",
-            )
-            .returning(*invoices.c)
+        invoices.insert()
+        .values(
+            tenant_id=actor.tenant_id,
+            customer_id=order.customer_id,
+            order_id=order.id,
+            status="draft",
+            currency=order.currency,
+            series="INV",
+            notes=notes,
+            subtotal=held.subtotal,
+            tax_total=held.tax_total,
+            total=held.subtotal + held.tax_total,
+            amount_paid=0,
+            amount_credited=0,
+            void_reason="",
         )
-    ).one()
-    await conn.execute(
-        invoice_lines.insert(),
-        [
-            {
-                "tenant_id": actor.tenant_id,
-                "invoice_id": invoice.id,
-                "description": line.product_name or "Item",
-                "position": position,
-                "product_id": line.product_id,
-                "quantity": line.quantity,
-                "unit_price": line.unit_price,
-                "discount_percent": line.discount_percent,
-                "tax_rate": line.tax_rate,
-                "subtotal": line.subtotal,
-                "tax": line.tax,
-                "total": line.total,
-            }
-            for position, line in enumerate(lines, start=1)
-        ],
+        .returning(*invoices.c)
+        .cte("new_invoice")
     )
-    return invoice
+    copied = _copied_lines(invoice, order_id).cte("new_lines")
+    return (await conn.execute(sa.select(invoice).add_cte(copied))).one()
+
+
+async def _invoices_and_lines_of(conn: AsyncConnection, order_id: UUID) -> Any:
+    """The order's invoices (all, and live ones) and its lines (how many, their sums),
+    in one statement; the order row is locked, so neither changes meanwhile."""
+    of_order = invoices.c.order_id == order_id
+    held = sa.select(
+        sa.func.count().label("invoices"),
+        sa.func.count().filter(invoices.c.status != "void").label("live"),
+    ).where(of_order)
+    lines = sa.select(
+        sa.func.count().label("lines"),
+        sa.func.coalesce(sa.func.sum(sales_order_lines.c.subtotal), 0).label("subtotal"),
+        sa.func.coalesce(sa.func.sum(sales_order_lines.c.tax), 0).label("tax_total"),
+    ).where(sales_order_lines.c.order_id == order_id)
+    held_q, lines_q = held.subquery("held"), lines.subquery("lines")
+    both = held_q.join(lines_q, sa.true())  # one row each
+    return (await conn.execute(sa.select(held_q, lines_q).select_from(both))).one()
+
+
+def _copied_lines(invoice: Any, order_id: UUID) -> sa.Insert:
+    """INSERT of the order's lines into `invoice` (a new invoice's CTE), amounts as
+    the order priced them, numbered from 1 in the order's line order."""
+    line = sales_order_lines
+    product = sa.and_(products.c.tenant_id == line.c.tenant_id, products.c.id == line.c.product_id)
+    copied = (
+        sa.select(
+            invoice.c.tenant_id,
+            invoice.c.id,
+            sa.func.coalesce(products.c.name, "Item"),
+            sa.func.row_number().over(order_by=line.c.position),
+            *(line.c[name] for name in COPIED_LINE_COLUMNS),
+        )
+        .select_from(invoice.join(line, sa.true()).outerjoin(products, product))
+        .where(line.c.order_id == order_id)
+    )
+    return invoice_lines.insert().from_select(
+        ["tenant_id", "invoice_id", "description", "position", *COPIED_LINE_COLUMNS], copied
+    )
+
+
+# what an order line and an invoice line share (domain.sales.models.line_columns), but
+# the position, which the invoice numbers afresh
+COPIED_LINE_COLUMNS = tuple(
+    c.name for c in line_columns(product_required=False) if c.name != "position"
+)
 
 
 async def update_invoice(
@@ -200,26 +225,34 @@ async def issue_invoice(
     invoice = await _lock_invoice(conn, actor, invoice_id, version, "id")
     if invoice.status != "draft":
         raise _state_error(f"The invoice is {invoice.status} already; only drafts are issued.")
-    has_lines = sa.select(invoice_lines.c.id).where(invoice_lines.c.invoice_id == invoice_id)
-    if (await conn.execute(has_lines.limit(1))).first() is None:
-        raise _state_error("An invoice needs at least one line to be issued.")
-    terms = await conn.scalar(
-        sa.select(customers.c.payment_terms_days).where(customers.c.id == invoice.customer_id)
+    has_lines = sa.exists().where(invoice_lines.c.invoice_id == invoice_id)
+    terms_of = sa.select(customers.c.payment_terms_days).where(
+        customers.c.id == invoice.customer_id
     )
+    facts = (
+        await conn.execute(sa.select(has_lines.label("has_lines"), terms_of.scalar_subquery()))
+    ).one()
+    if not facts.has_lines:
+        raise _state_error("An invoice needs at least one line to be issued.")
+    terms = facts[1]
     issued_on = today or today_utc()
     sequence = await next_number(conn, actor.tenant_id, invoice.series, issued_on.year)
-    issued = await _update(
+    values = {
+        "status": "issued",
+        "year": issued_on.year,
+        "sequence": sequence,
+        "number": format_number(invoice.series, issued_on.year, sequence),
+        "issue_date": issued_on,
+        "due_date": issued_on + timedelta(days=terms or 0),
+    }
+    issued = _as_updated(invoice, **values)
+    payload = events.invoice(issued, amount_due(issued))
+    return await _update(
         conn,
         invoice_id,
-        status="issued",
-        year=issued_on.year,
-        sequence=sequence,
-        number=format_number(invoice.series, issued_on.year, sequence),
-        issue_date=issued_on,
-        due_date=issued_on + timedelta(days=terms or 0),
+        event=event_parameters(actor.tenant_id, "invoice.issued", payload),
+        **values,
     )
-    await emit(conn, actor.tenant_id, "invoice.issued", events.invoice(issued, amount_due(issued)))
-    return issued
 
 
 async def void_invoice(
@@ -275,23 +308,17 @@ async def _insert(conn: AsyncConnection, table: sa.Table, **values: Any) -> Any:
     return (await conn.execute(table.insert().values(**values).returning(*table.c))).one()
 
 
-async def _settle(
-    conn: AsyncConnection,
-    invoice: Any,
-    *,
-    paid: Decimal = Decimal(0),
-    credited: Decimal = Decimal(0),
-) -> Any:
-    """Add a payment or a credit to the invoice's totals and move its status on."""
+def _settled(
+    invoice: Any, paid: Decimal = Decimal(0), credited: Decimal = Decimal(0)
+) -> dict[str, Any]:
+    """The invoice's totals with a payment or a credit added, and its status moved on."""
     total_paid = invoice.amount_paid + paid
     total_credited = invoice.amount_credited + credited
     if total_paid + total_credited >= invoice.total:
         status = "paid"
     else:
         status = "partially_paid" if total_paid > 0 else "issued"
-    return await _update(
-        conn, invoice.id, amount_paid=total_paid, amount_credited=total_credited, status=status
-    )
+    return {"amount_paid": total_paid, "amount_credited": total_credited, "status": status}
 
 
 async def record_payment(
@@ -328,14 +355,11 @@ async def record_payment(
         reference=reference.strip(),
         recorded_by=actor.user_id,
     )
-    settled = await _settle(conn, invoice, paid=amount)
-    await emit(
-        conn,
-        actor.tenant_id,
-        "payment.recorded",
-        events.payment(payment, settled, amount_due(settled)),
-    )
-    return payment, settled
+    values = _settled(invoice, paid=amount)
+    settled = _as_updated(invoice, **values)
+    payload = events.payment(payment, settled, amount_due(settled))
+    event = event_parameters(actor.tenant_id, "payment.recorded", payload)
+    return payment, await _update(conn, invoice_id, event=event, **values)
 
 
 async def create_credit_note(
@@ -380,4 +404,4 @@ async def create_credit_note(
         reason=reason,
         created_by=actor.user_id,
     )
-    return note, await _settle(conn, invoice, credited=amount)
+    return note, await _update(conn, invoice_id, **_settled(invoice, credited=amount))

@@ -1,5 +1,9 @@
 """Deals: create, edit, move through the pipeline, win or lose; every stage change is
-recorded in deal_stage_changes (who, when, from -> to)."""
+recorded in deal_stage_changes (who, when, from -> to).
+
+Every use case here makes all its checks before its first write (a stale version is
+found by the UPDATE itself, which then writes nothing), so a refusal leaves nothing to
+undo: api/crm/deal_mutations.py runs them `checks_first`, without a savepoint."""
 
 from __future__ import annotations
 
@@ -98,28 +102,37 @@ async def create_deal(conn: AsyncConnection, actor: Actor, draft: DealDraft) -> 
             await pl.get_pipeline(conn, pipeline_id)
         stage = await pl.first_open_stage(conn, pipeline_id)
     probability = stage.probability if draft.probability is None else percent(draft.probability)
-    row = (
-        await conn.execute(
-            sa.insert(deals)
-            .values(
-                tenant_id=actor.tenant_id,
-                title=title,
-                customer_id=draft.customer_id,
-                contact_id=draft.contact_id,
-                owner_id=owner_id,
-                pipeline_id=pipeline_id,
-                stage_id=stage.id,
-                amount=value,
-                currency=code,
-                probability=probability,
-                expected_close_on=draft.expected_close_on,
-                lead_id=draft.lead_id,
-            )
-            .returning(*deals.c)
+    deal = (
+        sa.insert(deals)
+        .values(
+            tenant_id=actor.tenant_id,
+            title=title,
+            customer_id=draft.customer_id,
+            contact_id=draft.contact_id,
+            owner_id=owner_id,
+            pipeline_id=pipeline_id,
+            stage_id=stage.id,
+            amount=value,
+            currency=code,
+            probability=probability,
+            expected_close_on=draft.expected_close_on,
+            lead_id=draft.lead_id,
         )
-    ).one()
-    await record_change(conn, actor, row.id, None, stage.id, "created")
-    return row
+        .returning(*deals.c)
+        .cte("new_deal")
+    )
+    # its first history entry in the same statement
+    created = sa.select(
+        deal.c.tenant_id,
+        deal.c.id,
+        sa.literal(stage.id, deal_stage_changes.c.to_stage_id.type),
+        sa.literal(actor.user_id, deal_stage_changes.c.changed_by.type),
+        sa.literal("created"),
+    )
+    history = deal_stage_changes.insert().from_select(
+        ["tenant_id", "deal_id", "to_stage_id", "changed_by", "event"], created
+    )
+    return (await conn.execute(sa.select(deal).add_cte(history.cte("history")))).one()
 
 
 async def update_deal(

@@ -27,9 +27,12 @@ from domain.billing.models import invoices
 from domain.billing.repository import OPEN
 from domain.crm.models import customers
 from domain.errors import DomainError
+from domain.kit.read_models import read
 from domain.money import decimal_string
 from domain.sales.errors import SalesError
-from domain.sales.models import sales_orders
+from domain.sales.models import sales_order_lines, sales_orders
+from domain.sales.read_models import OrderLine
+from domain.sales.repository import LINE_SELECT
 from tenants.principal import Actor
 
 OVERRIDE = "override_credit_limit"
@@ -37,15 +40,30 @@ BILLING = ("issued", "partially_paid", "paid")  # an invoice that bills its orde
 UNBILLED = ("confirmed", "fulfilled")
 
 
-async def _locked_limit(conn: AsyncConnection, customer_id: Any) -> Any:
-    """The customer's limit, the row locked FOR NO KEY UPDATE: that queues concurrent
-    confirmations but not the inserts of orders and invoices that reference it."""
-    query = (
-        sa.select(customers.c.credit_limit, customers.c.credit_currency)
-        .where(customers.c.id == customer_id)
-        .with_for_update(key_share=True)
+def _lines_and_locked_limit() -> sa.Select[Any]:
+    lines = LINE_SELECT.where(
+        sales_order_lines.c.order_id == sa.bindparam("locked_order")
+    ).subquery("line")
+    return (
+        sa.select(customers.c.credit_limit, customers.c.credit_currency, lines)
+        .select_from(customers.outerjoin(lines, sa.true()))
+        .where(customers.c.id == sa.bindparam("locked_customer"))
+        .order_by(lines.c.position)
+        .with_for_update(of=customers, key_share=True)
     )
-    return (await conn.execute(query)).one()
+
+
+LINES_AND_LOCKED_LIMIT = _lines_and_locked_limit()
+
+
+async def lines_and_locked_limit(conn: AsyncConnection, order: Any) -> tuple[Any, list[OrderLine]]:
+    """The customer's limit, the row locked FOR NO KEY UPDATE (that queues concurrent
+    confirmations but not the inserts of orders and invoices that reference it), and
+    the order's lines, in one statement. The caller holds the order locked already, so
+    its lines cannot change; the exposure is read after this, once the lock is held."""
+    params = {"locked_order": order.id, "locked_customer": order.customer_id}
+    rows = (await conn.execute(LINES_AND_LOCKED_LIMIT, params)).all()
+    return rows[0], [read(OrderLine, r) for r in rows if r.id is not None]
 
 
 async def exposure(conn: AsyncConnection, customer_id: Any, currency: str) -> Decimal:
@@ -76,12 +94,13 @@ def exceeds_limit(exposure: Decimal, order_total: Decimal, limit: Decimal) -> bo
     return exposure + order_total > limit
 
 
-async def ensure_within_limit(conn: AsyncConnection, actor: Actor, order: Any) -> None:
+def may_override(actor: Actor) -> bool:
+    return actor.policy.can("SalesOrder", OVERRIDE)
+
+
+async def ensure_within_limit(conn: AsyncConnection, order: Any, customer: Any) -> None:
     """CREDIT_LIMIT_EXCEEDED when confirming `order` would take its customer over the
-    limit, unless the actor may override it."""
-    if actor.policy.can("SalesOrder", OVERRIDE):
-        return
-    customer = await _locked_limit(conn, order.customer_id)
+    limit; `customer` is its limit as lines_and_locked_limit read it (locked)."""
     if customer.credit_limit is None or customer.credit_currency != order.currency:
         return
     before = await exposure(conn, order.customer_id, order.currency)

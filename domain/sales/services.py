@@ -9,31 +9,27 @@ rounding rule of domain.sales.pricing (per line, then summed).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.crm.models import customers, deals
+from domain.crm.models import deals
 from domain.errors import DomainError, ErrorCode, NotFound, ValidationFailed
-from domain.inventory.models import warehouses
-from domain.inventory.repository import products_by_ids, sole_warehouses
 from domain.inventory.stock import InsufficientStock, Movement, apply
-from domain.kit.read_models import read
 from domain.kit.rows import check_version
 from domain.money import currency as currency_code
 from domain.money import decimal_string
-from domain.sales import repository
-from domain.sales.credit import ensure_within_limit
+from domain.sales import order_writes, repository
+from domain.sales.credit import ensure_within_limit, lines_and_locked_limit, may_override
 from domain.sales.errors import SalesError
-from domain.sales.models import sales_order_lines, sales_orders
 from domain.sales.pricing import Line, LineInput, price_lines, totals
 from domain.sales.read_models import Order, OrderLine
 from domain.scope import in_scope
 from domain.webhooks import events
-from domain.webhooks.outbox import emit
+from domain.webhooks.outbox import event_parameters
 from tenants.principal import Actor
 
 ENTITY = "SalesOrder"
@@ -52,51 +48,61 @@ class OrderDraft:
 
 
 # --------------------------------------------------------------------------- helpers
-async def _customer(conn: AsyncConnection, actor: Actor, customer_id: UUID) -> None:
-    query = sa.select(customers.c.id).where(
-        customers.c.id == customer_id, in_scope(actor, "Customer")
-    )
-    if await conn.scalar(query) is None:
-        raise NotFound("No such customer.", field="customerId")
+@dataclass(frozen=True)
+class Checked:
+    """A draft's changes checked (and its lines priced), nothing written yet: the
+    values its row will take, and its lines (None: they stay as they are)."""
+
+    values: dict[str, Any]
+    lines: list[Line] | None = None
 
 
-async def _warehouse(conn: AsyncConnection, warehouse_id: UUID | None) -> UUID:
-    if warehouse_id is None:  # implied only when there is exactly one
-        found = await sole_warehouses(conn)
+def _warehouse(asked: UUID | None, found: Sequence[UUID]) -> UUID:
+    """The warehouse asked for (it must exist), or the tenant's only one."""
+    if asked is not None:
         if not found:
-            raise DomainError("Create a warehouse before taking orders.", field="warehouseId")
-        if len(found) > 1:
-            raise DomainError("Choose the warehouse the order ships from.", field="warehouseId")
-        return found[0]
-    if await conn.scalar(sa.select(warehouses.c.id).where(warehouses.c.id == warehouse_id)) is None:
-        raise NotFound("No such warehouse.", field="warehouseId")
-    return warehouse_id
+            raise NotFound("No such warehouse.", field="warehouseId")
+        return asked
+    if not found:
+        raise DomainError("Create a warehouse before taking orders.", field="warehouseId")
+    if len(found) > 1:
+        raise DomainError("Choose the warehouse the order ships from.", field="warehouseId")
+    return found[0]
 
 
-async def _price(
-    conn: AsyncConnection, items: Sequence[LineInput], currency: str | None
-) -> tuple[str, list[Line]]:
-    chosen = currency_code(currency) if currency else None
-    found = await products_by_ids(conn, [i.product_id for i in items])
-    return price_lines(items, found, chosen)
-
-
-async def _write_lines(
-    conn: AsyncConnection, actor: Actor, order_id: UUID, lines: Sequence[Line]
-) -> dict[str, Any]:
-    await conn.execute(sa.delete(sales_order_lines).where(sales_order_lines.c.order_id == order_id))
-    await conn.execute(
-        sa.insert(sales_order_lines),
-        [
-            {
-                "tenant_id": actor.tenant_id,
-                "order_id": order_id,
-                **{k: v for k, v in asdict(line).items() if k != "cost"},
-            }
-            for line in lines
-        ],
+async def _checked(
+    conn: AsyncConnection,
+    actor: Actor,
+    *,
+    customer_id: UUID | None = None,
+    warehouse_id: UUID | None = None,
+    pick_warehouse: bool = False,
+    items: Sequence[LineInput] | None = None,
+    currency: str | None = None,
+) -> Checked:
+    """Check the customer and the warehouse given (or pick the tenant's only one), and
+    price the lines given (in `currency`, else their first product's): one statement,
+    no write. In that order, the first problem is the one raised."""
+    facts = await order_writes.draft_facts(
+        conn,
+        actor,
+        customer_id,
+        warehouse_id,
+        pick_warehouse=pick_warehouse,
+        product_ids=[i.product_id for i in items or ()],
     )
-    return asdict(totals(lines))
+    values: dict[str, Any] = {}
+    if customer_id is not None:
+        if not facts.customer_found:
+            raise NotFound("No such customer.", field="customerId")
+        values["customer_id"] = customer_id
+    if warehouse_id is not None or pick_warehouse:
+        values["warehouse_id"] = _warehouse(warehouse_id, facts.warehouse_ids)
+    if items is None:
+        return Checked(values)
+    chosen = currency_code(currency) if currency else None
+    values["currency"], lines = price_lines(items, facts.products, chosen)
+    return Checked({**values, **asdict(totals(lines))}, lines)
 
 
 async def _locked(
@@ -117,50 +123,41 @@ async def _locked(
     return order
 
 
-async def _set(conn: AsyncConnection, order_id: UUID, **values: Any) -> Order:
-    row = (
-        await conn.execute(
-            sa.update(sales_orders)
-            .where(sales_orders.c.id == order_id)
-            .values(**values, version=sales_orders.c.version + 1)
-            .returning(*sales_orders.c)
-        )
-    ).one()
-    return read(Order, row)
-
-
 async def _lines(conn: AsyncConnection, order_id: UUID) -> list[OrderLine]:
     return await repository.order_lines(conn, order_id)
 
 
 # --------------------------------------------------------------------------- drafts
+# Every use case below makes all its checks before its first write, and its writes
+# cannot be refused: a refusal leaves nothing to undo (api/core/payloads.py runs them
+# without a savepoint).
 async def create_order(
     conn: AsyncConnection, actor: Actor, draft: OrderDraft, deal_id: UUID | None = None
 ) -> Order:
-    """A draft order owned by the actor; prices default to the products' prices."""
+    """A draft order owned by the actor; prices default to the products' prices.
+    Two statements: the facts, then the order with its lines."""
+    return await _insert(conn, actor, await _checked_draft(conn, actor, draft), draft, deal_id)
+
+
+async def _checked_draft(conn: AsyncConnection, actor: Actor, draft: OrderDraft) -> Checked:
     if draft.customer_id is None:
         raise DomainError("customerId is required.", field="customerId")
-    await _customer(conn, actor, draft.customer_id)
-    warehouse_id = await _warehouse(conn, draft.warehouse_id)
-    currency, lines = await _price(conn, draft.lines or (), draft.currency)
-    order_id = await conn.scalar(
-        sa.insert(sales_orders)
-        .values(
-            tenant_id=actor.tenant_id,
-            customer_id=draft.customer_id,
-            deal_id=deal_id,
-            warehouse_id=warehouse_id,
-            owner_id=actor.user_id,
-            currency=currency,
-            notes=(draft.notes or "").strip(),
-        )
-        .returning(sales_orders.c.id)
+    return await _checked(
+        conn,
+        actor,
+        customer_id=draft.customer_id,
+        warehouse_id=draft.warehouse_id,
+        pick_warehouse=True,
+        items=draft.lines or (),
+        currency=draft.currency,
     )
-    amounts = await _write_lines(conn, actor, order_id, lines)
-    await conn.execute(
-        sa.update(sales_orders).where(sales_orders.c.id == order_id).values(**amounts)
-    )
-    return (await repository.orders_by_ids(conn, actor, [order_id]))[order_id]
+
+
+async def _insert(
+    conn: AsyncConnection, actor: Actor, checked: Checked, draft: OrderDraft, deal_id: UUID | None
+) -> Order:
+    values = {**checked.values, "deal_id": deal_id, "notes": (draft.notes or "").strip()}
+    return await order_writes.insert_order(conn, actor, values, checked.lines or [])
 
 
 async def create_order_from_deal(
@@ -190,16 +187,17 @@ async def create_order_from_deal(
         notes=draft.notes,
         lines=draft.lines,
     )
-    order = await create_order(conn, actor, filled, deal_id=deal_id)
-    if order.subtotal != deal.amount and not accept_amount_difference:
+    checked = await _checked_draft(conn, actor, filled)
+    subtotal = checked.values["subtotal"]
+    if subtotal != deal.amount and not accept_amount_difference:
         raise DomainError(
-            f"The lines come to {_money(order.subtotal, deal.currency)} before tax, the deal "
+            f"The lines come to {_money(subtotal, deal.currency)} before tax, the deal "
             f"to {_money(deal.amount, deal.currency)}: give lines that add up to the deal, "
             "or send acceptAmountDifference: true.",
             field="lines",
             code=SalesError.DEAL_AMOUNT_MISMATCH,
         )
-    return order
+    return await _insert(conn, actor, checked, filled, deal_id)
 
 
 def _money(amount: Any, currency: str) -> str:
@@ -236,24 +234,31 @@ async def update_order(
     conn: AsyncConnection, actor: Actor, order_id: UUID, version: int, draft: OrderDraft
 ) -> Order:
     """Edit a draft; lines, when given, replace all lines, and totals are recomputed.
-    The currency stays the order's unless a new one is given."""
+    The currency stays the order's unless a new one is given. The order is locked and
+    checked, the changes checked (one statement), then all written in one."""
     order = await _locked(conn, actor, order_id, version, "draft")
-    values: dict[str, Any] = {}
-    if "customer_id" in draft.changed and draft.customer_id is not None:
-        await _customer(conn, actor, draft.customer_id)
-        values["customer_id"] = draft.customer_id
-    if "warehouse_id" in draft.changed and draft.warehouse_id is not None:
-        values["warehouse_id"] = await _warehouse(conn, draft.warehouse_id)
-    if "notes" in draft.changed:
-        values["notes"] = (draft.notes or "").strip()
-    if "lines" in draft.changed or "currency" in draft.changed:
+    changed = draft.changed
+    customer_id = draft.customer_id if "customer_id" in changed else None
+    warehouse_id = draft.warehouse_id if "warehouse_id" in changed else None
+    items = None
+    if "lines" in changed or "currency" in changed:
         items = draft.lines
         if items is None:
             items = [_as_input(i, r) for i, r in enumerate(await _lines(conn, order_id))]
-        chosen = draft.currency or order.currency
-        values["currency"], lines = await _price(conn, items, chosen)
-        values.update(await _write_lines(conn, actor, order_id, lines))
-    return await _set(conn, order_id, **values)
+    checked = Checked({})
+    if customer_id is not None or warehouse_id is not None or items is not None:
+        checked = await _checked(
+            conn,
+            actor,
+            customer_id=customer_id,
+            warehouse_id=warehouse_id,
+            items=items,
+            currency=draft.currency or order.currency,
+        )
+    values = dict(checked.values)
+    if "notes" in changed:
+        values["notes"] = (draft.notes or "").strip()
+    return await order_writes.update_order_row(conn, order_id, values, lines=checked.lines)
 
 
 def _as_input(position: int, line: OrderLine) -> LineInput:
@@ -281,18 +286,53 @@ def _movements(order: Any, lines: Sequence[Any], kind: str) -> list[Movement]:
     ]
 
 
+async def _to_status(
+    conn: AsyncConnection, actor: Actor, order: Order, status: str, stamp: str, event: str
+) -> Order:
+    """The locked `order` moved to `status` (its `stamp` time now), version bumped, and
+    the webhook `event` queued, in one statement; the event tells the order as it
+    becomes (its status is the only field of the payload that changes)."""
+    payload = events.order(replace(order, status=status))
+    return await order_writes.update_order_row(
+        conn,
+        order.id,
+        {"status": status},
+        stamp=stamp,
+        event=event_parameters(actor.tenant_id, event, payload),
+    )
+
+
+async def _lines_within_credit(
+    conn: AsyncConnection, actor: Actor, order: Order
+) -> list[OrderLine]:
+    """The order's lines, once it is known that confirming it keeps its customer within
+    the credit limit (domain.sales.credit; the customer is locked between the order
+    and the stock, unless the actor may override the limit)."""
+    if may_override(actor):
+        return _needs_lines(await _lines(conn, order.id))
+    customer, lines = await lines_and_locked_limit(conn, order)
+    _needs_lines(lines)
+    await ensure_within_limit(conn, order, customer)
+    return lines
+
+
+def _needs_lines(lines: list[OrderLine]) -> list[OrderLine]:
+    if not lines:
+        raise DomainError("An order needs at least one line.", field="lines")
+    return lines
+
+
 async def confirm_order(
     conn: AsyncConnection, actor: Actor, order_id: UUID, version: int | None = None
 ) -> Order:
     """Reserve every line's stock in the order's warehouse, all or nothing: a shortfall
     is INSUFFICIENT_STOCK at each short line and nothing is reserved. An order that
-    would take its customer over the credit limit is CREDIT_LIMIT_EXCEEDED
-    (domain.sales.credit; locks the customer between the order and the stock)."""
+    would take its customer over the credit limit is CREDIT_LIMIT_EXCEEDED.
+    Four statements: the order locked, its lines (and credit), the stock reserved,
+    the order confirmed (and its event queued); a fifth reads the exposure of a
+    customer with a limit."""
     order = await _locked(conn, actor, order_id, version, "draft")
-    lines = await _lines(conn, order_id)
-    if not lines:
-        raise DomainError("An order needs at least one line.", field="lines")
-    await ensure_within_limit(conn, actor, order)
+    lines = await _lines_within_credit(conn, actor, order)
     try:
         await apply(conn, actor, _movements(order, lines, "reservation"))
     except InsufficientStock as short:
@@ -303,9 +343,7 @@ async def confirm_order(
             if line.product_id in missing
         ]
         raise (problems[0] if len(problems) == 1 else ValidationFailed(problems)) from None
-    row = await _set(conn, order_id, status="confirmed", confirmed_at=sa.func.now())
-    await emit(conn, actor.tenant_id, "order.confirmed", events.order(row))
-    return row
+    return await _to_status(conn, actor, order, "confirmed", "confirmed_at", "order.confirmed")
 
 
 async def fulfill_order(
@@ -314,9 +352,7 @@ async def fulfill_order(
     """Ship a confirmed order: on hand and reserved both go down by each line."""
     order = await _locked(conn, actor, order_id, version, "confirmed")
     await apply(conn, actor, _movements(order, await _lines(conn, order_id), "shipment"))
-    row = await _set(conn, order_id, status="fulfilled", fulfilled_at=sa.func.now())
-    await emit(conn, actor.tenant_id, "order.fulfilled", events.order(row))
-    return row
+    return await _to_status(conn, actor, order, "fulfilled", "fulfilled_at", "order.fulfilled")
 
 
 async def cancel_order(
@@ -326,6 +362,4 @@ async def cancel_order(
     order = await _locked(conn, actor, order_id, version, "draft", "confirmed")
     if order.status == "confirmed":
         await apply(conn, actor, _movements(order, await _lines(conn, order_id), "release"))
-    row = await _set(conn, order_id, status="cancelled", cancelled_at=sa.func.now())
-    await emit(conn, actor.tenant_id, "order.cancelled", events.order(row))
-    return row
+    return await _to_status(conn, actor, order, "cancelled", "cancelled_at", "order.cancelled")

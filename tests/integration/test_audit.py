@@ -67,3 +67,20 @@ async def test_audit_events_stay_in_their_tenant(engine, tenant, other_tenant):
     async with tenant_transaction(engine, tenant.id) as conn:
         seen = await conn.execute(sa.select(audit_events.c.tenant_id).distinct())
         assert [r[0] for r in seen] == [tenant.id]
+
+
+async def test_one_statement_of_many_rows_records_each_row_that_changed(engine, tenant):
+    first = await tenant.user("sales_rep", email="one@audit.example", name="One")
+    second = await tenant.user("sales_rep", email="two@audit.example", name="Two")
+    renamed = sa.case((users.c.id == first, "One bis"), else_=users.c.name)
+    async with tenant_transaction(engine, tenant.id, tenant.admin_id) as conn:
+        await conn.execute(
+            users.update().where(users.c.id.in_([first, second])).values(name=renamed)
+        )
+    first_events, second_events = (
+        await _events(engine, tenant, first),
+        await _events(engine, tenant, second),
+    )
+    assert [e.action for e in first_events] == ["insert", "update"]
+    assert first_events[1].changes == {"name": {"old": "One", "new": "One bis"}}
+    assert [e.action for e in second_events] == ["insert"]  # unchanged: no event

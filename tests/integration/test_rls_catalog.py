@@ -176,3 +176,14 @@ async def test_every_tenant_table_is_audited_or_exempt_for_a_reason(owner):
     assert not unaudited, f"tenant tables without the audit trigger: {unaudited}"
     assert not (audited & NOT_AUDITED.keys()), "an exempt table is audited: drop its exemption"
     assert NOT_AUDITED.keys() <= tables, "an exemption names no tenant table: drop it"
+
+
+async def test_every_audit_trigger_runs_once_per_statement(owner):
+    """atrium_audit reads a statement's rows from its transition tables (0007): a row
+    trigger would find none, and a statement of 200 rows would run it 200 times."""
+    per_row = await owner.fetch(
+        "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+        " JOIN pg_proc p ON p.oid = t.tgfoid"
+        " WHERE p.proname = 'atrium_audit' AND NOT t.tgisinternal AND t.tgtype & 1 = 1"
+    )
+    assert [f"{r['relname']}.{r['tgname']}" for r in per_row] == []
