@@ -25,6 +25,7 @@ from tests.support.values import Values, literal, relation_types
 
 MAX_RELATIONS = 3  # object levels below a root field, not counting connection wrappers
 MAX_LISTS = 2  # nested lists multiply the cost: root list x one more
+MAX_LEAVES = 3  # leaf fields per selection, at most: each field costs every request
 PAGINATION = ("first", "last", "after", "before")
 
 
@@ -186,7 +187,11 @@ class Document:
                 lists >= MAX_LISTS and (_is_list(f.type) or _is_connection(target))
             ):
                 objects.append(name)
-        chosen = self.rng.sample(leaves, self.rng.randint(1, min(4, len(leaves)))) if leaves else []
+        chosen = (
+            self.rng.sample(leaves, self.rng.randint(1, min(MAX_LEAVES, len(leaves))))
+            if leaves
+            else []
+        )
         for name in objects:
             if self.chance(0.35 / (relations + 1)) and len(chosen) < 7:
                 chosen.append(name)
