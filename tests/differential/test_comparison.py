@@ -17,13 +17,20 @@ from tests.conftest import GraphQLResult
 from tests.support.differential import Answer, Request, Tally, difference
 
 REQUEST = Request("{ deals { nodes { title } } }", {"first": 1}, "sales_rep", "unit", "t")
-DATA = {"deals": {"nodes": [{"title": "A", "amount": "1.0000"}, {"title": "B", "amount": None}]}}
+A, B = {"title": "A", "amount": "1.0000"}, {"title": "B", "amount": None}
 FORBIDDEN = {
     "message": "No.",
     "path": ["deals", "nodes", 1, "amount"],
     "extensions": {"code": "FORBIDDEN"},
 }
 NOT_FOUND = {"message": "No such object.", "path": ["deal"], "extensions": {"code": "NOT_FOUND"}}
+
+
+def deals(*nodes: dict[str, Any]) -> dict[str, Any]:
+    return {"deals": {"nodes": list(nodes)}}
+
+
+DATA = deals(A, B)
 
 
 def answer(data: Any = DATA, errors: Any = (FORBIDDEN, NOT_FOUND), status: int = 200) -> Answer:
@@ -54,35 +61,9 @@ def renamed(error: dict[str, Any], **changes: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(
     "changed",
     [
-        pytest.param(
-            answer(data={"deals": {"nodes": [{"title": "A", "amount": "1.0000"}]}}), id="rows"
-        ),
-        pytest.param(
-            answer(
-                data={
-                    "deals": {
-                        "nodes": [
-                            {"title": "A", "amount": "1.0000"},
-                            {"title": "B", "amount": "2.0000"},
-                        ]
-                    }
-                }
-            ),
-            id="value",
-        ),
-        pytest.param(
-            answer(
-                data={
-                    "deals": {
-                        "nodes": [
-                            {"amount": "1.0000", "title": "A"},
-                            {"title": "B", "amount": None},
-                        ]
-                    }
-                }
-            ),
-            id="key order",
-        ),
+        pytest.param(answer(data=deals(A)), id="rows"),
+        pytest.param(answer(data=deals(A, {**B, "amount": "2.0000"})), id="value"),
+        pytest.param(answer(data=deals({"amount": "1.0000", "title": "A"}, B)), id="key order"),
         pytest.param(answer(errors=[FORBIDDEN]), id="an error less"),
         pytest.param(answer(errors=[FORBIDDEN, NOT_FOUND, NOT_FOUND]), id="an error more"),
         pytest.param(answer(errors=[renamed(FORBIDDEN, message="Nope."), NOT_FOUND]), id="message"),

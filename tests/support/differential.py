@@ -162,6 +162,14 @@ class Tally:
         for code in answer.codes:
             self.codes[(request.source, code)] += 1
 
+    def update(self, other: Tally) -> None:
+        for mine, theirs in zip(self.counters, other.counters, strict=True):
+            mine.update(theirs)
+
+    @property
+    def counters(self) -> tuple[Counter[Any], ...]:
+        return (self.paths, self.requests, self.with_data, self.codes)
+
     def count(self, source: str, role: str | None = None, path: str | None = None) -> int:
         return sum(
             n
