@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import random
 from typing import Any
 
@@ -24,10 +25,14 @@ from tests.support.differential import NOT_EXECUTED, ROLES, TALLY, Request, Tall
 from tests.support.generator import Generator
 from tests.support.values import Values, relation_types
 
-GENERATED = 5_000  # (document, role) pairs, at least; two requests each
+# (document, role) pairs, at least; two requests each. CI runs 5,000 (issue 11); set
+# ATRIUM_DIFFERENTIAL_GENERATED for a longer hunt (or a quick look) on your machine.
+GENERATED = int(os.environ.get("ATRIUM_DIFFERENTIAL_GENERATED", "5000"))
 CHUNKS = 5  # tests, so that a failure or a slow part shows where
 PER_CHUNK = math.ceil(GENERATED / len(ROLES) / CHUNKS)  # documents, each sent as every role
-EXECUTED = 0.9  # of generated documents, at least, pass validation and the limits
+# of generated documents, at most, answered without executing a root field: refused
+# by validation or the limits, or with every root field skipped by a directive
+REFUSED = 0.1
 
 
 async def test_bench_workloads(world: Any) -> None:
@@ -78,7 +83,7 @@ async def test_generated_documents(world: Any, chunk: int) -> None:
     for role in ROLES:
         assert tally.count("generated", role) == PER_CHUNK
         refused = tally.count("generated", role, NOT_EXECUTED)
-        assert refused <= (1 - EXECUTED) * PER_CHUNK, (
+        assert refused <= REFUSED * PER_CHUNK, (
             f"{role}: {refused} of {PER_CHUNK} generated documents refused before execution "
             f"(error codes: {tally.lines()[-1]})"
         )
@@ -89,7 +94,7 @@ def test_generated_documents_are_valid(world: Any) -> None:
     aside), so the comparison exercises execution, not validation."""
     generator = Generator(world.schema, world.seeded)
     invalid = []
-    for g in generator.documents("valid", 300):
+    for g in generator.documents("valid", 200):
         errors = graphql.validate(world.schema, graphql.parse(g.document))
         if errors:
             invalid.append(f"{g.seed}: {errors[0].message}\n{g.document}")
