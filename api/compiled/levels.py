@@ -302,6 +302,10 @@ def _leaf(
         raise Unsupported(f"{gtype.name}.{name} names no column")
     serialize: Callable[[Any], Any] = named.serialize
     python_type = _python_type(column)
+    if named.name == "ID" and python_type is UUID:
+        # a reference printed as some type's global id (StockMovement.createdBy): which
+        # type, only its resolver knows
+        raise Unsupported(f"{gtype.name}.{name} is a global id of another row")
     if level.in_json and python_type is datetime:
         # JSON would print the session's offset and drop trailing zeros; UTC, and the
         # converter prints it as the DateTime scalar does
