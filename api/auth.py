@@ -13,13 +13,13 @@ import json
 import logging
 import os
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import httpx
+from cachetools import LRUCache
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, KeySet
@@ -103,7 +103,7 @@ class TokenVerifier:
         self._local = KeySet([keys.key])
         self._remote: KeySet | None = None
         self._remote_fetched = 0.0
-        self._verified: OrderedDict[str, tuple[dict[str, Any], Principal]] = OrderedDict()
+        self._verified: LRUCache[str, tuple[dict[str, Any], Principal]] = LRUCache(self.REMEMBERED)
         essential: jwt.ClaimsOption = {"essential": True}
         self._claims = jwt.JWTClaimsRegistry(
             now=lambda: int(clock()),
@@ -136,12 +136,9 @@ class TokenVerifier:
             except JoseError as exc:
                 del self._verified[token]
                 raise AuthError(_describe(exc)) from None
-            self._verified.move_to_end(token)
             return principal
         principal, claims = await self._verify_signed(token)
         self._verified[token] = (claims, principal)
-        if len(self._verified) > self.REMEMBERED:
-            self._verified.popitem(last=False)
         return principal
 
     async def _verify_signed(self, token: str) -> tuple[Principal, dict[str, Any]]:

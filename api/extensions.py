@@ -4,10 +4,10 @@ which every path, including failures of this extension, goes through.)"""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 
+from cachetools import LRUCache
 from graphql import (
     ASTValidationRule,
     DocumentNode,
@@ -49,18 +49,13 @@ class Documents:
     ) -> None:
         self.max_tokens = max_tokens
         self.rules = tuple(rules)
-        self._items: OrderedDict[str, _Checked] = OrderedDict()
-        self._size = size
+        self._items: LRUCache[str, _Checked] = LRUCache(size)
 
     def parsed(self, query: str) -> _Checked:
         """The text's entry; a text that does not parse raises (and is not kept)."""
         entry = self._items.get(query)
         if entry is None:
             entry = self._items[query] = _Checked(parse(query, max_tokens=self.max_tokens))
-            if len(self._items) > self._size:
-                self._items.popitem(last=False)
-        else:
-            self._items.move_to_end(query)
         return entry
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from cachetools import LRUCache
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -64,8 +64,7 @@ class PolicyCache:
     so the next request compiles the new one."""
 
     def __init__(self, size: int = 1024) -> None:
-        self._items: OrderedDict[tuple[UUID, int], Policy] = OrderedDict()
-        self._size = size
+        self._items: LRUCache[tuple[UUID, int], Policy] = LRUCache(size)
 
     async def get(
         self, conn: AsyncConnection, role_id: UUID, key: str, builtin: bool, version: int
@@ -79,8 +78,6 @@ class PolicyCache:
                 raw = await conn.scalar(sa.select(roles.c.permissions).where(roles.c.id == role_id))
                 policy = Policy.from_json(raw or {}, strict=False)
             self._items[cache_key] = policy
-            if len(self._items) > self._size:
-                self._items.popitem(last=False)
         return policy
 
 

@@ -12,7 +12,7 @@ cover (`Unsupported`), a mutation, introspection, and a list given `filter` or
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
+from inspect import isawaitable
 from typing import Any
 
 from graphql import (
@@ -30,6 +30,7 @@ from api.compiled.nodes import NodePlan, plan_node
 from api.compiled.roots import Call, Refused, RootPlan, plan_one, plan_page
 from api.compiled.sources import COMPILED, ByIdSource, ListSource
 from api.core.access import argument_checks
+from api.core.by_document import MISSING, ByDocument
 from api.core.relay import paging
 from api.errors import forbidden
 from api.input_checks import check_arguments
@@ -41,29 +42,8 @@ FALLBACK = "fallback"
 COMPILED_PATH = "compiled"
 
 
-class PlanCache:
-    """Plans by (document, operation, root key, role, role version, directive values).
-    The document is kept in the entry and compared by identity, like the access
-    analysis's cache (api.core.access.AccessCache), whose node marks the plans use."""
-
-    def __init__(self, size: int = 2048) -> None:
-        self._items: OrderedDict[tuple[Any, ...], tuple[Any, RootPlan | None]] = OrderedDict()
-        self._size = size
-
-    def get(self, document: Any, key: tuple[Any, ...]) -> tuple[bool, RootPlan | None]:
-        hit = self._items.get((id(document), *key))
-        if hit is not None and hit[0] is document:
-            self._items.move_to_end((id(document), *key))
-            return True, hit[1]
-        return False, None
-
-    def put(self, document: Any, key: tuple[Any, ...], plan: RootPlan | None) -> None:
-        self._items[(id(document), *key)] = (document, plan)
-        if len(self._items) > self._size:
-            self._items.popitem(last=False)
-
-
-PLANS = PlanCache()
+# plans by document, operation, root key, role version and directive values
+PLANS: ByDocument[RootPlan | None] = ByDocument()
 
 
 class CompiledReads(StrawberryGraphQLCoreExecutionContext):
@@ -81,7 +61,9 @@ class CompiledReads(StrawberryGraphQLCoreExecutionContext):
         if path.prev is None:
             plan = self._plan(parent_type, field_details_list, path)
             if plan is not None:
-                return self._run(plan, parent_type, field_details_list, path)
+                return self._run(
+                    plan, parent_type, source, field_details_list, path, position_context
+                )
             context = self.context_value
             if context is not None:
                 context.read_paths.add(FALLBACK)
@@ -113,10 +95,10 @@ class CompiledReads(StrawberryGraphQLCoreExecutionContext):
             self._directive_values(),
         )
         document = self.operation  # its identity is the parsed document's (cached by text)
-        found, plan = PLANS.get(document, key)
-        if not found:
-            plan = self._build(parent_type, name, details, str(path.key), Access(context.denied))
-            PLANS.put(document, key, plan)
+        plan = PLANS.get(document, *key)
+        if plan is MISSING:
+            built = self._build(parent_type, name, details, str(path.key), Access(context.denied))
+            plan = PLANS.put(document, built, *key)
         return plan
 
     def _build(
@@ -125,6 +107,14 @@ class CompiledReads(StrawberryGraphQLCoreExecutionContext):
         gfield = parent_type.fields.get(name)
         if gfield is None:
             return None
+        plan = self._plan_of(parent_type, gfield, name, details, key, access)
+        if plan is not None:
+            plan.checks = argument_checks(gfield)  # the guard's, made once per plan
+        return plan
+
+    def _plan_of(
+        self, parent_type: Any, gfield: Any, name: str, details: Any, key: str, access: Access
+    ) -> RootPlan | None:
         try:
             rule = access.rule([d.node for d in details])
             if rule is not None:
@@ -165,7 +155,9 @@ class CompiledReads(StrawberryGraphQLCoreExecutionContext):
         return tuple(sorted((k, v) for k, v in coerced.items() if isinstance(v, bool)))
 
     # ----------------------------------------------------------------- running
-    def _run(self, plan: RootPlan, parent_type: Any, details: Any, path: Path) -> Any:
+    def _run(
+        self, plan: RootPlan, parent_type: Any, source: Any, details: Any, path: Path, position: Any
+    ) -> Any:
         context = self.context_value
         node = details[0].node
         gfield = parent_type.fields[node.name.value]
@@ -176,7 +168,7 @@ class CompiledReads(StrawberryGraphQLCoreExecutionContext):
                 if not plan.covers(args):
                     context.read_paths.add(FALLBACK)
                     ordinary = super(CompiledReads, self).execute_field
-                    return await _awaited(ordinary(parent_type, None, details, path, None))
+                    return await _awaited(ordinary(parent_type, source, details, path, position))
                 context.read_paths.add(COMPILED_PATH)
                 call = self._call(plan, parent_type, gfield, node, args)
                 value = await plan.run(call)
@@ -198,7 +190,7 @@ class CompiledReads(StrawberryGraphQLCoreExecutionContext):
         check_arguments(parent_type.name, node.name.value, args)
         if isinstance(plan, Refused):
             raise forbidden(plan.message)
-        for name, check in _argument_checks(gfield):
+        for name, check in plan.checks:
             if args.get(name) is not None:
                 args[name] = check(context.policy, args[name])
         return Call(
@@ -211,21 +203,7 @@ class CompiledReads(StrawberryGraphQLCoreExecutionContext):
         )
 
 
-_CHECKS: dict[int, tuple[Any, list[tuple[str, Any]]]] = {}
-
-
-def _argument_checks(gfield: Any) -> list[tuple[str, Any]]:
-    """The guard's checks of a root field's filter and orderBy, made once per field (a
-    graphql-core field is not hashable: kept with the field its id keys)."""
-    found = _CHECKS.get(id(gfield))
-    if found is None or found[0] is not gfield:
-        found = _CHECKS[id(gfield)] = (gfield, argument_checks(gfield))
-    return found[1]
-
-
 async def _awaited(value: Any) -> Any:
-    from inspect import isawaitable
-
     return await value if isawaitable(value) else value
 
 

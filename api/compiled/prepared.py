@@ -11,15 +11,11 @@ every other.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
-
-K = TypeVar("K")
-V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -41,23 +37,3 @@ def prepare(conn: Any, statement: sa.Select[Any]) -> Prepared:
     compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     names = tuple(compiled.positiontup or ())
     return Prepared(compiled.string, names, dict(compiled.params))
-
-
-class Lru(Generic[K, V]):
-    """A small least-recently-used map."""
-
-    def __init__(self, size: int = 256) -> None:
-        self._items: OrderedDict[K, V] = OrderedDict()
-        self._size = size
-
-    def get(self, key: K) -> V | None:
-        found = self._items.get(key)
-        if found is not None:
-            self._items.move_to_end(key)
-        return found
-
-    def put(self, key: K, value: V) -> V:
-        self._items[key] = value
-        if len(self._items) > self._size:
-            self._items.popitem(last=False)
-        return value

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, overload
 
 import sqlalchemy as sa
+from cachetools import LRUCache
 from graphql import GraphQLObjectType, get_named_type
 
 from api.compiled.codegen import generate
@@ -30,7 +31,7 @@ from api.compiled.levels import (
     Unsupported,
     build_level,
 )
-from api.compiled.prepared import Lru, Prepared, prepare
+from api.compiled.prepared import Prepared, prepare
 from api.compiled.sources import ByIdSource, ListSource
 from api.core.relay import from_global_id
 from api.errors import AppError, Code, forbidden
@@ -92,6 +93,9 @@ class Call:
 class RootPlan:
     """How one root field is answered; `run` gives its finished value."""
 
+    # the access guard's checks of the field's filter and orderBy (api.core.access)
+    checks: list[tuple[str, Any]] = []
+
     def covers(self, args: dict[str, Any]) -> bool:
         """Whether the plan answers a request with these arguments."""
         return True
@@ -118,7 +122,7 @@ class OneRow(RootPlan):
     source: ByIdSource
     layout: Layout
     convert: Convert
-    statements: Lru[Any, Prepared] = field(default_factory=Lru)  # by viewer
+    statements: LRUCache[Any, Prepared] = field(default_factory=lambda: LRUCache(256))  # by viewer
 
     async def run(self, call: Call) -> Any:
         conn, actor = call.conn, call.actor
@@ -130,9 +134,8 @@ class OneRow(RootPlan):
             row_id = sa.bindparam(ROW_ID, uuid, type_=table.c.id.type)
             root = sa.select(table).select_from(level.source)
             root = root.where(table.c.id == row_id, in_scope(actor, self.source.entity))
-            prepared = self.statements.put(
-                actor.user_id, prepare(conn, statement(self.layout, actor, root))
-            )
+            prepared = prepare(conn, statement(self.layout, actor, root))
+            self.statements[actor.user_id] = prepared
         rows = await prepared.fetch(conn, {ROW_ID: uuid})
         if not rows:
             raise AppError(Code.NOT_FOUND, self.source.missing)
@@ -149,8 +152,8 @@ class Page(RootPlan):
     shape: Callable[[list[Any], Sequence[str], bool, bool, Errors], dict[str, Any]]
     page_request: Callable[..., PageRequest]
     # by viewer (their record scope is in the SQL) and the page's shape
-    listings: Lru[Any, Listing] = field(default_factory=Lru)
-    statements: Lru[Any, Prepared] = field(default_factory=Lru)
+    listings: LRUCache[Any, Listing] = field(default_factory=lambda: LRUCache(256))
+    statements: LRUCache[Any, Prepared] = field(default_factory=lambda: LRUCache(256))
 
     async def run(self, call: Call) -> Any:
         conn, actor, args = call.conn, call.actor, call.args
@@ -179,14 +182,14 @@ class Page(RootPlan):
         actor = call.actor
         listing = self.listings.get(actor.user_id)
         if listing is None:
-            listing = self.listings.put(actor.user_id, self.source.listing(actor, None, None))
+            listing = self.listings[actor.user_id] = self.source.listing(actor, None, None)
         self._check(page, listing)
         values = page_parameters(page, listing.sort, listing.id_column)
         shape = (actor.user_id, CURSOR_SORT in values, page.backwards)
         prepared = self.statements.get(shape)
         if prepared is None:
             statement = self._statement(actor, listing, page)
-            prepared = self.statements.put(shape, prepare(call.conn, statement))
+            prepared = self.statements[shape] = prepare(call.conn, statement)
         return await prepared.fetch(call.conn, values)
 
     def _check(self, page: PageRequest, listing: Listing) -> None:

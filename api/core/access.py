@@ -31,7 +31,6 @@ that mapping, for a field whose content depends on the row (a delivery's payload
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +55,7 @@ from graphql import (
 )
 from strawberry import UNSET
 
+from api.core.by_document import MISSING, ByDocument
 from api.errors import forbidden
 from api.strawberry_internals import field_metadata, generic_arguments, python_class
 from domain.search import Search
@@ -210,32 +210,24 @@ def _row_rule(field: str, decision: Read) -> Rule:
 
 
 class AccessCache:
-    """Analyses by (document, role, role version). The parsed document is kept in the
-    entry and compared by identity, so a re-parsed document never reuses node marks.
+    """Analyses by (document, role, role version).
 
     Marks are keyed by `id(node)`: graphql-core hashes an AST node by its whole
-    subtree, which made every guarded field's lookup cost the size of its selection.
-    The entry keeps the document, and so its nodes and their ids, alive."""
+    subtree, which made every guarded field's lookup cost the size of its selection
+    (api.core.by_document keeps the document, and so its nodes and their ids, alive)."""
 
     def __init__(self, schema: GraphQLSchema, size: int = 2048) -> None:
         self.schema = schema
-        self._items: OrderedDict[tuple[int, Any, int], tuple[DocumentNode, dict[int, Rule]]] = (
-            OrderedDict()
-        )
-        self._size = size
+        self._items: ByDocument[dict[int, Rule]] = ByDocument(size)
 
     def denied(
         self, document: DocumentNode, role_key: Any, version: int, policy: Policy
     ) -> dict[int, Rule]:
-        key = (id(document), role_key, version)
-        hit = self._items.get(key)
-        if hit is not None and hit[0] is document:
-            return hit[1]
+        found = self._items.get(document, role_key, version)
+        if found is not MISSING:
+            return found
         result = {id(node): rule for node, rule in analyse(self.schema, document, policy).items()}
-        self._items[key] = (document, result)
-        if len(self._items) > self._size:
-            self._items.popitem(last=False)
-        return result
+        return self._items.put(document, result, role_key, version)
 
 
 # --------------------------------------------------------------------------- guards

@@ -55,8 +55,9 @@ async def test_a_tampered_copy_of_a_remembered_token_is_refused(setup):
 
 
 async def test_memory_is_bounded(setup, monkeypatch):
-    settings, keys, _, verifier = setup
+    settings, keys, clock, _ = setup
     monkeypatch.setattr(TokenVerifier, "REMEMBERED", 3)
+    verifier = TokenVerifier(settings, keys, clock=clock)  # its cache is sized when made
     tokens = [keys.issue(settings, tenant_id=uuid.uuid4(), user_id=uuid.uuid4()) for _ in range(5)]
     for token in tokens:
         await verifier.verify(token)
