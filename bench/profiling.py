@@ -3,6 +3,8 @@ cProfile (the bench database must exist: `make bench` or `python -m bench.seed`)
 
     .venv/bin/python -m bench.profiling Q1-50            # 200 requests, top 30 by own time
     .venv/bin/python -m bench.profiling Q6 500 cumulative
+    PROFILE_LINES=80 PROFILE_CALLERS="_make_proxy" .venv/bin/python -m bench.profiling Q3
+        # more lines; and who calls the functions matching a pattern
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ from api.errors import forbidden
 from api.strawberry_internals import has_resolver, python_class
 from domain.entities import ENTITIES
 from domain.entity import Stored
+from domain.ids import sql_global_id
 from domain.kit.children import Children
 from domain.kit.computed import Computed
 from domain.money import PRINTED_PLACES
@@ -349,13 +350,6 @@ def utc_isoformat(text: str) -> str:
     """A UTC timestamp PostgreSQL printed (JSON_TIMESTAMP), as the DateTime scalar
     prints the datetime asyncpg would have given."""
     return datetime.fromisoformat(text).replace(tzinfo=UTC).isoformat()
-
-
-def sql_global_id(type_name: str, column: Any) -> Any:
-    """domain.ids.global_id in SQL: base64url of "<Type>:<uuid>" without padding (and
-    without the line breaks PostgreSQL's base64 puts every 76 characters)."""
-    raw = sa.func.convert_to(sa.literal(f"{type_name}:") + sa.cast(column, sa.Text), "UTF8")
-    return sa.func.translate(sa.func.encode(raw, "base64"), "+/=\n", "-_")
 
 
 def _python_type(column: Any) -> type | None:

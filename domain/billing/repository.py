@@ -72,7 +72,7 @@ def overdue_condition(today: date | sa.ColumnElement[Any]) -> sa.ColumnElement[b
 
 
 # amount_due and is_overdue in SQL, for reads that select them (the compiled read path):
-# tests/unit/test_invoice_derivations.py holds both forms equal
+# tests/integration/test_sql_twins.py holds both forms equal
 INVOICE_DERIVED = Computed(
     invoices,
     invoices,

@@ -10,6 +10,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from domain.entity import snake_case
+
 
 @dataclass(frozen=True)
 class Computed:
@@ -19,9 +21,5 @@ class Computed:
 
     def select(self) -> sa.Select[Any]:
         """Every column of the table and every computed one, named by its column name."""
-        computed = (value.label(_column_name(name)) for name, value in self.columns.items())
+        computed = (value.label(snake_case(name)) for name, value in self.columns.items())
         return sa.select(self.table, *computed).select_from(self.source)
-
-
-def _column_name(field: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in field)
