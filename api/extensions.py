@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from cachetools import LRUCache
 from graphql import (
@@ -13,9 +14,13 @@ from graphql import (
     DocumentNode,
     FieldNode,
     GraphQLError,
+    GraphQLSyntaxError,
     OperationDefinitionNode,
     OperationType,
+    SelectionSetNode,
+    Visitor,
     parse,
+    visit,
 )
 from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
@@ -55,8 +60,25 @@ class Documents:
         """The text's entry; a text that does not parse raises (and is not kept)."""
         entry = self._items.get(query)
         if entry is None:
-            entry = self._items[query] = _Checked(parse(query, max_tokens=self.max_tokens))
+            document = parse(query, max_tokens=self.max_tokens)
+            _refuse_empty_selections(document)
+            entry = self._items[query] = _Checked(document)
         return entry
+
+
+class _EmptySelections(Visitor):
+    def enter_selection_set(self, node: SelectionSetNode, *_: Any) -> None:
+        if not node.selections:
+            loc = node.loc
+            assert loc is not None
+            raise GraphQLSyntaxError(loc.source, loc.end - 1, "Expected Name, found '}'.")
+
+
+def _refuse_empty_selections(document: DocumentNode) -> None:
+    """`{}`: graphql-core 3.3 parses an empty selection set, which the GraphQL spec
+    does not allow and strawberry's depth limiter fails on; refuse it as the syntax
+    error it is (graphql-core 3.2's own message)."""
+    visit(document, _EmptySelections())
 
 
 class CachedDocuments(SchemaExtension):

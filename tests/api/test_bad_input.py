@@ -97,8 +97,11 @@ async def test_lying_content_length(client, tenant):
     assert 400 <= response.status_code < 500
 
 
-async def test_query_syntax_error(gql, tenant):
-    result = await gql("{ viewer { ", token=tenant.admin_token)
+@pytest.mark.parametrize(
+    "query", ["{ viewer { ", "{}", "{ viewer { } }", "query Q { ...F } fragment F on Query {}"]
+)
+async def test_query_syntax_error(gql, tenant, query):
+    result = await gql(query, token=tenant.admin_token)
     assert result.codes == ["BAD_USER_INPUT"]
     assert "Syntax Error" in result.errors[0]["message"]
 
