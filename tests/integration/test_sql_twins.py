@@ -3,9 +3,8 @@ resolvers use: an invoice's amountDue and overdue, a global id."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import uuid
+from typing import Any
 
 import sqlalchemy as sa
 
