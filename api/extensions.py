@@ -5,6 +5,7 @@ which every path, including failures of this extension, goes through.)"""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,21 +15,24 @@ from graphql import (
     DocumentNode,
     FieldNode,
     GraphQLError,
+    GraphQLSchema,
     GraphQLSyntaxError,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
     Visitor,
     parse,
+    specified_rules,
     visit,
 )
 from graphql import ExecutionResult as GraphQLExecutionResult
+from sqlalchemy.ext.asyncio import AsyncTransaction
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
 from api.core.context import Context
 from api.errors import Code
-from api.strawberry_internals import operation_name_given, validation_errors
+from api.strawberry_internals import document_errors, graphql_schema, operation_name_given
 from tenants.principal import bind_and_load_actor
 
 
@@ -65,6 +69,14 @@ class Documents:
             entry = self._items[query] = _Checked(document)
         return entry
 
+    def errors(self, entry: _Checked, schema: GraphQLSchema) -> list[GraphQLError]:
+        """The entry's validation errors (graphql-core's rules, strawberry's and ours),
+        found on first use."""
+        if entry.errors is None:
+            rules = (*specified_rules, *self.rules)
+            entry.errors = document_errors(schema, entry.document, rules)
+        return entry.errors
+
 
 class _EmptySelections(Visitor):
     def enter_selection_set(self, node: SelectionSetNode, *_: Any) -> None:
@@ -99,9 +111,8 @@ class CachedDocuments(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         entry = self._entry
         if entry is not None:
-            if entry.errors is None:
-                entry.errors = validation_errors(self.execution_context, self.documents.rules)
-            self.execution_context.pre_execution_errors = entry.errors
+            ec = self.execution_context
+            ec.pre_execution_errors = self.documents.errors(entry, graphql_schema(ec.schema))
         yield
 
 
@@ -184,33 +195,45 @@ class TenantTransaction(SchemaExtension):
             yield
             return
         readonly = operation is None or operation.operation == OperationType.QUERY
-        state = context.state
-        async with state.engine.connect() as conn:
-            if readonly:
-                conn = await conn.execution_options(postgresql_readonly=True)
-            transaction = await conn.begin()
-            try:
-                actor = await bind_and_load_actor(
-                    conn, context.principal, state.policies, context.request_id
+        assert ec.graphql_document is not None  # parsed and validated before execution
+        async with tenant_transaction(context, ec.graphql_document, readonly) as transaction:
+            if context.actor is None:
+                ec.result = _refuse(Code.UNAUTHENTICATED, "Unknown or deactivated user.")
+            yield
+            if not readonly and _may_commit(ec.result):
+                await transaction.commit()
+
+
+@asynccontextmanager
+async def tenant_transaction(
+    context: Context, document: DocumentNode, readonly: bool
+) -> AsyncIterator[AsyncTransaction]:
+    """The operation's transaction, bound to the caller's tenant, with the caller's
+    actor and the document's access analysis in `context` (`context.actor` stays None
+    for an unknown or deactivated user). Rolled back on leaving unless committed."""
+    assert context.principal is not None
+    state = context.state
+    async with state.engine.connect() as conn:
+        if readonly:
+            conn = await conn.execution_options(postgresql_readonly=True)
+        transaction = await conn.begin()
+        try:
+            actor = await bind_and_load_actor(
+                conn, context.principal, state.policies, context.request_id
+            )
+            state.outage.succeeded()  # the database answers (again)
+            if actor is not None:
+                context.actor = actor
+                context.conn = conn
+                assert state.access is not None
+                context.denied = state.access.denied(
+                    document, actor.role_id, actor.role_version, actor.policy
                 )
-                state.outage.succeeded()  # the database answers (again)
-                if actor is None:
-                    ec.result = _refuse(Code.UNAUTHENTICATED, "Unknown or deactivated user.")
-                else:
-                    context.actor = actor
-                    context.conn = conn
-                    # parsed and validated before execution starts
-                    assert state.access is not None and ec.graphql_document is not None
-                    context.denied = state.access.denied(
-                        ec.graphql_document, actor.role_id, actor.role_version, actor.policy
-                    )
-                yield
-                if readonly or not _may_commit(ec.result):
-                    await transaction.rollback()
-                else:
-                    await transaction.commit()
-            except BaseException:
+            yield transaction
+            if transaction.is_active:
                 await transaction.rollback()
-                raise
-            finally:
-                context.conn = None
+        except BaseException:
+            await transaction.rollback()
+            raise
+        finally:
+            context.conn = None

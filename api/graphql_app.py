@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from cross_web import HTTPException
@@ -15,11 +15,15 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from api import query_lane
 from api.auth import bearer_challenge
 from api.core.context import Context
 from api.errors import Code, shape_error
-from api.strawberry_internals import mutation_over_get
+from api.strawberry_internals import graphql_schema, mutation_over_get
 from domain.outage import RETRY_AFTER_SECONDS, database_unavailable
+
+if TYPE_CHECKING:
+    from api.schema import AtriumSchema
 
 NOT_A_REQUEST = 'Expected a JSON object: a GraphQL request is {"query": "...", "variables": {...}}.'
 
@@ -73,13 +77,18 @@ def _http_status(
 
 
 class GraphQLApp(GraphQL[Context, None]):
+    def __init__(self, schema: AtriumSchema, **options: Any) -> None:
+        super().__init__(schema, **options)
+        self._core = graphql_schema(schema)
+        self._documents = schema.documents
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
         request = Request(scope=scope, receive=receive)
         try:
-            response = await self.run(request)
+            response = await self._lane(request, scope) or await self.run(request)
         except HTTPException as exc:
             # strawberry answers bad requests in plain text; clients want JSON with a code
             if mutation_over_get(exc):
@@ -100,6 +109,19 @@ class GraphQLApp(GraphQL[Context, None]):
             response.status_code, headers = status
             response.headers.update(headers)
         await response(scope, receive, send)
+
+    async def _lane(self, request: Request, scope: Scope) -> Response | None:
+        """A query answered by api.query_lane, or None for strawberry's view."""
+        settings = request.app.state.atrium.settings
+        if not settings.compiled_reads or not query_lane.takes(scope):
+            return None
+        context = await self.get_context(request, None)
+        body = await request.body()
+        result = await query_lane.answer(self._core, self._documents, context, body)
+        if result is None:
+            return None
+        data = await self.process_result(request, result)
+        return Response(self.encode_json(data), media_type="application/json")
 
     async def get_context(self, request: Any, response: Any) -> Context:
         context = Context(

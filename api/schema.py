@@ -79,6 +79,9 @@ NODE_TYPES: tuple[type, ...] = (
 
 
 class AtriumSchema(strawberry.Schema):
+    # parsed and validated documents by query text (api.extensions), set by build_schema
+    documents: Documents
+
     @staticmethod
     def remove_field_suggestion(error: GraphQLError) -> None:
         """With suggestions off (production), strawberry strips them from unknown-field
@@ -122,6 +125,7 @@ def build_schema(settings: Settings | None = None) -> AtriumSchema:
         config=StrawberryConfig(disable_field_suggestions=not settings.introspection),
         execution_context_class=CompiledReads,
     )
+    schema.documents = documents
     install_client_mutation_ids(graphql_schema(schema))
     install_guards(graphql_schema(schema))
     # outermost: arguments are checked as the client sent them, before the guards hand

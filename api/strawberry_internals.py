@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 import strawberry
-from graphql import ASTValidationRule, GraphQLError, GraphQLField, GraphQLSchema
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLField, GraphQLSchema
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.schema.types.base_scalars import DecimalDefinition
 from strawberry.types import ExecutionContext, get_object_definition
@@ -45,14 +45,21 @@ def validation_errors(
     """What strawberry's own validation step finds in the context's document under its
     rules and `rules` (with the rules strawberry adds itself, e.g. for `Maybe` and
     `@oneOf`)."""
-    from strawberry.schema.schema import validate_document
-
     assert execution_context.graphql_document is not None
-    return validate_document(
+    return document_errors(
         graphql_schema(execution_context.schema),
         execution_context.graphql_document,
         (*execution_context.validation_rules, *rules),
     )
+
+
+def document_errors(
+    schema: GraphQLSchema, document: DocumentNode, rules: Sequence[type[ASTValidationRule]]
+) -> list[GraphQLError]:
+    """strawberry's validation of a document under `rules` (to which it adds its own)."""
+    from strawberry.schema.schema import validate_document
+
+    return validate_document(schema, document, tuple(rules))
 
 
 def _definition(element: Any) -> Any:
