@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     max_tokens: int = 4000
     max_query_cost: int = 50_000  # see api/cost.py
+    # What a filter adds to a document's cost, per object its list is read for
+    # (api/cost.py): a text search, any other condition.
+    search_cost: int = 5_000
+    filter_condition_cost: int = 10
     # Time limits of every transaction, in milliseconds (api/timeouts.py): a statement
     # (a named report's statements get the longer one), and a transaction idle between
     # its statements. PostgreSQL enforces them; an exceeded one answers TIMEOUT.
