@@ -12,6 +12,7 @@ from api.schema import build_schema
 from api.settings import Settings
 from api.strawberry_internals import graphql_schema
 from bench.workloads import WORKLOADS
+from tests.support.bounds import aliased_searches
 from tests.support.corpus import suite_queries
 
 SCHEMA = graphql_schema(build_schema())
@@ -39,14 +40,6 @@ def test_bench_follow_up_documents_are_accepted():
     for workload in WORKLOADS:
         if workload.then:
             assert cost_errors(workload.then) == []
-
-
-def aliased_searches(aliases: int) -> str:
-    fields = " ".join(
-        f"l{i}: leads(first: 200, filter: {{search: $s}}) {{ nodes {{ id name }} }}"
-        for i in range(aliases)
-    )
-    return f"query ($s: String) {{ {fields} }}"
 
 
 @pytest.mark.parametrize("aliases", [10, 30])
