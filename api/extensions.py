@@ -28,7 +28,9 @@ from strawberry.types import ExecutionContext
 
 from api.core.context import Context
 from api.errors import Code
-from api.strawberry_internals import operation_name_given, validation_errors
+from api.strawberry_internals import graphql_schema, operation_name_given, validation_errors
+from api.timeouts import operation_timeouts, timed_out
+from domain.outage import statement_cancelled
 from tenants.principal import bind_and_load_actor
 
 
@@ -143,6 +145,13 @@ def _ambiguous(execution_context: ExecutionContext) -> bool:
     return operations > 1
 
 
+def _cancelled(result: object) -> bool:
+    """Whether a statement of the operation was cancelled for running too long (the
+    fields after it then failed in the aborted transaction)."""
+    errors = getattr(result, "errors", None) or ()
+    return any(statement_cancelled(error.original_error) for error in errors)
+
+
 def _may_commit(result: object) -> bool:
     """A mutation commits unless something failed. A FORBIDDEN *read* inside a payload
     (e.g. `createEmployee { employee { salary } }` without salary read) does not undo
@@ -185,13 +194,17 @@ class TenantTransaction(SchemaExtension):
             return
         readonly = operation is None or operation.operation == OperationType.QUERY
         state = context.state
+        assert ec.graphql_document is not None  # parsed before execution starts
+        timeouts = operation_timeouts(
+            state.settings, graphql_schema(ec.schema), ec.graphql_document, operation
+        )
         async with state.engine.connect() as conn:
             if readonly:
                 conn = await conn.execution_options(postgresql_readonly=True)
             transaction = await conn.begin()
             try:
                 actor = await bind_and_load_actor(
-                    conn, context.principal, state.policies, context.request_id
+                    conn, context.principal, state.policies, context.request_id, timeouts
                 )
                 state.outage.succeeded()  # the database answers (again)
                 if actor is None:
@@ -199,8 +212,8 @@ class TenantTransaction(SchemaExtension):
                 else:
                     context.actor = actor
                     context.conn = conn
-                    # parsed and validated before execution starts
-                    assert state.access is not None and ec.graphql_document is not None
+                    # validated before execution starts
+                    assert state.access is not None
                     context.denied = state.access.denied(
                         ec.graphql_document, actor.role_id, actor.role_version, actor.policy
                     )
@@ -214,3 +227,6 @@ class TenantTransaction(SchemaExtension):
                 raise
             finally:
                 context.conn = None
+        if _cancelled(ec.result):
+            # strawberry answers what this raises as the operation's only error
+            raise timed_out(timeouts)
