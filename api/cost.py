@@ -13,6 +13,15 @@ beside the list's read (the read applies it, ranked per parent in SQL) or its wr
 (they refuse to exceed it); the constant's comment says which. A list that declares
 nothing counts as the largest page (`max_page_size`); tests/unit/test_list_bounds.py
 fails on such a list, so a new one cannot forget its bound.
+
+A list's `filter` costs by its kind, once per object the list is read for: a text search
+(a filter's `__searches__` key, e.g. `search`, employees' `name`) matches by pattern on
+every row of the tenant's table, which no index serves, so it costs `search_cost`
+(5,000 by default, a large tenant's table); any other condition costs
+`filter_condition_cost` (10). Conditions inside `and`/`or`/`not` count one by one; a
+filter given as a variable counts as the most it can hold at its top level (a search and
+every condition). Aliases are separate reads, so each pays in full: ten aliased searches
+cost ten searches.
 """
 
 from __future__ import annotations
@@ -28,19 +37,25 @@ from graphql import (
     GraphQLList,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
+    NullValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationContext,
     ValidationRule,
+    ValueNode,
+    VariableNode,
     get_named_type,
     get_nullable_type,
 )
 
 from api.settings import Settings
-from api.strawberry_internals import field_metadata
+from api.strawberry_internals import field_metadata, python_class
 
 PAGE_ARGUMENTS = ("first", "last")
 MAX_ITEMS = "max_items"  # field metadata key: see at_most
+FILTER = "filter"
 # `edges`/`nodes` of a connection: the connection field's `first` counted the page already
 PER_PAGE = 1
 
@@ -71,7 +86,8 @@ def query_cost_rule(settings: Settings) -> type[ValidationRule]:
                 context.report_error(
                     GraphQLError(
                         f"Query cost {cost} is over the limit of {limit}: ask for fewer rows "
-                        "(smaller `first`/`last`) or fewer nested lists.",
+                        "(smaller `first`/`last`), fewer nested lists or fewer text searches "
+                        "(each alias pays for its own).",
                         node,
                     )
                 )
@@ -109,7 +125,8 @@ class _Cost:
                     continue  # introspection, or an unknown field another rule reports
                 below = multiplier * self.page_size(selection, field)
                 inner = get_named_type(field.type)
-                total += multiplier + self.of(selection.selection_set, inner, below, spread)
+                reads = multiplier * (1 + self.filtering(selection, field))
+                total += reads + self.of(selection.selection_set, inner, below, spread)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 inner = self.schema.get_type(condition.name.value) if condition else parent
@@ -140,3 +157,37 @@ class _Cost:
             for v in given
         ]
         return max(0, *sizes)
+
+    def filtering(self, node: FieldNode, field: GraphQLField) -> int:
+        """What a field's `filter` makes the database do per object it is read for."""
+        argument = field.args.get(FILTER)
+        given = next((a.value for a in node.arguments or () if a.name.value == FILTER), None)
+        if argument is None or given is None:
+            return 0
+        return self.filter_cost(given, get_named_type(argument.type))
+
+    def filter_cost(self, value: ValueNode, filter_type: Any) -> int:
+        if isinstance(value, NullValueNode):
+            return 0
+        if isinstance(value, ListValueNode):
+            return sum(self.filter_cost(item, filter_type) for item in value.values)
+        searches = getattr(python_class(filter_type), "__searches__", {})
+        if isinstance(value, VariableNode):
+            return self.settings.search_cost * bool(searches) + (
+                self.settings.filter_condition_cost * (len(filter_type.fields) - len(searches))
+            )
+        if not isinstance(value, ObjectValueNode):
+            return 0
+        total = 0
+        for item in value.fields:
+            name = item.name.value
+            item_type = filter_type.fields.get(name)
+            if item_type is None or isinstance(item.value, NullValueNode):
+                continue
+            if get_named_type(item_type.type) is filter_type:  # and / or / not
+                total += self.filter_cost(item.value, filter_type)
+            elif (item_type.out_name or name) in searches or name in searches:
+                total += self.settings.search_cost
+            else:
+                total += self.settings.filter_condition_cost
+        return total

@@ -26,6 +26,7 @@ class Code(StrEnum):
     CONFLICT = "CONFLICT"
     RATE_LIMITED = "RATE_LIMITED"
     UNAVAILABLE = "UNAVAILABLE"  # the database is away: retry later (HTTP 503)
+    TIMEOUT = "TIMEOUT"  # a statement ran over its time limit (api/timeouts.py)
     INTERNAL = "INTERNAL"
 
 

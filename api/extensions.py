@@ -33,6 +33,8 @@ from strawberry.types import ExecutionContext
 from api.core.context import Context
 from api.errors import Code
 from api.strawberry_internals import document_errors, graphql_schema, operation_name_given
+from api.timeouts import operation_timeouts, timed_out
+from domain.outage import statement_cancelled
 from tenants.principal import bind_and_load_actor
 
 
@@ -154,6 +156,13 @@ def _ambiguous(execution_context: ExecutionContext) -> bool:
     return operations > 1
 
 
+def _cancelled(result: object) -> bool:
+    """Whether a statement of the operation was cancelled for running too long (the
+    fields after it then failed in the aborted transaction)."""
+    errors = getattr(result, "errors", None) or ()
+    return any(statement_cancelled(error.original_error) for error in errors)
+
+
 def _may_commit(result: object) -> bool:
     """A mutation commits unless something failed. A FORBIDDEN *read* inside a payload
     (e.g. `createEmployee { employee { salary } }` without salary read) does not undo
@@ -196,44 +205,59 @@ class TenantTransaction(SchemaExtension):
             return
         readonly = operation is None or operation.operation == OperationType.QUERY
         assert ec.graphql_document is not None  # parsed and validated before execution
-        async with tenant_transaction(context, ec.graphql_document, readonly) as transaction:
+        async with tenant_transaction(context, ec.graphql_document, operation, readonly) as run:
             if context.actor is None:
                 ec.result = _refuse(Code.UNAUTHENTICATED, "Unknown or deactivated user.")
             yield
+            run.result = ec.result
             if not readonly and _may_commit(ec.result):
-                await transaction.commit()
+                await run.transaction.commit()
+
+
+@dataclass
+class OperationRun:
+    transaction: AsyncTransaction
+    result: object = None  # the operation's result, left here by whoever runs it
 
 
 @asynccontextmanager
 async def tenant_transaction(
-    context: Context, document: DocumentNode, readonly: bool
-) -> AsyncIterator[AsyncTransaction]:
-    """The operation's transaction, bound to the caller's tenant, with the caller's
-    actor and the document's access analysis in `context` (`context.actor` stays None
-    for an unknown or deactivated user). Rolled back on leaving unless committed."""
-    assert context.principal is not None
+    context: Context,
+    document: DocumentNode,
+    operation: OperationDefinitionNode | None,
+    readonly: bool,
+) -> AsyncIterator[OperationRun]:
+    """The operation's transaction, bound to the caller's tenant with its time limits,
+    with the caller's actor and the document's access analysis in `context`
+    (`context.actor` stays None for an unknown or deactivated user). Rolled back on
+    leaving unless committed; raises TIMEOUT when the result left in the run shows a
+    statement cancelled for running too long."""
     state = context.state
+    assert context.principal is not None and state.access is not None
+    timeouts = operation_timeouts(state.settings, state.access.schema, document, operation)
     async with state.engine.connect() as conn:
         if readonly:
             conn = await conn.execution_options(postgresql_readonly=True)
-        transaction = await conn.begin()
+        run = OperationRun(await conn.begin())
         try:
             actor = await bind_and_load_actor(
-                conn, context.principal, state.policies, context.request_id
+                conn, context.principal, state.policies, context.request_id, timeouts
             )
             state.outage.succeeded()  # the database answers (again)
             if actor is not None:
                 context.actor = actor
                 context.conn = conn
-                assert state.access is not None
                 context.denied = state.access.denied(
                     document, actor.role_id, actor.role_version, actor.policy
                 )
-            yield transaction
-            if transaction.is_active:
-                await transaction.rollback()
+            yield run
+            if run.transaction.is_active:
+                await run.transaction.rollback()
         except BaseException:
-            await transaction.rollback()
+            await run.transaction.rollback()
             raise
         finally:
             context.conn = None
+    if _cancelled(run.result):
+        # strawberry answers what this raises as the operation's only error
+        raise timed_out(timeouts)

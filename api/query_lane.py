@@ -94,18 +94,23 @@ async def answer(
         is_awaitable=IS_AWAITABLE,
         operation_extensions=None,
     )
-    if isinstance(executor, list) or executor.operation.operation != OperationType.QUERY:
+    if isinstance(executor, list):
         return None  # the view answers request errors (operation, variables) its way
+    operation = executor.operation
+    if operation.operation != OperationType.QUERY:
+        return None
     try:
-        async with tenant_transaction(context, entry.document, readonly=True):
+        async with tenant_transaction(context, entry.document, operation, True) as run:
             if context.actor is None:
                 return None  # the view answers UNAUTHENTICATED
             result = executor.execute_operation()
             if isawaitable(result):
                 result = await result
+            run.result = result
     except Exception as exc:
-        # as the view gives a failure outside any field (the database lost, say): one
-        # error without a path, shaped (masked, logged) by process_result
-        return ExecutionResult(data=None, errors=[GraphQLError(str(exc), original_error=exc)])
+        # as the view answers a failure outside any field (the database lost, a statement
+        # cut by its time limit): the one error, shaped (masked, logged) by process_result
+        error = exc if isinstance(exc, GraphQLError) else GraphQLError(str(exc), original_error=exc)
+        return ExecutionResult(data=None, errors=[error])
     assert isinstance(result, GraphQLExecutionResult)  # no @defer/@stream in the schema
     return ExecutionResult(data=result.data, errors=result.errors)

@@ -49,6 +49,16 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     max_tokens: int = 4000
     max_query_cost: int = 50_000  # see api/cost.py
+    # What a filter adds to a document's cost, per object its list is read for
+    # (api/cost.py): a text search, any other condition.
+    search_cost: int = 5_000
+    filter_condition_cost: int = 10
+    # Time limits of every transaction, in milliseconds (api/timeouts.py): a statement
+    # (a named report's statements get the longer one), and a transaction idle between
+    # its statements. PostgreSQL enforces them; an exceeded one answers TIMEOUT.
+    statement_timeout_ms: int = Field(default=5_000, gt=0)
+    report_statement_timeout_ms: int = Field(default=30_000, gt=0)
+    idle_in_transaction_timeout_ms: int = Field(default=15_000, gt=0)
     default_page_size: int = 50
     max_page_size: int = 200
     # Requests per caller (token user, else client address) to /graphql; every limit

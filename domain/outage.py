@@ -56,6 +56,17 @@ def database_unavailable(exc: BaseException | None) -> bool:
     )
 
 
+def statement_cancelled(exc: BaseException | None) -> bool:
+    """Whether `exc` is PostgreSQL cancelling a statement (SQLSTATE 57014: its
+    `statement_timeout` ran out): the request asked too much, nothing is broken."""
+    if exc is None:
+        return False
+    return any(
+        isinstance(e, asyncpg.QueryCanceledError) or getattr(e, "sqlstate", None) == "57014"
+        for e in _chain(exc)
+    )
+
+
 class OutageLog:
     """Logs the first failure of an outage and the first success after it, and counts
     the requests refused in between; nothing per request."""

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from tenants.access.builtin import builtin_policy
 from tenants.access.policy import Policy
 from tenants.models import roles, users
-from tenants.session import binding, bound_settings
+from tenants.session import OLTP, Timeouts, binding, bound_settings
 
 
 @dataclass(frozen=True)
@@ -92,12 +92,16 @@ async def load_actor(
 
 
 async def bind_and_load_actor(
-    conn: AsyncConnection, principal: Principal, cache: PolicyCache, request_id: str | None = None
+    conn: AsyncConnection,
+    principal: Principal,
+    cache: PolicyCache,
+    request_id: str | None = None,
+    timeouts: Timeouts = OLTP,
 ) -> Actor | None:
-    """`bind_tenant` (for the principal's tenant and user) and `load_actor` in one
-    round trip: the fixed cost of every request. The transaction is bound even when
-    the answer is None."""
-    params = binding(principal.tenant_id, principal.user_id, request_id)
+    """`bind_tenant` (for the principal's tenant and user, with its timeouts) and
+    `load_actor` in one round trip: the fixed cost of every request. The transaction is
+    bound even when the answer is None."""
+    params = binding(principal.tenant_id, principal.user_id, request_id, timeouts)
     row = (await conn.execute(_BIND_AND_LOAD_ACTOR, params)).first()
     return None if row is None else await _actor(conn, principal, row, cache)
 

@@ -2,25 +2,44 @@
 
 Its first statement sets `app.tenant_id` and `app.user_id` with bind parameters and
 `is_local = true`, so the settings die with the transaction and a pooled connection
-carries nothing to the next request. RLS does the rest. A request's first statement
-also loads its caller in the same round trip (tenants.principal.bind_and_load_actor).
+carries nothing to the next request. RLS does the rest. The same statement bounds the
+transaction in time (`statement_timeout`, `idle_in_transaction_session_timeout`, also
+transaction-local, so they hold behind PgBouncer in transaction mode): no request of
+one tenant holds the database for the others. A request's first statement also loads
+its caller in the same round trip (tenants.principal.bind_and_load_actor).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+
+@dataclass(frozen=True)
+class Timeouts:
+    """How long, in milliseconds, one statement may run and a transaction may sit idle
+    between its statements (PostgreSQL cancels the statement, SQLSTATE 57014, or ends
+    the session). The defaults suit OLTP; the server takes them from its settings."""
+
+    statement_ms: int = 5_000
+    idle_in_transaction_ms: int = 15_000
+
+
+OLTP = Timeouts()
+
 # Named after the settings they set; every value is a bind parameter (`binding`).
-_SETTINGS = ("tenant_id", "user_id", "request_id")
+_SETTINGS = {name: f"app.{name}" for name in ("tenant_id", "user_id", "request_id")} | {
+    name: name for name in ("statement_timeout", "idle_in_transaction_session_timeout")
+}
 _SET_CONTEXT = sa.select(
     *(
-        sa.func.set_config(f"app.{name}", sa.bindparam(name, type_=sa.Text), True).label(name)
-        for name in _SETTINGS
+        sa.func.set_config(setting, sa.bindparam(name, type_=sa.Text), True).label(name)
+        for name, setting in _SETTINGS.items()
     )
 )
 
@@ -34,7 +53,10 @@ def bound_settings() -> sa.Subquery:
 
 
 def binding(
-    tenant_id: UUID, user_id: UUID | None = None, request_id: str | None = None
+    tenant_id: UUID,
+    user_id: UUID | None = None,
+    request_id: str | None = None,
+    timeouts: Timeouts = OLTP,
 ) -> dict[str, str]:
     """The parameters of the settings statement: an absent user or request id is an
     empty setting, which RLS and the audit trigger read as none."""
@@ -42,6 +64,8 @@ def binding(
         "tenant_id": str(tenant_id),
         "user_id": str(user_id) if user_id else "",
         "request_id": request_id or "",
+        "statement_timeout": str(timeouts.statement_ms),
+        "idle_in_transaction_session_timeout": str(timeouts.idle_in_transaction_ms),
     }
 
 
@@ -50,8 +74,9 @@ async def bind_tenant(
     tenant_id: UUID,
     user_id: UUID | None = None,
     request_id: str | None = None,
+    timeouts: Timeouts = OLTP,
 ) -> None:
-    await conn.execute(_SET_CONTEXT, binding(tenant_id, user_id, request_id))
+    await conn.execute(_SET_CONTEXT, binding(tenant_id, user_id, request_id, timeouts))
 
 
 @asynccontextmanager
@@ -62,11 +87,12 @@ async def tenant_transaction(
     *,
     readonly: bool = False,
     request_id: str | None = None,
+    timeouts: Timeouts = OLTP,
 ) -> AsyncIterator[AsyncConnection]:
     """One transaction bound to one tenant; commits on success, rolls back on error."""
     async with engine.connect() as conn:
         if readonly:
             conn = await conn.execution_options(postgresql_readonly=True)
         async with conn.begin():
-            await bind_tenant(conn, tenant_id, user_id, request_id)
+            await bind_tenant(conn, tenant_id, user_id, request_id, timeouts)
             yield conn

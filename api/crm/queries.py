@@ -36,6 +36,7 @@ from api.crm.report import (
     pipeline_report,
 )
 from api.crm.types import Activity, Contact, Customer, Lead
+from api.timeouts import long_running
 from domain.crm import repository
 from domain.pagination import Listing, run_listing
 from tenants.principal import Actor
@@ -174,7 +175,7 @@ class Query:
         return await _page(info, "Pipeline", Pipeline, filter, order_by, paging)
 
     @strawberry.field(
-        metadata={"access": ("PipelineReport", "read"), "reveals": REVEALS},
+        metadata={"access": ("PipelineReport", "read"), "reveals": REVEALS, **long_running()},
         description="Count, amount and probability-weighted amount of deals per stage of one "
         "pipeline (the default one unless `filter.pipeline`), within your record scope.",
     )
@@ -184,7 +185,11 @@ class Query:
         return await pipeline_report(info, filter)
 
     @strawberry.field(
-        metadata={"access": ("ForecastReport", "read"), "reveals": FORECAST_REVEALS},
+        metadata={
+            "access": ("ForecastReport", "read"),
+            "reveals": FORECAST_REVEALS,
+            **long_running(),
+        },
         description="Open deals by the month they are expected to close in: count, amount "
         "and probability-weighted amount per currency, within your record scope (all "
         "pipelines unless `filter.pipeline`; other statuses with `filter.status`).",

@@ -13,6 +13,7 @@ from api.core.relay import with_relations
 from api.cost import at_most
 from api.errors import bad_input
 from api.reports import types as t
+from api.timeouts import long_running
 from domain.billing.repository import today_utc
 from domain.money import MAX_CURRENCIES
 from domain.reports import repository as reports
@@ -31,7 +32,11 @@ def _range(since: date | None, until: date | None) -> tuple[date, date]:
 class Query:
     @strawberry.field(
         description="Invoiced and paid per month and currency (default: the last 12 months).",
-        metadata={"access": ("RevenueReport", "read"), "reveals": t.REVENUE_REVEALS},
+        metadata={
+            "access": ("RevenueReport", "read"),
+            "reveals": t.REVENUE_REVEALS,
+            **long_running(),
+        },
     )
     async def revenue_report(
         self, info: Info, since: date | None = None, until: date | None = None
@@ -47,6 +52,7 @@ class Query:
             "access": ("ArAgingReport", "read"),
             "reveals": t.AGING_REVEALS,
             **at_most(MAX_CURRENCIES),  # one row per currency
+            **long_running(),
         },
     )
     async def ar_aging_report(
@@ -59,7 +65,11 @@ class Query:
 
     @strawberry.field(
         description="Stock on hand valued at unit cost, per product and warehouse.",
-        metadata={"access": ("StockValuationReport", "read"), "reveals": t.VALUATION_REVEALS},
+        metadata={
+            "access": ("StockValuationReport", "read"),
+            "reveals": t.VALUATION_REVEALS,
+            **long_running(),
+        },
     )
     async def stock_valuation_report(self, info: Info) -> list[t.StockValuationReport] | None:
         rows = await reports.stock_valuation(info.context.db, info.context.require_actor())
@@ -78,7 +88,11 @@ class Query:
 
     @strawberry.field(
         description="Margins of confirmed and fulfilled orders created in a period.",
-        metadata={"access": ("SalesOrder", "read"), "reveals": t.MARGIN_REVEALS},
+        metadata={
+            "access": ("SalesOrder", "read"),
+            "reveals": t.MARGIN_REVEALS,
+            **long_running(),
+        },
     )
     async def order_margin_report(
         self,

@@ -85,18 +85,25 @@ async def _update(
     noun: str,
 ) -> Any:
     """Versioned update within scope: a version changed since `_current` is a CONFLICT."""
-    assert command.id is not None
     return await update_versioned(
-        conn, table, command.id, command.version, values, where=scope, label=noun
+        conn, table, _named(command, noun), command.version, values, where=scope, label=noun
     )
+
+
+def _named(command: Changes, noun: str) -> UUID:
+    """The record an update names. None named is the caller's NOT_FOUND, checked as code
+    (an `assert` is gone under `python -O`)."""
+    if command.id is None:
+        raise NotFound(f"No such {noun}.", field="id")
+    return command.id
 
 
 async def _current(
     conn: AsyncConnection, table: sa.Table, scope: Any, command: Changes, noun: str
 ) -> Any:
     """The row to update, in scope and at the version the caller last read."""
-    assert command.id is not None
-    row = (await conn.execute(sa.select(table).where(table.c.id == command.id, scope))).first()
+    named = _named(command, noun)
+    row = (await conn.execute(sa.select(table).where(table.c.id == named, scope))).first()
     if row is None:
         raise NotFound(f"No such {noun}.", field="id")
     check_version(row.version, command.version, noun)

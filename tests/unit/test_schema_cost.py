@@ -1,5 +1,6 @@
 """The cost limit on the real schema: lists without `first` count at their declared
-bound, so a nest of them is refused while every bench document still passes."""
+bound and text searches at what they scan, so a nest of lists or a crowd of aliased
+searches is refused while every bench and suite document still passes."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from api.schema import build_schema
 from api.settings import Settings
 from api.strawberry_internals import graphql_schema
 from bench.workloads import WORKLOADS
+from tests.support.bounds import aliased_searches
+from tests.support.corpus import suite_queries
 
 SCHEMA = graphql_schema(build_schema())
 RULE = query_cost_rule(Settings())
@@ -37,3 +40,26 @@ def test_bench_follow_up_documents_are_accepted():
     for workload in WORKLOADS:
         if workload.then:
             assert cost_errors(workload.then) == []
+
+
+@pytest.mark.parametrize("aliases", [10, 30])
+def test_aliased_searches_are_refused(aliases):
+    [message] = cost_errors(aliased_searches(aliases))
+    assert "over the limit of 50000" in message and "text searches" in message
+
+
+def test_a_search_is_not_free():
+    plain = "{ leads(first: 10) { nodes { id } } }"
+    searched = '{ leads(first: 10, filter: {search: "ada"}) { nodes { id } } }'
+    strict = query_cost_rule(Settings(max_query_cost=5_000))
+    assert validate(SCHEMA, parse(plain), [strict]) == []
+    assert validate(SCHEMA, parse(searched), [strict]) != []
+
+
+def test_every_suite_document_within_the_old_bound_is_accepted():
+    """Filters now cost: no document the suite sends that passed before is refused."""
+    old = query_cost_rule(Settings(search_cost=0, filter_condition_cost=0))
+    for query in suite_queries():
+        document = parse(query.document)
+        if validate(SCHEMA, document, [old]) == []:
+            assert validate(SCHEMA, document, [RULE]) == [], query.where
