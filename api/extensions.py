@@ -26,7 +26,6 @@ from graphql import (
     visit,
 )
 from graphql import ExecutionResult as GraphQLExecutionResult
-from sqlalchemy.ext.asyncio import AsyncTransaction
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
@@ -216,7 +215,7 @@ class TenantTransaction(SchemaExtension):
 
 @dataclass
 class OperationRun:
-    transaction: AsyncTransaction
+    transaction: Any  # SQLAlchemy's AsyncTransaction (api/ names no SQLAlchemy type here)
     result: object = None  # the operation's result, left here by whoever runs it
 
 

@@ -21,6 +21,7 @@ from graphql import (
     SelectionSetNode,
 )
 
+from api.core.by_document import MISSING, ByDocument
 from api.errors import AppError, Code
 from api.settings import Settings
 from api.strawberry_internals import field_metadata
@@ -41,9 +42,24 @@ def operation_timeouts(
     operation: OperationDefinitionNode | None,
 ) -> Timeouts:
     statement_ms = settings.statement_timeout_ms
-    if operation is not None and _runs_a_report(schema, document, operation):
+    if operation is not None and _report_run(schema, document, operation):
         statement_ms = max(statement_ms, settings.report_statement_timeout_ms)
     return Timeouts(statement_ms, settings.idle_in_transaction_timeout_ms)
+
+
+# whether an operation selects a report, by document (an operation's walk, once)
+_REPORTS: ByDocument[bool] = ByDocument()
+
+
+def _report_run(
+    schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode
+) -> bool:
+    found = _REPORTS.get(document, id(schema), id(operation))
+    if found is MISSING:
+        found = _REPORTS.put(
+            document, _runs_a_report(schema, document, operation), id(schema), id(operation)
+        )
+    return found
 
 
 def _runs_a_report(
