@@ -20,6 +20,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from bench.procs import free_port
+
 BINARY = shutil.which("pgbouncer") or shutil.which("pgbouncer", path="/usr/sbin")
 
 
@@ -34,12 +36,6 @@ class PgBouncer:
         return url.set(host="127.0.0.1", port=self.port, query=query).render_as_string(
             hide_password=False
         )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _ini(server_url: str, port: int, workdir: Path, users: tuple[str, ...], pool: int) -> str:
@@ -74,7 +70,7 @@ def running_pgbouncer(
         raise FileNotFoundError("pgbouncer is not installed")
     workdir.mkdir(parents=True, exist_ok=True)
     workdir.chmod(0o755)  # readable by the user PgBouncer switches to
-    port = _free_port()
+    port = free_port()
     ini = workdir / "pgbouncer.ini"
     ini.write_text(_ini(server_url, port, workdir, users, pool))
     log_path = workdir / "pgbouncer.log"
