@@ -88,7 +88,7 @@ async def database() -> AsyncIterator[TestDatabase]:
 def pgbouncer(database: TestDatabase, tmp_path_factory: pytest.TempPathFactory) -> Any:
     """A PgBouncer in transaction mode in front of the test database (two server
     connections, so transactions of different clients share them)."""
-    from tests.support.pgbouncer import BINARY, running_pgbouncer
+    from bench.pgbouncer import BINARY, running_pgbouncer
 
     if BINARY is None:
         pytest.skip("pgbouncer is not installed (apt-get install pgbouncer); .ci/run installs it")

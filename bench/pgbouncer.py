@@ -1,4 +1,5 @@
-"""A PgBouncer of our own in transaction mode, in front of a PostgreSQL, on a free port.
+"""A PgBouncer of our own in transaction mode, in front of a PostgreSQL, on a free port:
+for `make bench BENCH_POOLER=pgbouncer` and the tests through PgBouncer.
 
 Debian's `pgbouncer` binary with an ini in a temporary directory: the package's own
 service is never needed. PgBouncer refuses to run as root, so as root it runs as the
