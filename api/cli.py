@@ -7,6 +7,7 @@ import asyncio
 import gc
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 
 from api.database import DatabaseUrls, create_engine, resolve_urls
@@ -48,7 +49,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     from api.app import create_app
     from api.logs import configure_logging
 
-    signal.signal(signal.SIGTERM, _stop)
+    if threading.current_thread() is threading.main_thread():  # as uvicorn: only it gets signals
+        signal.signal(signal.SIGTERM, _stop)
     urls = resolve_urls(settings)
     if not args.no_migrate:
         _migrate(urls, settings)
