@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 
 from api.database import DatabaseUrls, create_engine, resolve_urls
@@ -47,6 +49,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     from api.app import create_app
     from api.logs import configure_logging
 
+    if threading.current_thread() is threading.main_thread():  # as uvicorn: only it gets signals
+        signal.signal(signal.SIGTERM, _stop)
     urls = resolve_urls(settings)
     if not args.no_migrate:
         _migrate(urls, settings)
@@ -68,6 +72,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
         proxy_headers=True,
         timeout_graceful_shutdown=20,
     )
+
+
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM stops the server as Ctrl-C does. uvicorn drains the requests in flight,
+    then raises the signal it caught once more; by default SIGTERM would then kill the
+    process before its exit handlers stop the embedded PostgreSQL (SIGINT's
+    KeyboardInterrupt runs them). Before uvicorn listens, it ends start-up the same way."""
+    raise SystemExit(0)
 
 
 def _tune_gc() -> None:

@@ -25,6 +25,12 @@ class Settings(BaseSettings):
     app_db_role: str = "atrium_app"
     app_db_password: SecretStr | None = None
     db_pool_size: int = 10
+    # What stands between the server and PostgreSQL (README "Through PgBouncer"):
+    # "pgbouncer" (transaction pooling, any version) names no prepared statement;
+    # "pgbouncer-prepared" is PgBouncer >= 1.21 with max_prepared_statements, which
+    # keeps the statement caches. A URL with prepared_statement_cache_size=0 means
+    # "pgbouncer" too.
+    db_pooler: Literal["none", "pgbouncer", "pgbouncer-prepared"] = "none"
     db_max_overflow: int = 10
 
     data_dir: Path = Path(".atrium")
