@@ -15,12 +15,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, request_response
 from starlette.types import ASGIApp
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.auth import KeyStore, TokenVerifier
 from api.core.context import AppState
 from api.database import create_engine, resolve_urls
 from api.graphql_app import RETRY_LATER, GraphQLApp
-from api.middleware import Authenticate, BodyLimit, Metrics, RequestContext
+from api.middleware import Authenticate, BodyLimit, Metrics, RequestContext, ResponseHeaders
 from api.oauth import token_endpoint
 from api.ratelimit import RateLimit
 from api.schema import access_cache, build_schema
@@ -107,7 +108,12 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
                 methods=["POST"],
             ),
         ],
-        middleware=[Middleware(Metrics, registry=registry), Middleware(RequestContext)],
+        middleware=[
+            Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies),
+            Middleware(ResponseHeaders),
+            Middleware(Metrics, registry=registry),
+            Middleware(RequestContext),
+        ],
         lifespan=lifespan,
     )
     if state is not None:

@@ -55,6 +55,13 @@ class Settings(BaseSettings):
     # must hold ("" turns limiting off). See api/ratelimit.py.
     rate_limit: str = "50/second;1500/minute"
     rate_limit_storage: str = "async+memory://"
+    # Peers whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses or
+    # networks, comma-separated ("*" any peer, "" none). The client address they give
+    # keys the rate limits; the scheme tells OAuth2 that TLS ended at the proxy.
+    trusted_proxies: str = Field(
+        default="127.0.0.1",
+        validation_alias=AliasChoices("ATRIUM_TRUSTED_PROXIES", "FORWARDED_ALLOW_IPS"),
+    )
 
     # Webhooks (README "Webhooks"): the background sender, how often it looks for due
     # deliveries, how long a partner may take to answer. Private targets (loopback,
