@@ -18,6 +18,7 @@ from api.auth import AuthError, bearer_challenge
 from api.errors import Code, internal_message
 from api.graphql_app import error_response, unavailable_response
 from api.logs import request_id_var
+from api.ratelimit import Budget, address_key
 from domain.outage import database_unavailable
 
 log = logging.getLogger("atrium.errors")
@@ -120,7 +121,13 @@ class _TooLarge(Exception):
 
 class Authenticate(HttpMiddleware):
     """Bearer token to Principal. No header: anonymous (introspection only). A header
-    that is present but not acceptable: 401 UNAUTHENTICATED, nothing else said."""
+    that is present but not acceptable: 401 UNAUTHENTICATED, nothing else said, and one
+    request spent from the client address's `budget` (429 once it is spent), so a flood
+    of made-up tokens is limited like any anonymous one."""
+
+    def __init__(self, app: ASGIApp, budget: Budget) -> None:
+        super().__init__(app)
+        self.budget = budget
 
     async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         header = dict(scope["headers"]).get(b"authorization")
@@ -139,13 +146,14 @@ class Authenticate(HttpMiddleware):
                 return
         await self.app(scope, receive, send)
 
-    @staticmethod
     async def _refuse(
-        scope: Scope, receive: Receive, send: Send, message: str, *, token_given: bool
+        self, scope: Scope, receive: Receive, send: Send, message: str, *, token_given: bool
     ) -> None:
-        challenge = bearer_challenge(token_given)
-        response = error_response(
-            401, message, Code.UNAUTHENTICATED, **{"WWW-Authenticate": challenge}
+        response = await self.budget.spend(address_key(scope)) or error_response(
+            401,
+            message,
+            Code.UNAUTHENTICATED,
+            **{"WWW-Authenticate": bearer_challenge(token_given)},
         )
         await response(scope, receive, send)
 
