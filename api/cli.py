@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 from api.database import DatabaseUrls, create_engine, resolve_urls
 from api.settings import Settings
@@ -43,6 +44,17 @@ async def _demo(urls: DatabaseUrls, settings: Settings) -> None:
         print(f"{user.tenant:7} {user.role:14} {user.email}\n  {token}\n")
 
 
+# How `atrium serve` runs uvicorn. No `Server` banner (it names what to attack). The app
+# itself reads X-Forwarded-For/-Proto from the proxies it trusts (ATRIUM_TRUSTED_PROXIES,
+# api/app.py), so uvicorn must not rewrite the client before it.
+UVICORN_OPTIONS: dict[str, Any] = {
+    "log_config": None,
+    "proxy_headers": False,
+    "server_header": False,
+    "timeout_graceful_shutdown": 20,
+}
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
 
@@ -64,14 +76,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
         print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
     app = create_app(settings)
     _tune_gc()
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_config=None,
-        proxy_headers=True,
-        timeout_graceful_shutdown=20,
-    )
+    uvicorn.run(app, host=host, port=port, **UVICORN_OPTIONS)
 
 
 def _stop(signum: int, frame: object) -> None:

@@ -106,6 +106,8 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         env="development",
         data_dir=tmp_path_factory.mktemp("atrium-data"),
         rate_limit="",
+        token_rate_limit="",
+        token_failure_limit="",
         webhooks_dispatch=False,
     )
 
