@@ -48,6 +48,7 @@ $(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
 
 ## make bench: seed, start PostgreSQL + server + floor, drive every workload with wrk (see README)
 ##   make bench BENCH_QUICK=1    1 s warm-up, 2 s measured, 1 repetition
+##   make bench BENCH_POOLER=pgbouncer   the server through a PgBouncer (transaction mode) of its own
 bench: $(VENV)/.bench-installed
 	BENCH_QUICK=$(BENCH_QUICK) $(BIN)/python -m bench.run
 

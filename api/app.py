@@ -15,14 +15,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, request_response
 from starlette.types import ASGIApp
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.auth import KeyStore, TokenVerifier
 from api.core.context import AppState
 from api.database import create_engine, resolve_urls
 from api.graphql_app import RETRY_LATER, GraphQLApp
-from api.middleware import Authenticate, BodyLimit, Metrics, RequestContext
-from api.oauth import token_endpoint
-from api.ratelimit import RateLimit
+from api.middleware import Authenticate, BodyLimit, Metrics, RequestContext, ResponseHeaders
+from api.oauth import TokenBudgets, token_endpoint
+from api.ratelimit import Budget, RateLimit, rate_limiter
 from api.schema import access_cache, build_schema
 from api.settings import Settings
 from api.webhooks.background import dispatching
@@ -92,22 +93,35 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
         allow_queries_via_get=True,
     )
     # outermost first: who is calling, how often, how much they send
+    limiter = rate_limiter(settings.rate_limit_storage)
+    requests = Budget("requests", settings.rate_limit, limiter)
     endpoint: ASGIApp = BodyLimit(graphql, settings.max_body_bytes)
-    endpoint = RateLimit(endpoint, settings.rate_limit, settings.rate_limit_storage)
+    endpoint = Authenticate(RateLimit(endpoint, requests), requests)
+    token = token_endpoint(
+        TokenBudgets(
+            requests=Budget("token requests", settings.token_rate_limit, limiter),
+            failures=Budget("failed authentications", settings.token_failure_limit, limiter),
+        )
+    )
     app = Starlette(
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/.well-known/jwks.json", jwks),
             Route("/metrics", metrics),
-            Route("/graphql", Authenticate(endpoint)),
+            Route("/graphql", endpoint),
             Route(
                 "/oauth/token",
-                BodyLimit(request_response(token_endpoint), settings.max_token_request_bytes),
+                BodyLimit(request_response(token), settings.max_token_request_bytes),
                 methods=["POST"],
             ),
         ],
-        middleware=[Middleware(Metrics, registry=registry), Middleware(RequestContext)],
+        middleware=[
+            Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies),
+            Middleware(ResponseHeaders),
+            Middleware(Metrics, registry=registry),
+            Middleware(RequestContext),
+        ],
         lifespan=lifespan,
     )
     if state is not None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import signal
 import sys
+import threading
 from collections.abc import Sequence
+from typing import Any
 
 from api.database import DatabaseUrls, create_engine, resolve_urls
 from api.settings import Settings
@@ -41,12 +44,25 @@ async def _demo(urls: DatabaseUrls, settings: Settings) -> None:
         print(f"{user.tenant:7} {user.role:14} {user.email}\n  {token}\n")
 
 
+# How `atrium serve` runs uvicorn. No `Server` banner (it names what to attack). The app
+# itself reads X-Forwarded-For/-Proto from the proxies it trusts (ATRIUM_TRUSTED_PROXIES,
+# api/app.py), so uvicorn must not rewrite the client before it.
+UVICORN_OPTIONS: dict[str, Any] = {
+    "log_config": None,
+    "proxy_headers": False,
+    "server_header": False,
+    "timeout_graceful_shutdown": 20,
+}
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
 
     from api.app import create_app
     from api.logs import configure_logging
 
+    if threading.current_thread() is threading.main_thread():  # as uvicorn: only it gets signals
+        signal.signal(signal.SIGTERM, _stop)
     urls = resolve_urls(settings)
     if not args.no_migrate:
         _migrate(urls, settings)
@@ -60,14 +76,15 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
         print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
     app = create_app(settings)
     _tune_gc()
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_config=None,
-        proxy_headers=True,
-        timeout_graceful_shutdown=20,
-    )
+    uvicorn.run(app, host=host, port=port, **UVICORN_OPTIONS)
+
+
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM stops the server as Ctrl-C does. uvicorn drains the requests in flight,
+    then raises the signal it caught once more; by default SIGTERM would then kill the
+    process before its exit handlers stop the embedded PostgreSQL (SIGINT's
+    KeyboardInterrupt runs them). Before uvicorn listens, it ends start-up the same way."""
+    raise SystemExit(0)
 
 
 def _tune_gc() -> None:

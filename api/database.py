@@ -14,6 +14,7 @@ import logging
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 from sqlalchemy.engine import make_url
@@ -130,11 +131,47 @@ def asyncpg_dsn(sqlalchemy_url: str) -> str:
 
 
 def create_engine(url: str, settings: Settings) -> AsyncEngine:
-    """The app-role engine. JIT is off: it only slows short OLTP statements down."""
+    """The app-role engine."""
     return create_async_engine(
         url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_pre_ping=False,
-        connect_args={"server_settings": {"jit": "off", "application_name": "atrium"}},
+        connect_args=connect_args(pooler(url, settings)),
     )
+
+
+def pooler(url: str, settings: Settings) -> str:
+    """The settings' pooler, or "pgbouncer" when the URL turns SQLAlchemy's statement
+    cache off, as operators do for PgBouncer."""
+    if make_url(url).query.get("prepared_statement_cache_size") == "0":
+        return "pgbouncer"
+    return settings.db_pooler
+
+
+def connect_args(pooler: str) -> dict[str, Any]:
+    """How asyncpg connects. JIT is off: it only slows short OLTP statements down.
+
+    PgBouncer refuses startup parameters it does not know (jit), so through it JIT is
+    the server's or the pool's business (README: `connect_query`). In transaction mode
+    each transaction may run on another server connection, so "pgbouncer" keeps no
+    prepared statement past its statement: asyncpg's and SQLAlchemy's caches are off,
+    and every statement is prepared unnamed, which the next statement replaces
+    (asyncpg re-parses it in the same round trip as its execution). SQLAlchemy's docs
+    suggest unique names instead, which leave every statement on its server
+    connection until a DISCARD; unnamed ones leave nothing, so the pool stays.
+    """
+    if pooler == "none":
+        return {"server_settings": {"jit": "off", "application_name": "atrium"}}
+    through_pgbouncer: dict[str, Any] = {"server_settings": {"application_name": "atrium"}}
+    if pooler == "pgbouncer":
+        through_pgbouncer |= {
+            "statement_cache_size": 0,
+            "prepared_statement_cache_size": 0,
+            "prepared_statement_name_func": _unnamed,
+        }
+    return through_pgbouncer
+
+
+def _unnamed() -> str:
+    return ""

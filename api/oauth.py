@@ -8,11 +8,13 @@ that tenant, and a server made for this request answers `query_client` from it.
 
 Every way of failing authentication (unknown client, another tenant's, revoked,
 wrong secret) gets the same `invalid_client` answer: an unknown client id is
-handed to authlib as a client whose secret never matches.
+handed to authlib as a client whose secret never matches. Requests and failures are
+limited per client address and client id (`TokenBudgets`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -22,6 +24,7 @@ from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import (
     AuthorizationServer,
     ClientMixin,
+    InvalidClientError,
     InvalidRequestError,
     OAuth2Request,
 )
@@ -32,6 +35,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.core.context import AppState
+from api.ratelimit import Budget, address_key
 from tenants.api_clients import ActiveClient, active_client, secret_matches, tenant_of
 from tenants.session import tenant_transaction
 
@@ -81,6 +85,7 @@ class TokenServer(AuthorizationServer):  # type: ignore[misc]  # authlib has no 
 
     def __init__(self, state: AppState, client: Client | None) -> None:
         super().__init__()
+        self.client_refused = False  # set when authlib refused the client's credentials
         self._client = client
         self._state = state
         self.register_grant(Grant)
@@ -112,6 +117,10 @@ class TokenServer(AuthorizationServer):  # type: ignore[misc]  # authlib has no 
 
     def create_oauth2_request(self, request: FormRequest) -> FormRequest:
         return request
+
+    def handle_error_response(self, request: Any, error: OAuth2Error) -> Response:
+        self.client_refused = isinstance(error, InvalidClientError)
+        return super().handle_error_response(request, error)  # type: ignore[no-any-return]
 
     def handle_response(self, status: int, body: Any, headers: list[tuple[str, str]]) -> Response:
         return Response(
@@ -153,7 +162,30 @@ async def _load_client(state: AppState, client_id: str | None) -> Client | None:
         return Client(client_id, await active_client(conn, tenant_id, client_id))
 
 
-async def token_endpoint(request: Request) -> Response:
+@dataclass(frozen=True)
+class TokenBudgets:
+    """Every request spends from its address's and its client id's `requests`; a failed
+    client authentication spends from its address's `failures`, and an address whose
+    failures are spent is refused before anything else is looked at. A client id has no
+    failure budget: anyone who knows an id could spend it and lock its partner out,
+    while its secret (256 random bits) is beyond guessing at the request limit."""
+
+    requests: Budget
+    failures: Budget
+
+
+def token_endpoint(budgets: TokenBudgets) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        address = address_key(request.scope)
+        refused = await budgets.failures.spent(address) or await budgets.requests.spend(address)
+        if refused is not None:
+            return refused
+        return await _token_response(request, budgets)
+
+    return endpoint
+
+
+async def _token_response(request: Request, budgets: TokenBudgets) -> Response:
     state: AppState = request.app.state.atrium
     server = TokenServer(state, None)
     headers = {k.title(): v for k, v in request.headers.items()}
@@ -165,7 +197,15 @@ async def token_endpoint(request: Request) -> Response:
         if not form.get("grant_type"):
             raise InvalidRequestError("Missing grant_type.")
         oauth_request = FormRequest(str(request.url), headers, form)
-        server = TokenServer(state, await _load_client(state, _claimed_client_id(headers, form)))
+        client_id = _claimed_client_id(headers, form)
+        if client_id and tenant_of(client_id) is not None:  # ill-formed ids name no one
+            refused = await budgets.requests.spend(f"client:{client_id}")
+            if refused is not None:
+                return refused
+        server = TokenServer(state, await _load_client(state, client_id))
     except OAuth2Error as error:  # also authlib's refusal of plain http to a remote host
-        return server.handle_error_response(None, error)  # type: ignore[no-any-return]
-    return server.create_token_response(oauth_request)  # type: ignore[no-any-return]
+        return server.handle_error_response(None, error)
+    response: Response = server.create_token_response(oauth_request)
+    if server.client_refused:
+        await budgets.failures.spend(address_key(request.scope))
+    return response

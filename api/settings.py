@@ -25,6 +25,12 @@ class Settings(BaseSettings):
     app_db_role: str = "atrium_app"
     app_db_password: SecretStr | None = None
     db_pool_size: int = 10
+    # What stands between the server and PostgreSQL (README "Through PgBouncer"):
+    # "pgbouncer" (transaction pooling, any version) names no prepared statement;
+    # "pgbouncer-prepared" is PgBouncer >= 1.21 with max_prepared_statements, which
+    # keeps the statement caches. A URL with prepared_statement_cache_size=0 means
+    # "pgbouncer" too.
+    db_pooler: Literal["none", "pgbouncer", "pgbouncer-prepared"] = "none"
     db_max_overflow: int = 10
 
     data_dir: Path = Path(".atrium")
@@ -65,6 +71,18 @@ class Settings(BaseSettings):
     # must hold ("" turns limiting off). See api/ratelimit.py.
     rate_limit: str = "50/second;1500/minute"
     rate_limit_storage: str = "async+memory://"
+    # /oauth/token (api/oauth.py): requests per client address and per client id; failed
+    # client authentications per client address, every limit holding, so the wait after
+    # failures grows (a minute, then an hour, then a day). "" turns either off.
+    token_rate_limit: str = "5/second;60/minute"
+    token_failure_limit: str = "5/minute;20/hour;100/day"
+    # Peers whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses or
+    # networks, comma-separated ("*" any peer, "" none). The client address they give
+    # keys the rate limits; the scheme tells OAuth2 that TLS ended at the proxy.
+    trusted_proxies: str = Field(
+        default="127.0.0.1",
+        validation_alias=AliasChoices("ATRIUM_TRUSTED_PROXIES", "FORWARDED_ALLOW_IPS"),
+    )
 
     # Webhooks (README "Webhooks"): the background sender, how often it looks for due
     # deliveries, how long a partner may take to answer. Private targets (loopback,

@@ -160,13 +160,14 @@ LEGEND = (
 def print_report(report: dict[str, Any]) -> None:
     plan = report["plan"]
     mode = "quick" if plan["quick"] else "full"
+    through = f"; the server through {plan['pooler']}" if plan.get("pooler") else ""
     print(
         f"\nAtrium bench at {report.get('commit')}, {report['when']}"
         f" ({mode}: {plan['warmup']:g} s warm-up, {plan['seconds']:g} s measured,"
         f" {plan['repetitions']} repetition(s), medians), scale {plan['scale']:g},"
         f" {report['database']['rows']} rows; {report['machine']['cpu']},"
         f" {report['machine']['cores']} cores, load average"
-        f" {report['machine']['load_average_at_start']} at start\n"
+        f" {report['machine']['load_average_at_start']} at start{through}\n"
     )
     print(table(report))
     print(textwrap.fill(LEGEND, 100))

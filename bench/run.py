@@ -2,6 +2,7 @@
 
     make bench                  # full: 5 s warm-up, 10 s measured, c=1 and c=16, 3 repetitions
     make bench BENCH_QUICK=1    # quick: 1 s warm-up, 2 s measured, 1 repetition
+    make bench BENCH_POOLER=pgbouncer  # the server through PgBouncer (transaction mode)
     BENCH_ONLY=Q1-50,F1-50 make bench # some workloads only
     BENCH_SCALE=0.2 make bench  # a smaller data set
 
@@ -18,6 +19,7 @@ import platform
 import signal
 import sys
 import time
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,9 +28,9 @@ from typing import Any
 import orjson
 import psutil
 
-from api.database import asyncpg_dsn
+from api.database import OWNER_ROLE, asyncpg_dsn
 from bench import m1, wrk
-from bench.database import DATA_DIR, ROOT, BenchDatabase, prepare
+from bench.database import APP_ROLE, DATA_DIR, ROOT, BenchDatabase, prepare
 from bench.measure import Measured, measure
 from bench.procs import Service
 from bench.report import print_report
@@ -47,6 +49,7 @@ class Plan:
     concurrency: tuple[int, ...]
     scale: float
     only: tuple[str, ...]
+    pooler: str  # "" or "pgbouncer": what stands between the server and PostgreSQL
 
     @classmethod
     def from_env(cls) -> Plan:
@@ -60,6 +63,7 @@ class Plan:
             concurrency=tuple(int(c) for c in conc.split(",")),
             scale=float(os.environ.get("BENCH_SCALE", 1)),
             only=tuple(w for w in os.environ.get("BENCH_ONLY", "").split(",") if w),
+            pooler=os.environ.get("BENCH_POOLER", ""),
         )
 
 
@@ -83,11 +87,31 @@ def _tokens(db: BenchDatabase, settings: Any, workloads: list[Workload]) -> dict
     }
 
 
-def _start_services(db: BenchDatabase, need_floor: bool) -> dict[str, Service]:
+def _server_database(plan: Plan, db: BenchDatabase, stack: ExitStack) -> dict[str, str]:
+    """The server's database settings: straight to PostgreSQL, or through a PgBouncer
+    in transaction mode with as many server connections as the server's pool has."""
+    if not plan.pooler:
+        return {"ATRIUM_APP_DATABASE_URL": db.app_url}
+    if plan.pooler != "pgbouncer":
+        raise SystemExit(f"BENCH_POOLER={plan.pooler!r}: only 'pgbouncer' is known")
+    from api.settings import Settings
+    from bench.pgbouncer import running_pgbouncer
+
+    pool = Settings().db_pool_size + Settings().db_max_overflow
+    users = (APP_ROLE, OWNER_ROLE)
+    pgbouncer = stack.enter_context(
+        running_pgbouncer(db.app_url, WORK_DIR / "pgbouncer", users, pool=pool)
+    )
+    return {"ATRIUM_APP_DATABASE_URL": pgbouncer.url(db.app_url), "ATRIUM_DB_POOLER": "pgbouncer"}
+
+
+def _start_services(
+    db: BenchDatabase, need_floor: bool, database: dict[str, str]
+) -> dict[str, Service]:
     env = {
         "ATRIUM_ENV": "production",
         "DATABASE_URL": db.owner_url,
-        "ATRIUM_APP_DATABASE_URL": db.app_url,
+        **database,
         "ATRIUM_DATA_DIR": str(DATA_DIR),
         # one user sends every request of a workload, hundreds a second: measure the
         # server, not its rate limit
@@ -224,6 +248,7 @@ def main() -> None:
             flush=True,
         )
     services: dict[str, Service] = {}
+    stack = ExitStack()
     try:
         print(f"bench: {db.summary()}", flush=True)
         settings = _settings(db)
@@ -244,7 +269,8 @@ def main() -> None:
             print(f"bench: {wid} {why}", flush=True)
         skipped.update(failed)
         workloads = [w for w in workloads if w.id not in failed]
-        services = _start_services(db, any(w.target == "floor" for w in workloads))
+        database = _server_database(plan, db, stack)
+        services = _start_services(db, any(w.target == "floor" for w in workloads), database)
         idle_rss = services["atrium"].rss_mb()
         measured: list[Measured] = []
         scarce = None
@@ -305,6 +331,7 @@ def main() -> None:
     finally:
         for s in services.values():
             s.stop()
+        stack.close()
         db.close()
 
 

@@ -85,6 +85,19 @@ async def database() -> AsyncIterator[TestDatabase]:
 
 
 @pytest.fixture(scope="session")
+def pgbouncer(database: TestDatabase, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A PgBouncer in transaction mode in front of the test database (two server
+    connections, so transactions of different clients share them)."""
+    from bench.pgbouncer import BINARY, running_pgbouncer
+
+    if BINARY is None:
+        pytest.skip("pgbouncer is not installed (apt-get install pgbouncer); .ci/run installs it")
+    users = (APP_ROLE, "atrium_owner")
+    with running_pgbouncer(database.app_url, tmp_path_factory.mktemp("pgbouncer"), users) as pgb:
+        yield pgb
+
+
+@pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     # Tests fire requests as fast as they can: rate limits are tested on their own app
     # (tests/api/test_rate_limit.py).
@@ -93,6 +106,8 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         env="development",
         data_dir=tmp_path_factory.mktemp("atrium-data"),
         rate_limit="",
+        token_rate_limit="",
+        token_failure_limit="",
         webhooks_dispatch=False,
     )
 

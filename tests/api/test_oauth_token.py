@@ -170,3 +170,17 @@ async def test_malformed_token_requests_are_4xx_in_rfc_6749_shape(gql, client, t
     huge = await post(b"grant_type=client_credentials&pad=" + b"x" * 100_000)
     assert huge.status_code == 413
     assert (await client.get(TOKEN_URL)).status_code == 405
+
+
+async def test_tls_ended_at_a_trusted_proxy_counts_as_tls(make_client, gql, tenant):
+    """X-Forwarded-Proto: https is believed from ATRIUM_TRUSTED_PROXIES only (the test
+    client's peer is 127.0.0.1)."""
+    issued = await partner(gql, tenant)
+    form = {"grant_type": "client_credentials"}
+    headers = {**basic(issued["clientId"], issued["clientSecret"]), "X-Forwarded-Proto": "https"}
+    url = "http://partner.example/oauth/token"
+    behind_proxy = await make_client(trusted_proxies="127.0.0.1")
+    assert (await behind_proxy.post(url, data=form, headers=headers)).status_code == 200
+    exposed = await make_client(trusted_proxies="")
+    refused = await exposed.post(url, data=form, headers=headers)
+    assert (refused.status_code, refused.json()["error"]) == (400, "insecure_transport")

@@ -97,6 +97,9 @@ async def test_events_must_be_known_and_at_least_one(gql, tenant):
         "https://169.254.169.254/latest/meta-data",  # cloud metadata, link-local
         "https://[::1]/hooks",
         "https://[::ffff:127.0.0.1]/hooks",
+        "https://[2002:7f00:1::]/hooks",  # 6to4 of 127.0.0.1
+        "https://[64:ff9b::a9fe:a9fe]/hooks",  # NAT64 of 169.254.169.254
+        "https://2130706433/hooks",  # 127.0.0.1 as the resolver reads it
         "https://0.0.0.0/hooks",
         "https://user:pw@partner.example/hooks",
         "ftp://partner.example/hooks",
