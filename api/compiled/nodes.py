@@ -33,7 +33,7 @@ class NodePlan(RootPlan):
         try:
             type_name = from_global_id(args["id"])[0]
         except AppError:
-            return True  # the plan answers NOT_FOUND, as the resolver would
+            return True  # the plan answers the same error as the resolver would
         if type_name not in NODE_RESOLVERS:
             return True  # NOT_FOUND
         return scoped_row(type_name) and self.by_type.get(type_name) is not None

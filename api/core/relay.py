@@ -26,18 +26,22 @@ def to_global_id(type_name: str, id: UUID) -> strawberry.ID:
     return strawberry.ID(global_id(type_name, id))
 
 
+MALFORMED_ID = "Not a valid id: ids are the opaque `id` values this API gives out."
+
+
 def from_global_id(
     global_id: str, expected: str | tuple[str, ...] | None = None
 ) -> tuple[str, UUID]:
-    """Decode a global id. A malformed id, or one of another type, is NOT_FOUND — the
-    same answer as for an id that does not exist (or belongs to another tenant)."""
+    """Decode a global id. One that is not an id at all is BAD_USER_INPUT (it says
+    nothing about any row); one of another type is NOT_FOUND — the same answer as for
+    an id that does not exist (or belongs to another tenant)."""
     not_found = AppError(Code.NOT_FOUND, "No such object.")
     try:
         raw = base64.urlsafe_b64decode(global_id + "=" * (-len(global_id) % 4)).decode()
         type_name, _, value = raw.partition(":")
         uuid = UUID(value)
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise not_found from None
+        raise AppError(Code.BAD_USER_INPUT, MALFORMED_ID) from None
     if expected is not None:
         allowed = (expected,) if isinstance(expected, str) else expected
         if type_name not in allowed:
@@ -46,8 +50,7 @@ def from_global_id(
 
 
 def from_optional_global_id(global_id: str | None, expected: str) -> UUID | None:
-    """An id given to a filter or argument, when given: a malformed one, or one of
-    another type, is NOT_FOUND (from_global_id)."""
+    """An id given to a filter or argument, when given (see from_global_id)."""
     return None if global_id is None else from_global_id(global_id, expected)[1]
 
 
@@ -182,13 +185,16 @@ def _names(selections: list[Any], path: tuple[str, ...]) -> set[str]:
 
 
 def local_id(global_id: str, expected: str, field: str) -> UUID:
-    """A global id given inside a mutation input: a wrong one is a NOT_FOUND userError
-    on that field (raised as a domain error inside the service call)."""
-    from domain.errors import NotFound
+    """A global id given inside a mutation input: a wrong one is a userError on that
+    field (raised as a domain error inside the service call) — BAD_USER_INPUT when it
+    is no id at all, NOT_FOUND when it names no such row."""
+    from domain.errors import DomainError, NotFound
 
     try:
         return from_global_id(global_id, expected)[1]
-    except AppError:
+    except AppError as error:
+        if error.extensions.get("code") == Code.BAD_USER_INPUT:
+            raise DomainError(f"`{field}` is not a valid id.", field=field) from None
         raise NotFound(f"No such {expected.lower()}.", field=field) from None
 
 

@@ -88,7 +88,7 @@ async def test_bad_input_is_a_user_error_and_writes_nothing(gql, tenant, other_t
         (PAY, {**pay, "currency": "USD"}, "currency", "BAD_USER_INPUT"),
         (PAY, {**pay, "currency": "XXX"}, "currency", "BAD_USER_INPUT"),
         (PAY, {**pay, "invoiceId": gid(foreign)}, "invoiceId", "NOT_FOUND"),
-        (PAY, {**pay, "invoiceId": "bogus"}, "invoiceId", "NOT_FOUND"),
+        (PAY, {**pay, "invoiceId": "bogus"}, "invoiceId", "BAD_USER_INPUT"),
         (
             UPDATE,
             {"id": gid(issued), "version": issued.version, "notes": "x"},
@@ -145,9 +145,12 @@ async def test_an_order_is_invoiced_once_and_only_when_confirmed(gql, tenant, ot
     ]
     again = (await gql(CREATE, {"input": order}, token=token)).ok()["createInvoiceFromOrder"]
     assert again["userErrors"][0]["code"] == "DUPLICATE"
-    for foreign in (to_global_id("SalesOrder", other.order_id), "bogus"):
+    for foreign, code in (
+        (to_global_id("SalesOrder", other.order_id), "NOT_FOUND"),
+        ("bogus", "BAD_USER_INPUT"),  # no id at all: says nothing about any row
+    ):
         missing = await gql(CREATE, {"input": {"orderId": foreign}}, token=token)
         errors = missing.ok()["createInvoiceFromOrder"]["userErrors"]
-        assert [(e["field"], e["code"]) for e in errors] == [("orderId", "NOT_FOUND")]
+        assert [(e["field"], e["code"]) for e in errors] == [("orderId", code)]
     async with tenant.session() as conn:
         assert await conn.scalar(sa.select(sa.func.count()).select_from(invoices)) == 1

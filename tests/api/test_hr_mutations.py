@@ -129,7 +129,7 @@ async def test_references_into_another_tenant_are_not_found(gql, tenant, other_t
 @pytest.mark.parametrize(
     ("input", "field", "code"),
     [
-        ({"managerId": "not-an-id"}, "managerId", "NOT_FOUND"),
+        ({"managerId": "not-an-id"}, "managerId", "BAD_USER_INPUT"),
         ({"managerId": to_global_id("Department", uuid4())}, "managerId", "NOT_FOUND"),
         ({"departmentId": to_global_id("Department", uuid4())}, "departmentId", "NOT_FOUND"),
         ({"salary": "100", "salaryCurrency": "EURO"}, "salaryCurrency", "BAD_USER_INPUT"),

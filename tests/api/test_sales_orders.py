@@ -182,7 +182,7 @@ async def test_bad_order_input_is_a_user_error_and_writes_nothing(gql, tenant, o
     cases = [
         ([{"productId": eur, "quantity": 0}], "lines.0.quantity", "BAD_USER_INPUT"),
         ([{"productId": eur, "quantity": -2}], "lines.0.quantity", "BAD_USER_INPUT"),
-        ([{"productId": "bogus", "quantity": 1}], "lines.0.productId", "NOT_FOUND"),
+        ([{"productId": "bogus", "quantity": 1}], "lines.0.productId", "BAD_USER_INPUT"),
         (
             [{"productId": gid("Product", foreign.products["F-1"]), "quantity": 1}],
             "lines.0.productId",
