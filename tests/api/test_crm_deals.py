@@ -29,8 +29,8 @@ DEALS = "{ deals { nodes { id title owner { name } } } }"
         ({"currency": "EURO"}, "currency", "BAD_USER_INPUT"),
         ({"title": ""}, "title", "BAD_USER_INPUT"),
         ({"probability": "120"}, "probability", "BAD_USER_INPUT"),
-        ({"stage": "PipelineStage:unknown"}, "stage", "NOT_FOUND"),
-        ({"contact": "nonsense"}, "contact", "NOT_FOUND"),
+        ({"stage": "PipelineStage:unknown"}, "stage", "BAD_USER_INPUT"),  # no id at all
+        ({"contact": "nonsense"}, "contact", "BAD_USER_INPUT"),
     ],
 )
 async def test_bad_deal_input_is_a_user_error(gql, tenant, values, field, code):

@@ -43,7 +43,7 @@ async def test_filters(gql, tenant):
     assert await listed(active=False) == ["Di Gone"]
     assert await listed(department=did(sales), active=True) == ["Ada Boss", "bob 100% sure"]
     bad = await gql(query, {"f": {"department": "nonsense"}}, token=token)
-    assert bad.codes == ["NOT_FOUND"]
+    assert bad.codes == ["BAD_USER_INPUT"]
 
 
 async def test_order_and_keyset_paging(gql, tenant):

@@ -88,7 +88,7 @@ async def test_bad_stock_input_is_a_user_error_and_writes_nothing(gql, tenant, o
             RECEIVE,
             {"productId": "nonsense", "warehouseId": main, "quantity": 1},
             "productId",
-            "NOT_FOUND",
+            "BAD_USER_INPUT",
         ),
         (
             RECEIVE,
