@@ -50,8 +50,9 @@ from graphql import (
     get_nullable_type,
 )
 
+from api.core.access import text_searches
 from api.settings import Settings
-from api.strawberry_internals import field_metadata, python_class
+from api.strawberry_internals import field_metadata
 
 PAGE_ARGUMENTS = ("first", "last")
 MAX_ITEMS = "max_items"  # field metadata key: see at_most
@@ -171,7 +172,7 @@ class _Cost:
             return 0
         if isinstance(value, ListValueNode):
             return sum(self.filter_cost(item, filter_type) for item in value.values)
-        searches = getattr(python_class(filter_type), "__searches__", {})
+        searches = text_searches(filter_type)
         if isinstance(value, VariableNode):
             return self.settings.search_cost * bool(searches) + (
                 self.settings.filter_condition_cost * (len(filter_type.fields) - len(searches))

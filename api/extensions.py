@@ -204,7 +204,7 @@ class TenantTransaction(SchemaExtension):
             return
         readonly = operation is None or operation.operation == OperationType.QUERY
         assert ec.graphql_document is not None  # parsed and validated before execution
-        async with tenant_transaction(context, ec.graphql_document, operation, readonly) as run:
+        async with operation_transaction(context, ec.graphql_document, operation, readonly) as run:
             if context.actor is None:
                 ec.result = _refuse(Code.UNAUTHENTICATED, "Unknown or deactivated user.")
             yield
@@ -220,17 +220,19 @@ class OperationRun:
 
 
 @asynccontextmanager
-async def tenant_transaction(
+async def operation_transaction(
     context: Context,
     document: DocumentNode,
     operation: OperationDefinitionNode | None,
     readonly: bool,
 ) -> AsyncIterator[OperationRun]:
-    """The operation's transaction, bound to the caller's tenant with its time limits,
-    with the caller's actor and the document's access analysis in `context`
-    (`context.actor` stays None for an unknown or deactivated user). Rolled back on
-    leaving unless committed; raises TIMEOUT when the result left in the run shows a
-    statement cancelled for running too long."""
+    """One GraphQL operation's transaction: bound to the caller's tenant with its time
+    limits and the caller's actor loaded in the same round trip (unlike
+    tenants.session.tenant_transaction, which binds a tenant and commits on success).
+    The actor and the document's access analysis land in `context` (`context.actor`
+    stays None for an unknown or deactivated user). Rolled back on leaving unless
+    committed; raises TIMEOUT when the result left in the run shows a statement
+    cancelled for running too long."""
     state = context.state
     assert context.principal is not None and state.access is not None
     timeouts = operation_timeouts(state.settings, state.access.schema, document, operation)

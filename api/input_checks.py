@@ -35,8 +35,8 @@ from graphql import (
     default_field_resolver,
 )
 
+from api.core.access import text_searches
 from api.errors import bad_input
-from api.strawberry_internals import python_class
 from domain.storable import problem
 
 CHECKED_SCALARS = {"String", "ID", "Decimal", "Date", "DateTime"}
@@ -173,7 +173,7 @@ def _object_check(gtype: GraphQLInputObjectType, checks_of: Built) -> Check | No
     # gets a check that looks the finished one up
     checks_of[gtype.name] = _late(gtype.name, checks_of)
     types = {field.out_name or name: field.type for name, field in gtype.fields.items()}
-    searches = getattr(python_class(gtype), "__searches__", {})
+    searches = text_searches(gtype)
     checks_of[gtype.name] = _fields_check(types, checks_of, searches)
     return checks_of[gtype.name]
 

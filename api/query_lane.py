@@ -6,7 +6,7 @@ object per request). For the common request — a query, JSON over POST, with a
 bearer token and no protocol extensions — the lane does what that path does, in
 the same order and with the same parts: the document from the cache by its text
 (`api.extensions.Documents`: parsed and validated once), the tenant transaction
-(`api.extensions.tenant_transaction`), graphql-core's executor with the compiled
+(`api.extensions.operation_transaction`), graphql-core's executor with the compiled
 read path (`api.compiled.executor.CompiledReads`), and the answer shaped by the
 view's own `process_result`.
 
@@ -33,7 +33,7 @@ from strawberry.types import ExecutionResult
 
 from api.compiled.executor import CompiledReads
 from api.core.context import Context
-from api.extensions import Documents, tenant_transaction
+from api.extensions import Documents, operation_transaction
 
 # what strawberry's view would treat otherwise (incremental delivery, subscriptions)
 STREAMED = (b"multipart", b"event-stream")
@@ -100,7 +100,7 @@ async def answer(
     if operation.operation != OperationType.QUERY:
         return None
     try:
-        async with tenant_transaction(context, entry.document, operation, True) as run:
+        async with operation_transaction(context, entry.document, operation, True) as run:
             if context.actor is None:
                 return None  # the view answers UNAUTHENTICATED
             result = executor.execute_operation()

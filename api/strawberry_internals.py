@@ -39,24 +39,11 @@ def operation_name_given(execution_context: ExecutionContext) -> bool:
     return execution_context._provided_operation_name is not None
 
 
-def validation_errors(
-    execution_context: ExecutionContext, rules: Sequence[type[ASTValidationRule]] = ()
-) -> list[GraphQLError]:
-    """What strawberry's own validation step finds in the context's document under its
-    rules and `rules` (with the rules strawberry adds itself, e.g. for `Maybe` and
-    `@oneOf`)."""
-    assert execution_context.graphql_document is not None
-    return document_errors(
-        graphql_schema(execution_context.schema),
-        execution_context.graphql_document,
-        (*execution_context.validation_rules, *rules),
-    )
-
-
 def document_errors(
     schema: GraphQLSchema, document: DocumentNode, rules: Sequence[type[ASTValidationRule]]
 ) -> list[GraphQLError]:
-    """strawberry's validation of a document under `rules` (to which it adds its own)."""
+    """strawberry's validation of a document under `rules` (to which it adds its own,
+    e.g. for `Maybe` and `@oneOf`)."""
     from strawberry.schema.schema import validate_document
 
     return validate_document(schema, document, tuple(rules))

@@ -16,7 +16,7 @@ from graphql import GraphQLObjectType, GraphQLSchema
 from api.compiled.levels import Access, Collect, Unsupported
 from api.compiled.roots import Call, OneRow, RootPlan, plan_one
 from api.compiled.sources import ByIdSource
-from api.core.relay import NODE_RESOLVERS, from_global_id, scoped_row
+from api.core.relay import NODE_RESOLVERS, decoded_global_id, from_global_id, scoped_row
 from api.errors import AppError, Code, forbidden
 
 MISSING = "No such object."
@@ -30,10 +30,10 @@ class NodePlan(RootPlan):
 
     def covers(self, args: dict[str, Any]) -> bool:
         """Whether this id is answered here (an id of an uncovered type is not)."""
-        try:
-            type_name = from_global_id(args["id"])[0]
-        except AppError:
-            return True  # the plan answers the same error as the resolver would
+        decoded = decoded_global_id(args["id"])
+        if decoded is None:
+            return True  # the plan answers BAD_USER_INPUT, as the resolver would
+        type_name = decoded[0]
         if type_name not in NODE_RESOLVERS:
             return True  # NOT_FOUND
         return scoped_row(type_name) and self.by_type.get(type_name) is not None

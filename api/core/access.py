@@ -321,10 +321,16 @@ def argument_checks(field: GraphQLField) -> list[tuple[str, ArgCheck]]:
     return checks
 
 
+def text_searches(input_type: Any) -> Mapping[str, tuple[str, ...]]:
+    """A filter input's text-search keys and the fields each searches (`__searches__`);
+    the guard narrows them, api.cost prices them, api.input_checks bounds their length."""
+    return getattr(python_class(input_type), "__searches__", {})
+
+
 def _filter_check(input_type: GraphQLInputObjectType) -> ArgCheck:
     entity = entity_of(input_type)
     reveals: Mapping[str, tuple[str, ...]] = getattr(python_class(input_type), "__reveals__", {})
-    searches: Mapping[str, tuple[str, ...]] = getattr(python_class(input_type), "__searches__", {})
+    searches = text_searches(input_type)
 
     def check(policy: Policy, value: Any) -> Any:
         if isinstance(value, list):

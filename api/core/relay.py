@@ -29,24 +29,30 @@ def to_global_id(type_name: str, id: UUID) -> strawberry.ID:
 MALFORMED_ID = "Not a valid id: ids are the opaque `id` values this API gives out."
 
 
+def decoded_global_id(global_id: str) -> tuple[str, UUID] | None:
+    """(type name, uuid) of a global id; None for a text that is no global id at all."""
+    try:
+        raw = base64.urlsafe_b64decode(global_id + "=" * (-len(global_id) % 4)).decode()
+        type_name, _, value = raw.partition(":")
+        return type_name, UUID(value)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+
+
 def from_global_id(
     global_id: str, expected: str | tuple[str, ...] | None = None
 ) -> tuple[str, UUID]:
     """Decode a global id. One that is not an id at all is BAD_USER_INPUT (it says
     nothing about any row); one of another type is NOT_FOUND — the same answer as for
     an id that does not exist (or belongs to another tenant)."""
-    not_found = AppError(Code.NOT_FOUND, "No such object.")
-    try:
-        raw = base64.urlsafe_b64decode(global_id + "=" * (-len(global_id) % 4)).decode()
-        type_name, _, value = raw.partition(":")
-        uuid = UUID(value)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise AppError(Code.BAD_USER_INPUT, MALFORMED_ID) from None
+    decoded = decoded_global_id(global_id)
+    if decoded is None:
+        raise AppError(Code.BAD_USER_INPUT, MALFORMED_ID)
     if expected is not None:
         allowed = (expected,) if isinstance(expected, str) else expected
-        if type_name not in allowed:
-            raise not_found
-    return type_name, uuid
+        if decoded[0] not in allowed:
+            raise AppError(Code.NOT_FOUND, "No such object.")
+    return decoded
 
 
 def from_optional_global_id(global_id: str | None, expected: str) -> UUID | None:
@@ -190,12 +196,12 @@ def local_id(global_id: str, expected: str, field: str) -> UUID:
     is no id at all, NOT_FOUND when it names no such row."""
     from domain.errors import DomainError, NotFound
 
-    try:
-        return from_global_id(global_id, expected)[1]
-    except AppError as error:
-        if error.extensions.get("code") == Code.BAD_USER_INPUT:
-            raise DomainError(f"`{field}` is not a valid id.", field=field) from None
-        raise NotFound(f"No such {expected.lower()}.", field=field) from None
+    decoded = decoded_global_id(global_id)
+    if decoded is None:
+        raise DomainError(f"`{field}` is not a valid id.", field=field)
+    if decoded[0] != expected:
+        raise NotFound(f"No such {expected.lower()}.", field=field)
+    return decoded[1]
 
 
 def optional_local_id(global_id: str | None, expected: str, field: str) -> UUID | None:

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pytest
 import strawberry
 from cross_web import HTTPException
-from graphql import GraphQLObjectType, GraphQLSchema
+from graphql import GraphQLObjectType, GraphQLSchema, specified_rules
 from starlette.requests import Request
 from strawberry.asgi import GraphQL
 from strawberry.extensions import SchemaExtension
@@ -175,13 +175,16 @@ def test_nothing_else_reaches_into_strawberry():
 
 
 @pytest.mark.parametrize(("document", "invalid"), [("{ price }", False), ("{ nope }", True)])
-def test_validation_errors_are_what_strawberry_validation_finds(document, invalid):
+def test_document_errors_are_what_strawberry_validation_finds(document, invalid):
     found: list[list[str]] = []
 
     class Record(SchemaExtension):
         def on_validate(self):  # type: ignore[no-untyped-def]
             yield
-            found.append([e.message for e in internals.validation_errors(self.execution_context)])
+            ec = self.execution_context
+            schema = internals.graphql_schema(ec.schema)
+            errors = internals.document_errors(schema, ec.graphql_document, specified_rules)
+            found.append([e.message for e in errors])
 
     schema = strawberry.Schema(Query, extensions=[Record])
     result = schema.execute_sync(document)
