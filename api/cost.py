@@ -5,7 +5,9 @@ Depth, alias and token limits do not stop `customers(first: 200) { orders(first:
 field costs 1 times the page sizes of the lists above it; a field taking `first`/`last`
 multiplies what is below it by the literal page size, by the maximum for a variable
 (validation is cached per document, before variables are known), or by the default
-page size when neither is given. Introspection fields are free.
+page size when neither is given. Introspection fields are free. A field answered once
+for its whole list (a connection's `totalCount`: one statement, bounded by the statement
+timeout) costs 1 per list, not per row of its page (`per_list`).
 
 A list without `first` multiplies what is below it by the most items it can answer per
 parent, declared on the field with `metadata=at_most(N)`, where N is a named constant
@@ -61,6 +63,15 @@ FILTER = "filter"
 PER_PAGE = 1
 
 
+ONCE = "per_list"  # field metadata key: see per_list
+
+
+def per_list() -> dict[str, bool]:
+    """Metadata of a connection's field answered once for the list, not per row of its
+    page (totalCount): it costs what its connection field costs itself."""
+    return {ONCE: True}
+
+
 def at_most(items: int) -> dict[str, int]:
     """Metadata of a list field without `first`: it answers at most `items` per parent."""
     return {MAX_ITEMS: items}
@@ -112,8 +123,10 @@ class _Cost:
         parent: Any,
         multiplier: int,
         spread: frozenset[str],
+        lists: int = 1,
     ) -> int:
-        """Cost of a selection set on `parent`, each field counted `multiplier` times;
+        """Cost of a selection set on `parent`, each field counted `multiplier` times
+        (`lists` times for a `per_list` field: how often `parent` itself is read);
         `spread` holds the fragments being expanded (cycles are another rule's error)."""
         if selection_set is None or parent is None:
             return 0
@@ -126,19 +139,20 @@ class _Cost:
                     continue  # introspection, or an unknown field another rule reports
                 below = multiplier * self.page_size(selection, field)
                 inner = get_named_type(field.type)
-                reads = multiplier * (1 + self.filtering(selection, field))
-                total += reads + self.of(selection.selection_set, inner, below, spread)
+                times = lists if field_metadata(field).get(ONCE) else multiplier
+                reads = times * (1 + self.filtering(selection, field))
+                total += reads + self.of(selection.selection_set, inner, below, spread, times)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 inner = self.schema.get_type(condition.name.value) if condition else parent
-                total += self.of(selection.selection_set, inner, multiplier, spread)
+                total += self.of(selection.selection_set, inner, multiplier, spread, lists)
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 fragment = self.fragments.get(name)
                 if fragment is None or name in spread:
                     continue
                 inner = self.schema.get_type(fragment.type_condition.name.value)
-                total += self.of(fragment.selection_set, inner, multiplier, spread | {name})
+                total += self.of(fragment.selection_set, inner, multiplier, spread | {name}, lists)
         return total
 
     def page_size(self, node: FieldNode, field: Any) -> int:

@@ -6,8 +6,9 @@ it gets slower with every page and skips rows when data changes.
 
 from __future__ import annotations
 
+import asyncio
 import base64
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -43,6 +44,31 @@ class Page:
     cursors: list[str]
     has_next: bool
     has_previous: bool
+    # the list's rows in all, whatever page this is: counted when first awaited
+    total: Callable[[], Awaitable[int]]
+
+
+def count_statement(query: sa.Select[Any]) -> sa.Select[Any]:
+    """How many rows a list's `query` finds in all: the same conditions as its pages
+    (record scope, filter), no cursor and no limit. Around the query rather than in place
+    of its columns, so a query that groups or joins counts what it lists."""
+    return sa.select(sa.func.count()).select_from(query.order_by(None).subquery("listed"))
+
+
+class Total:
+    """A list's row count (`count_statement`), sent once when first awaited, never when
+    nobody asks: a page whose client did not select `totalCount` costs no count."""
+
+    def __init__(self, conn: Any, query: sa.Select[Any]) -> None:
+        self._conn, self._query = conn, query
+        self._value: int | None = None
+        self._lock = asyncio.Lock()  # two aliases of one count wait for one statement
+
+    async def __call__(self) -> int:
+        async with self._lock:
+            if self._value is None:
+                self._value = int(await self._conn.scalar(count_statement(self._query)))
+        return self._value
 
 
 def _encode_value(value: Any) -> Any:
@@ -121,6 +147,10 @@ class Listing:
     sort: sa.ColumnElement[Any]
     id_column: sa.ColumnElement[Any]
     descending: bool = False
+
+    def count_statement(self) -> sa.Select[Any]:
+        """How many rows the list has in all (`count_statement`)."""
+        return count_statement(self.query)
 
     def page_statement(self, page: PageRequest) -> sa.Select[Any]:
         """The query bounded by the page's cursor, in scan order, limit + 1 rows."""
@@ -213,7 +243,7 @@ async def paginate(
     id_key = str(id_column.key)
     rows, has_next, has_previous = page_rows(found, page)
     cursors = [encode_cursor([getattr(r, sort_key), getattr(r, id_key)]) for r in rows]
-    return Page(rows=rows, cursors=cursors, has_next=has_next, has_previous=has_previous)
+    return Page(rows, cursors, has_next, has_previous, total=Total(conn, query))
 
 
 async def run_listing(conn: Any, listing: Listing, page: PageRequest) -> Page:

@@ -49,6 +49,7 @@ from tenants.principal import Actor
 
 SORT_KEY = "page_sort_key"
 ROW_ID = "row_id"
+TOTAL_COUNT = "totalCount"
 
 
 def converter(layout: Layout) -> Convert:
@@ -149,8 +150,9 @@ class Page(RootPlan):
     key: str
     source: ListSource
     layout: Layout
-    shape: Callable[[list[Any], Sequence[str], bool, bool, Errors], dict[str, Any]]
+    shape: Shape
     page_request: Callable[..., PageRequest]
+    counted: bool  # the client selected totalCount: one more statement counts the rows
     # by viewer (their record scope is in the SQL) and the page's shape
     listings: LRUCache[Any, Listing] = field(default_factory=lambda: LRUCache(256))
     statements: LRUCache[Any, Prepared] = field(default_factory=lambda: LRUCache(256))
@@ -165,24 +167,31 @@ class Page(RootPlan):
             args.get("before"),
         )
         if args.get("filter") is None and args.get("orderBy") is None:
-            found = await self._unfiltered(call, page)
+            listing = self._viewer_listing(actor)
+            found = await self._unfiltered(call, listing, page)
+            total = await self._unfiltered_total(call, listing) if self.counted else None
         else:
             given = call.python_args()
             listing = self.source.listing(actor, given.get("filter"), given.get("order_by"))
             self._check(page, listing)
             found = list((await conn.execute(self._statement(actor, listing, page))).all())
+            total = int(await conn.scalar(listing.count_statement())) if self.counted else None
         rows, has_next, has_previous = page_rows(found, page)
         sort_at, id_at = self.layout.index[0, SORT_KEY], self.layout.index[0, "id"]
         cursors = Cursors(rows, sort_at, id_at)
-        return self.shape(rows, cursors, has_next, has_previous, call.errors)
+        return self.shape(rows, cursors, has_next, has_previous, call.errors, total)
 
-    async def _unfiltered(self, call: Call, page: PageRequest) -> list[Any]:
-        """The list as no filter and no orderBy give it: the same statement for every
-        request of this viewer and page shape, compiled once."""
-        actor = call.actor
+    def _viewer_listing(self, actor: Actor) -> Listing:
+        """The list as no filter and no orderBy give it, built once per viewer."""
         listing = self.listings.get(actor.user_id)
         if listing is None:
             listing = self.listings[actor.user_id] = self.source.listing(actor, None, None)
+        return listing
+
+    async def _unfiltered(self, call: Call, listing: Listing, page: PageRequest) -> list[Any]:
+        """The unfiltered list's page: the same statement for every request of this
+        viewer and page shape, compiled once."""
+        actor = call.actor
         self._check(page, listing)
         values = page_parameters(page, listing.sort, listing.id_column)
         shape = (actor.user_id, CURSOR_SORT in values, page.backwards)
@@ -191,6 +200,14 @@ class Page(RootPlan):
             statement = self._statement(actor, listing, page)
             prepared = self.statements[shape] = prepare(call.conn, statement)
         return await prepared.fetch(call.conn, values)
+
+    async def _unfiltered_total(self, call: Call, listing: Listing) -> int:
+        """The unfiltered list's rows in all: its count statement, compiled once per viewer."""
+        key = (call.actor.user_id, TOTAL_COUNT)
+        prepared = self.statements.get(key)
+        if prepared is None:
+            prepared = self.statements[key] = prepare(call.conn, listing.count_statement())
+        return int((await prepared.fetch(call.conn, {}))[0][0])
 
     def _check(self, page: PageRequest, listing: Listing) -> None:
         if self.source.check is not None:
@@ -207,20 +224,27 @@ class Page(RootPlan):
         return query.order_by(sort.asc(), id.asc())
 
 
+# (rows, cursors, has_next, has_previous, errors, the rows in all or None) -> the value
+Shape = Callable[[list[Any], Sequence[str], bool, bool, Errors, int | None], dict[str, Any]]
+
+
 def page_shape(
     key: str,
     conn_type: GraphQLObjectType,
     grouped: Mapping[str, list[Any]],
     collect: Collect,
     node_convert: Convert,
-) -> Callable[[list[Any], Sequence[str], bool, bool, Errors], dict[str, Any]]:
-    """The converter of a connection's selection (edges { cursor node }, nodes, pageInfo)."""
-    parts: list[tuple[str, Callable[..., Any]]] = []
+) -> Shape:
+    """The converter of a connection's selection (edges { cursor node }, nodes, pageInfo,
+    totalCount)."""
+    parts: list[tuple[str, Callable[..., Any] | None]] = []  # None: totalCount
     for out, details in grouped.items():
         name = details[0].node.name.value
         if details[0].node.arguments:
             raise Unsupported("a connection field with arguments")
-        if name == "__typename":
+        if name == TOTAL_COUNT:
+            parts.append((out, None))
+        elif name == "__typename":
             parts.append((out, _constant(conn_type.name)))
         elif name == "pageInfo":
             parts.append((out, _page_info(_object(conn_type, name), details, collect)))
@@ -234,11 +258,24 @@ def page_shape(
             raise Unsupported(f"{conn_type.name}.{name}")
 
     def shape(
-        rows: list[Any], cursors: Sequence[str], has_next: bool, has_previous: bool, errors: Errors
+        rows: list[Any],
+        cursors: Sequence[str],
+        has_next: bool,
+        has_previous: bool,
+        errors: Errors,
+        total: int | None,
     ) -> dict[str, Any]:
-        return {out: part(rows, cursors, has_next, has_previous, errors) for out, part in parts}
+        return {
+            out: total if part is None else part(rows, cursors, has_next, has_previous, errors)
+            for out, part in parts
+        }
 
     return shape
+
+
+def counts(grouped: Mapping[str, list[Any]]) -> bool:
+    """Whether a connection's selection asks for its rows in all."""
+    return any(details[0].node.name.value == TOTAL_COUNT for details in grouped.values())
 
 
 def _object(parent: GraphQLObjectType, name: str) -> GraphQLObjectType:
@@ -369,7 +406,7 @@ def plan_page(
     layout = lay_out(level, (SORT_KEY,))
     node_convert = converter(layout)
     shape = page_shape(key, conn_type, grouped, collect, node_convert)
-    return Page(key, source, layout, shape, page_request)
+    return Page(key, source, layout, shape, page_request, counts(grouped))
 
 
 def plan_one(

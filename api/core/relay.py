@@ -13,7 +13,7 @@ from strawberry.types.nodes import SelectedField
 
 from api.core.context import Info
 from api.core.loaders import prefetch
-from api.cost import PER_PAGE, at_most
+from api.cost import PER_PAGE, at_most, per_list
 from api.errors import AppError, Code, bad_input
 from api.settings import Settings
 from domain.ids import global_id
@@ -109,10 +109,19 @@ class Edge(Generic[T]):
 class Connection(Generic[T]):
     edges: list[Edge[T]] = strawberry.field(metadata=at_most(PER_PAGE))
     page_info: PageInfo
+    total: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(metadata=at_most(PER_PAGE))
     def nodes(self) -> list[T]:
         return [edge.node for edge in self.edges]
+
+    @strawberry.field(
+        metadata=per_list(),
+        description="How many rows the list has in all (under its filter, within your "
+        "record scope), whatever page this is.",
+    )
+    async def total_count(self) -> int:
+        return await self.total()
 
 
 def page_request(
@@ -151,6 +160,7 @@ async def connection(info: Info, page: Page, to_node: Callable[[Any], T]) -> Con
             start_cursor=page.cursors[0] if page.cursors else None,
             end_cursor=page.cursors[-1] if page.cursors else None,
         ),
+        total=page.total,
     )
 
 

@@ -174,9 +174,8 @@ class Document:
         if type_.name.endswith("Edge"):
             return ["node", "cursor"] if self.chance(0.5) else ["node"]
         if _is_connection(type_):
-            chosen = [
-                n for n, p in (("edges", 0.5), ("nodes", 0.5), ("pageInfo", 0.3)) if self.chance(p)
-            ]
+            wrappers = (("edges", 0.5), ("nodes", 0.5), ("pageInfo", 0.3), ("totalCount", 0.3))
+            chosen = [n for n, p in wrappers if self.chance(p)]
             return chosen or [self.pick(("edges", "nodes"))]
         leaves, objects = [], []
         for name, f in type_.fields.items():

@@ -8,7 +8,7 @@ import pytest
 import strawberry
 from graphql import parse, validate
 
-from api.cost import at_most, query_cost_rule
+from api.cost import at_most, per_list, query_cost_rule
 from api.settings import Settings
 from api.strawberry_internals import graphql_schema
 
@@ -17,6 +17,14 @@ from api.strawberry_internals import graphql_schema
 class Line:
     quantity: int
     sku: str
+
+
+@strawberry.type
+class LinePage:
+    """A connection's shape: its page of items, and a count answered once for the list."""
+
+    items: list[Line] = strawberry.field(metadata=at_most(1))  # the page size counted it
+    total: int = strawberry.field(metadata=per_list())
 
 
 @strawberry.type
@@ -29,6 +37,10 @@ class Order:
     @strawberry.field
     def lines(self, first: int | None = None, last: int | None = None) -> list[Line]:
         return []
+
+    @strawberry.field
+    def line_page(self, first: int | None = None) -> LinePage:
+        return LinePage(items=[], total=0)
 
 
 @strawberry.type
@@ -77,6 +89,14 @@ def cost_of(query: str, **settings: Any) -> int:
         ("{ order { notes { sku } } }", 1 + 1 + 3),
         ("{ order { undeclared { sku } } }", 1 + 1 + 200),
         ("{ order { tags } }", 2),
+        # a per_list field costs once per list read, not once per row of its page
+        ("{ order { linePage(first: 100) { total } } }", 1 + 1 + 1),
+        ("{ order { linePage(first: 100) { total items { sku } } } }", 1 + 1 + 1 + 100 * 2),
+        ("{ orders(first: 3) { linePage(first: 100) { total } } }", 1 + 3 + 3),
+        (
+            "{ orders(first: 3) { ... on Order { linePage { ...T } } } } fragment T on LinePage { total }",
+            1 + 3 + 3,
+        ),
     ],
 )
 def test_cost(query, cost):

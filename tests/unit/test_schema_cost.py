@@ -5,7 +5,7 @@ searches is refused while every bench and suite document still passes."""
 from __future__ import annotations
 
 import pytest
-from graphql import parse, validate
+from graphql import parse, specified_rules, validate
 
 from api.cost import query_cost_rule
 from api.schema import build_schema
@@ -63,3 +63,11 @@ def test_every_suite_document_within_the_old_bound_is_accepted():
         document = parse(query.document)
         if validate(SCHEMA, document, [old]) == []:
             assert validate(SCHEMA, document, [RULE]) == [], query.where
+
+
+def test_a_total_count_costs_once_per_list_not_per_row():
+    """totalCount is one statement for the whole list: the page size does not multiply it."""
+    within = [*specified_rules, query_cost_rule(Settings(max_query_cost=2))]
+    assert validate(SCHEMA, parse("{ deals(first: 200) { totalCount } }"), within) == []
+    per_row = "{ deals(first: 200) { totalCount nodes { id } } }"
+    assert validate(SCHEMA, parse(per_row), within) != []
