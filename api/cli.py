@@ -11,6 +11,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
+from api.cli_errors import Parser, Refused, one_line_mistakes
 from api.database import DatabaseUrls, create_engine, resolve_urls
 from api.settings import Settings
 
@@ -135,22 +136,18 @@ async def _in_tenant(settings: Settings, slug: str):  # type: ignore[no-untyped-
     if tenant_id is None:
         await conn.close()
         await engine.dispose()
-        raise SystemExit(f"no tenant {slug!r}")
+        raise Refused(f"no tenant {slug!r}")
     await bind_tenant(conn, tenant_id)
     return engine, conn, tenant_id
 
 
 async def _user_create(settings: Settings, slug: str, email: str, name: str, role: str) -> None:
-    from tenants.provisioning import create_user
+    from domain.tenancy import add_user
 
     engine, conn, tenant_id = await _in_tenant(settings, slug)
     try:
-        user_id = await create_user(
-            conn, tenant_id=tenant_id, email=email, name=name, role_key=role
-        )
+        user_id = await add_user(conn, tenant_id, email=email, name=name, role_key=role)
         await conn.commit()
-    except LookupError as exc:
-        raise SystemExit(str(exc)) from None
     finally:
         await conn.close()
         await engine.dispose()
@@ -166,12 +163,12 @@ async def _client_create(settings: Settings, slug: str, name: str, role: str) ->
     from tenants.provisioning import role_id_by_key
 
     if not name.strip():
-        raise SystemExit("--name must not be empty")
+        raise Refused("--name must not be empty")
     engine, conn, tenant_id = await _in_tenant(settings, slug)
     try:
         role_id = await role_id_by_key(conn, role)
         if role_id is None:
-            raise SystemExit(f"no role {role!r} in tenant {slug!r}")
+            raise Refused(f"no role {role!r} in tenant {slug!r}")
         # the operator is trusted with any role, as `atrium user create` is
         issued = await issue_client(conn, tenant_id, name.strip(), role_id, created_by=None)
         await conn.commit()
@@ -190,6 +187,8 @@ async def _token(settings: Settings, slug: str, email: str, ttl: int | None) -> 
     from api.auth import KeyStore
     from tenants.provisioning import user_id_by_email
 
+    if ttl is not None and ttl <= 0:
+        raise Refused("--ttl must be a number of seconds greater than zero")
     engine, conn, tenant_id = await _in_tenant(settings, slug)
     try:
         user_id = await user_id_by_email(conn, email)
@@ -197,7 +196,7 @@ async def _token(settings: Settings, slug: str, email: str, ttl: int | None) -> 
         await conn.close()
         await engine.dispose()
     if user_id is None:
-        raise SystemExit(f"no user {email!r} in tenant {slug!r}")
+        raise Refused(f"no user {email!r} in tenant {slug!r}")
     return KeyStore.load_or_create(settings.data_dir).issue(
         settings, tenant_id=tenant_id, user_id=user_id, ttl=ttl
     )
@@ -214,14 +213,14 @@ def cmd_schema(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="atrium", description=__doc__)
+    p = Parser(prog="atrium", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="migrate and serve GraphQL (GraphiQL in development)")
     serve.add_argument("--demo", action="store_true", help="seed the demo tenants and print tokens")
     serve.add_argument("--no-migrate", action="store_true", help="skip migrations")
-    serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
+    serve.add_argument("--host", help="address to listen on (default ATRIUM_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default ATRIUM_PORT, 8000)")
     serve.set_defaults(run=cmd_serve)
 
     sub.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
@@ -233,9 +232,11 @@ def parser() -> argparse.ArgumentParser:
         dest="action", required=True
     )
     create = tenant.add_parser("create", help="create a tenant with its first admin")
-    create.add_argument("--slug", required=True)
-    create.add_argument("--name", required=True)
-    create.add_argument("--admin-email", required=True)
+    create.add_argument(
+        "--slug", required=True, help="the tenant's short name: lowercase letters, digits, -"
+    )
+    create.add_argument("--name", required=True, help="the tenant's display name")
+    create.add_argument("--admin-email", required=True, help="email of its first tenant_admin")
     create.set_defaults(run=cmd_tenant_create)
 
     user = sub.add_parser("user", help="user administration").add_subparsers(
@@ -243,8 +244,8 @@ def parser() -> argparse.ArgumentParser:
     )
     ucreate = user.add_parser("create", help="create a user in a tenant")
     ucreate.add_argument("--tenant", required=True, help="tenant slug")
-    ucreate.add_argument("--email", required=True)
-    ucreate.add_argument("--name")
+    ucreate.add_argument("--email", required=True, help="the user's email, unique in the tenant")
+    ucreate.add_argument("--name", help="display name (default: the email)")
     ucreate.add_argument("--role", default="sales_rep", help="role key (default sales_rep)")
     ucreate.set_defaults(run=cmd_user_create)
 
@@ -255,7 +256,7 @@ def parser() -> argparse.ArgumentParser:
         "create", help="create an API client (OAuth2 client credentials) in a tenant"
     )
     ccreate.add_argument("--tenant", required=True, help="tenant slug")
-    ccreate.add_argument("--name", required=True)
+    ccreate.add_argument("--name", required=True, help="what the client is, e.g. Shop sync")
     ccreate.add_argument("--role", required=True, help="role key (built-in or custom)")
     ccreate.set_defaults(run=cmd_client_create)
 
@@ -275,11 +276,13 @@ def _resolved(settings: Settings) -> Settings:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    """Run a command; a mistake is one line on stderr and a non-zero exit (api/cli_errors)."""
     args = parser().parse_args(argv)
-    settings = Settings()
-    if args.run in (cmd_tenant_create, cmd_user_create, cmd_client_create, cmd_token):
-        settings = _resolved(settings)
-    args.run(args, settings)
+    with one_line_mistakes():
+        settings = Settings()
+        if args.run in (cmd_tenant_create, cmd_user_create, cmd_client_create, cmd_token):
+            settings = _resolved(settings)
+        args.run(args, settings)
 
 
 if __name__ == "__main__":

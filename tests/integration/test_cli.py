@@ -3,6 +3,7 @@ so it is called from a worker thread)."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import re
 import uuid
@@ -11,6 +12,7 @@ import asyncpg
 import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet
+from sqlalchemy.engine import make_url
 
 from api import cli
 from api.database import asyncpg_dsn
@@ -36,6 +38,25 @@ def atrium(database, settings, monkeypatch, capsys):
         return capsys.readouterr().out
 
     return run
+
+
+@pytest.fixture
+def refused(atrium, capsys):
+    """`await refused("user", "create", ...)` -> (exit code, stderr) of a command that fails."""
+
+    async def run(*argv: str) -> tuple[int, str]:
+        with pytest.raises(SystemExit) as exit:
+            await atrium(*argv)
+        return exit.value.code, capsys.readouterr().err
+
+    return run
+
+
+def one_line(code: int, err: str, expected_code: int, *words: str) -> None:
+    """One line on stderr, no traceback, the exit code and the words that say why."""
+    assert code == expected_code, (code, err)
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    assert err.startswith("atrium: ") and all(w in err for w in words), err
 
 
 async def test_tenant_user_and_token(atrium, gql, client):
@@ -86,19 +107,77 @@ async def test_client_create_prints_credentials_that_get_a_token(atrium, gql, cl
     assert response.status_code == 200, response.text
     viewer = (await gql(VIEWER, token=response.json()["access_token"])).ok()["viewer"]
     assert viewer["tenant"]["slug"] == tenant.slug and viewer["user"]["roleKey"] == "warehouse"
-    with pytest.raises(SystemExit, match="no role 'pope'"):
-        await atrium("client", "create", "--tenant", tenant.slug, "--name", "x", "--role", "pope")
 
 
-async def test_cli_refusals(atrium, tenant):
-    with pytest.raises(SystemExit, match="no tenant 'nope-nope'"):
-        await atrium("token", "--tenant", "nope-nope", "--user", "a@b.example")
-    with pytest.raises(SystemExit, match="no user"):
-        await atrium("token", "--tenant", tenant.slug, "--user", "ghost@nowhere.example")
-    with pytest.raises(SystemExit, match="no role 'pope'"):
-        await atrium(
-            "user", "create", "--tenant", tenant.slug, "--email", "x@y.example", "--role", "pope"
-        )
+def _mistakes(slug: str) -> list[tuple[list[str], list[str]]]:
+    """(argv, words the line must hold) of every refused command, in a tenant `slug`."""
+    tenant = ["tenant", "create", "--name", "Initech"]
+    user = ["user", "create", "--tenant", slug]
+    client = ["client", "create", "--tenant", slug]
+    return [
+        ([*tenant, "--slug", slug, "--admin-email", "a@b.example"], ["already exists", slug]),
+        ([*tenant, "--slug", "Not A Slug", "--admin-email", "a@b.example"], ["not a valid slug"]),
+        ([*tenant, "--slug", "ok-slug", "--admin-email", "nobody"], ["not a valid email"]),
+        ([*tenant, "--slug", "ok-slug", "--admin-email", "a@b.example", "--name", " "], ["name"]),
+        (["user", "create", "--tenant", "nope-nope", "--email", "x@y.example"], ["no tenant"]),
+        ([*user, "--email", "not-an-email"], ["not a valid email"]),
+        ([*user, "--email", "x@y.example", "--role", "pope"], ["no role 'pope'"]),
+        ([*user, "--email", f"ADMIN@{slug}.example"], ["already a user", f"admin@{slug}"]),
+        ([*client, "--name", "x", "--role", "pope"], ["no role 'pope'"]),
+        ([*client, "--name", " ", "--role", "warehouse"], ["--name"]),
+        (["token", "--tenant", "nope-nope", "--user", "a@b.example"], ["no tenant 'nope-nope'"]),
+        (["token", "--tenant", slug, "--user", "ghost@nowhere.example"], ["no user"]),
+        (["token", "--tenant", slug, "--user", f"admin@{slug}.example", "--ttl", "0"], ["--ttl"]),
+    ]
+
+
+async def test_every_mistake_is_one_line_and_exit_code_1(refused, tenant):
+    for argv, words in _mistakes(tenant.slug):
+        one_line(*await refused(*argv), 1, *words)
+
+
+async def test_usage_mistakes_are_one_line_and_exit_code_2(refused, monkeypatch):
+    one_line(*await refused("tenant", "create", "--slug", "x"), 2, "--name", "--admin-email")
+    one_line(*await refused("schema", "--bogus"), 2, "--bogus")
+    monkeypatch.setenv("ATRIUM_PORT", "eighty")
+    one_line(*await refused("schema"), 2, "ATRIUM_PORT")
+
+
+@pytest.mark.parametrize(
+    ("where", "words"),
+    [("database", ["does not exist"]), ("server", ["cannot reach the database"])],
+)
+async def test_a_missing_database_is_one_line_and_exit_code_3(
+    refused, database, monkeypatch, where, words
+):
+    url = make_url(database.owner_url)
+    url = url.set(database="atrium_nope") if where == "database" else url.set(port=1)
+    monkeypatch.setenv("DATABASE_URL", url.render_as_string(hide_password=False))
+    for argv in (
+        ["migrate"],
+        ["tenant", "create", "--slug", "ok-slug", "--name", "x", "--admin-email", "a@b.example"],
+        ["token", "--tenant", "acme", "--user", "a@b.example"],
+    ):
+        one_line(*await refused(*argv), 3, *words)
+
+
+def _parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    found = [parser]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found += _parsers(sub)
+    return found
+
+
+def test_every_subcommand_and_flag_has_help():
+    for parser in _parsers(cli.parser()):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                helped = {a.dest for a in action._choices_actions if a.help}
+                assert helped == set(action.choices), parser.prog
+            else:
+                assert action.help, f"{parser.prog} {action.option_strings}"
 
 
 async def test_migrate_is_idempotent(atrium, database):
