@@ -130,6 +130,13 @@ class GraphQLApp(GraphQL[Context, None]):
         data = await self.process_result(request, result)
         return Response(self.encode_json(data), media_type="application/json")
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # a GET naming its document by hash (persisted queries) is a request, not a
+        # browser opening GraphiQL, whatever it accepts
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(
+            request
+        )
+
     async def get_context(self, request: Any, response: Any) -> Context:
         context = Context(
             state=request.app.state.atrium,

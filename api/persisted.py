@@ -25,10 +25,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import orjson
 from cachetools import LRUCache
-from graphql import GraphQLError
+from graphql import (
+    DocumentNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    Visitor,
+    parse,
+    print_ast,
+    visit,
+)
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
@@ -36,6 +47,9 @@ from api.errors import AppError, Code, bad_input
 from api.extensions import Documents
 from api.strawberry_internals import graphql_schema
 from domain.persisted_operations import document_by_hash, register, sha256_hex
+
+if TYPE_CHECKING:
+    from api.schema import AtriumSchema
 
 APQ_VERSION = 1
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
@@ -122,3 +136,61 @@ class PersistedQueries(SchemaExtension):
     async def on_operation(self) -> AsyncIterator[None]:
         await self.operations.resolve(self.execution_context)
         yield
+
+
+class InvalidOperations(ValueError):
+    """A file to register holds no operation, or one that does not validate."""
+
+
+def _fragments_used(
+    node: Any, fragments: dict[str, FragmentDefinitionNode], found: dict[str, None]
+) -> None:
+    class Spreads(Visitor):
+        def enter_fragment_spread(self, spread: FragmentSpreadNode, *_: Any) -> None:
+            name = spread.name.value
+            if name not in found and name in fragments:
+                found[name] = None
+                _fragments_used(fragments[name], fragments, found)
+
+    visit(node, Spreads())
+
+
+def operations_of(text: str) -> list[tuple[str, str]]:
+    """(name, document) for each operation of a .graphql file: the operation with the
+    fragments it uses, printed by graphql-core's printer (graphql-js's, which Apollo
+    Client prints its documents with)."""
+    document = parse(text)
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    found: list[tuple[str, str]] = []
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            used: dict[str, None] = {}
+            _fragments_used(definition, fragments, used)
+            single = DocumentNode(definitions=(definition, *(fragments[n] for n in used)))
+            name = definition.name.value if definition.name else "(anonymous)"
+            found.append((name, print_ast(single)))
+    return found
+
+
+def manifest_operations(text: str) -> list[tuple[str, str]]:
+    """(name, body) of an Apollo persisted query manifest (what
+    `generate-persisted-query-manifest` writes: the exact texts the client sends)."""
+    manifest = orjson.loads(text)
+    return [(op.get("name") or "(anonymous)", op["body"]) for op in manifest["operations"]]
+
+
+def checked(schema: AtriumSchema, operations: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The operations, each parsed and validated as a request's would be."""
+    if not operations:
+        raise InvalidOperations("no operation in the file")
+    for name, body in operations:
+        try:
+            entry = schema.documents.parsed(body)
+        except GraphQLError as exc:
+            raise InvalidOperations(f"{name}: {exc.message}") from None
+        errors = schema.documents.errors(entry, graphql_schema(schema))
+        if errors:
+            raise InvalidOperations(f"{name}: {errors[0].message}")
+    return operations
