@@ -67,6 +67,8 @@ async def test_a_key_is_the_callers_own(client, gql, tenant, other_tenant):
     for token in (tenant.admin_token, rep, other_tenant.admin_token):
         answer = await send(client, token, key, variables=lead_input("Ada"))
         assert answer.status_code == 200 and "extensions" not in answer.json(), answer.json()
+        again = await send(client, token, key, variables=lead_input("Ada"))
+        assert again.json()["extensions"] == {"idempotentReplay": True}
     assert await lead_names(gql, tenant.admin_token) == ["Ada", "Ada"]
     assert await lead_names(gql, other_tenant.admin_token) == ["Ada"]
 

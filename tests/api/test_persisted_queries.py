@@ -111,9 +111,7 @@ async def test_persisted_only_runs_registered_operations(
     status, body = await post(app, token, {"query": registered})
     assert status == 200 and codes(body) == ["PERSISTED_QUERY_ID_REQUIRED"]
     # the client's next try with the text is not taken as a registration
-    _, body = await post(
-        app, token, {"query": registered, "extensions": persisted(registered)}
-    )
+    _, body = await post(app, token, {"query": registered, "extensions": persisted(registered)})
     assert codes(body) == ["PERSISTED_QUERY_NOT_IN_LIST"]
     _, body = await post(app, token, {"extensions": persisted(registered)})
     assert codes(body) == ["PERSISTED_QUERY_NOT_FOUND"]
