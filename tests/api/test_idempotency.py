@@ -155,3 +155,22 @@ async def test_key_length_is_bounded_and_queries_ignore_it(client, gql, tenant):
     assert query.status_code == again.status_code == 200
     assert "extensions" not in again.json() and "Idempotent-Replayed" not in again.headers
     assert await lead_names(gql, token) == []
+
+
+async def test_a_partners_create_order_retried_returns_the_first_order(client, tenant):
+    """The issue's case: a partner retries `createOrder` after a timeout."""
+    from api.core.relay import to_global_id
+    from tests.support.backoffice import CREATE_ORDER, order_count, widgets_and_customer
+
+    stock, customer = await widgets_and_customer(tenant)
+    line = {"productId": to_global_id("Product", stock.products["WID-1"]), "quantity": 2}
+    variables = {"input": {"customerId": to_global_id("Customer", customer), "lines": [line]}}
+    token = await tenant.token_for("sales_rep")
+    first, again = [
+        await send(client, token, "shop-order-1042", query=CREATE_ORDER, variables=variables)
+        for _ in range(2)
+    ]
+    order = first.json()["data"]["createOrder"]["order"]
+    assert order is not None and again.json()["data"]["createOrder"]["order"] == order
+    assert again.json()["extensions"] == {"idempotentReplay": True}
+    assert await order_count(tenant) == 1
