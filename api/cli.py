@@ -11,6 +11,8 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
+from graphql import GraphQLError
+
 from api.cli_errors import Parser, Refused, one_line_mistakes
 from api.database import DatabaseUrls, create_engine, resolve_urls
 from api.settings import Settings
@@ -206,6 +208,43 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
     print(asyncio.run(_token(settings, args.tenant, args.user, args.ttl)))
 
 
+def _operations_in(settings: Settings, files: list[str]) -> list[tuple[str, str]]:
+    """(name, document) of every operation of the files, each validated."""
+    from pathlib import Path
+
+    from api.persisted import InvalidOperations, checked, manifest_operations, operations_of
+    from api.schema import build_schema
+
+    schema = build_schema(settings)
+    operations: list[tuple[str, str]] = []
+    for file in files:
+        read = manifest_operations if file.endswith(".json") else operations_of
+        try:
+            operations += checked(schema, read(Path(file).read_text()))
+        except (InvalidOperations, GraphQLError, OSError, ValueError, KeyError) as exc:
+            raise SystemExit(f"{file}: {exc}") from None
+    return operations
+
+
+async def _persisted_add(settings: Settings, operations: list[tuple[str, str]]) -> list[str]:
+    """Register the documents; their hashes, in order."""
+    from domain.persisted_operations import register
+
+    engine = create_engine(settings.app_database_url or "", settings)
+    try:
+        async with engine.begin() as conn:
+            return [await register(conn, body) for _, body in operations]
+    finally:
+        await engine.dispose()
+
+
+def cmd_persisted_add(args: argparse.Namespace, settings: Settings) -> None:
+    operations = _operations_in(settings, args.files)
+    hashes = asyncio.run(_persisted_add(settings, operations))
+    for sha, (name, _) in zip(hashes, operations, strict=True):
+        print(f"{sha}  {name}")
+
+
 def cmd_schema(args: argparse.Namespace, settings: Settings) -> None:
     from api.schema import sdl
 
@@ -266,6 +305,15 @@ def parser() -> argparse.ArgumentParser:
     token.add_argument("--ttl", type=int, help="lifetime in seconds")
     token.set_defaults(run=cmd_token)
 
+    persisted = sub.add_parser("persisted", help="persisted operations").add_subparsers(
+        dest="action", required=True
+    )
+    padd = persisted.add_parser(
+        "add", help="register the operations of .graphql files (or Apollo manifests, .json)"
+    )
+    padd.add_argument("files", nargs="+", metavar="FILE")
+    padd.set_defaults(run=cmd_persisted_add)
+
     sub.add_parser("schema", help="print the GraphQL SDL").set_defaults(run=cmd_schema)
     return p
 
@@ -280,7 +328,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser().parse_args(argv)
     with one_line_mistakes():
         settings = Settings()
-        if args.run in (cmd_tenant_create, cmd_user_create, cmd_client_create, cmd_token):
+        if args.run in (
+            cmd_tenant_create,
+            cmd_user_create,
+            cmd_client_create,
+            cmd_token,
+            cmd_persisted_add,
+        ):
             settings = _resolved(settings)
         args.run(args, settings)
 

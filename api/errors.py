@@ -27,6 +27,15 @@ class Code(StrEnum):
     RATE_LIMITED = "RATE_LIMITED"
     UNAVAILABLE = "UNAVAILABLE"  # the database is away: retry later (HTTP 503)
     TIMEOUT = "TIMEOUT"  # a statement ran over its time limit (api/timeouts.py)
+    # api/idempotency.py: a key sent again with another request (HTTP 422), or while
+    # its first request has not finished (HTTP 409)
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    IDEMPOTENCY_IN_PROGRESS = "IDEMPOTENCY_IN_PROGRESS"
+    # api/persisted.py, Apollo's names: an unknown hash (the client sends the text
+    # again), a text or hash not on the allow-list, a text where only hashes run
+    PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+    PERSISTED_QUERY_NOT_IN_LIST = "PERSISTED_QUERY_NOT_IN_LIST"
+    PERSISTED_QUERY_ID_REQUIRED = "PERSISTED_QUERY_ID_REQUIRED"
     INTERNAL = "INTERNAL"
 
 

@@ -29,6 +29,7 @@ from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
+from api import idempotency
 from api.core.context import Context
 from api.errors import Code
 from api.strawberry_internals import document_errors, graphql_schema, operation_name_given
@@ -207,9 +208,12 @@ class TenantTransaction(SchemaExtension):
         async with operation_transaction(context, ec.graphql_document, operation, readonly) as run:
             if context.actor is None:
                 ec.result = _refuse(Code.UNAUTHENTICATED, "Unknown or deactivated user.")
+            elif not readonly and context.idempotency is not None:
+                ec.result = await idempotency.begin(context, ec)
             yield
             run.result = ec.result
-            if not readonly and _may_commit(ec.result):
+            if not readonly and _may_commit(ec.result) and not idempotency.replaying(context):
+                await idempotency.record(context, ec.result)
                 await run.transaction.commit()
 
 

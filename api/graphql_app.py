@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 from cross_web import HTTPException
@@ -15,7 +15,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from api import query_lane
+from api import idempotency, query_lane
 from api.auth import bearer_challenge
 from api.core.context import Context
 from api.errors import Code, shape_error
@@ -73,6 +73,10 @@ def _http_status(
         return 503, RETRY_LATER
     if Code.UNAUTHENTICATED in codes:
         return 401, {"WWW-Authenticate": bearer_challenge(token_given)}
+    if Code.IDEMPOTENCY_KEY_REUSED in codes:
+        return 422, {}
+    if Code.IDEMPOTENCY_IN_PROGRESS in codes:
+        return 409, {}
     return None
 
 
@@ -104,6 +108,8 @@ class GraphQLApp(GraphQL[Context, None]):
         context = getattr(request.state, "context", None)
         if context is not None and context.read_path is not None:
             response.headers["Atrium-Read-Path"] = context.read_path
+        if context is not None and idempotency.replaying(context):
+            response.headers[idempotency.REPLAY_HEADER] = "true"
         status = getattr(request.state, "http_status", None)
         if status is not None:
             response.status_code, headers = status
@@ -113,7 +119,8 @@ class GraphQLApp(GraphQL[Context, None]):
     async def _lane(self, request: Request, scope: Scope) -> Response | None:
         """A query answered by api.query_lane, or None for strawberry's view."""
         settings = request.app.state.atrium.settings
-        if not settings.compiled_reads or not query_lane.takes(scope):
+        # with persisted operations only, every request goes where they are checked
+        if not settings.compiled_reads or settings.persisted_only or not query_lane.takes(scope):
             return None
         context = await self.get_context(request, None)
         body = await request.body()
@@ -123,6 +130,13 @@ class GraphQLApp(GraphQL[Context, None]):
         data = await self.process_result(request, result)
         return Response(self.encode_json(data), media_type="application/json")
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # a GET naming its document by hash (persisted queries) is a request, not a
+        # browser opening GraphiQL, whatever it accepts
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(
+            request
+        )
+
     async def get_context(self, request: Any, response: Any) -> Context:
         context = Context(
             state=request.app.state.atrium,
@@ -130,10 +144,17 @@ class GraphQLApp(GraphQL[Context, None]):
             principal=getattr(request.state, "principal", None),
         )
         request.state.context = context  # for the Atrium-Read-Path header
+        key = request.headers.get(idempotency.HEADER)
+        if key is not None:
+            context.idempotency = idempotency.IdempotentRequest(key)
         return context
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         request_id = request.state.request_id
+        context = getattr(request.state, "context", None)
+        replayed = context.idempotency.replayed() if context and context.idempotency else None
+        if replayed is not None:
+            return cast(GraphQLHTTPResponse, replayed)  # the stored answer, as it was sent
         errors = result.errors or []
         data: GraphQLHTTPResponse = {"data": result.data}
         lost = next(

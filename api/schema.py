@@ -41,6 +41,7 @@ from api.cost import query_cost_rule
 from api.extensions import CachedDocuments, Documents, TenantTransaction
 from api.input_checks import install_input_checks
 from api.mutation_ids import install_client_mutation_ids
+from api.persisted import PersistedOperations, PersistedQueries
 from api.settings import Settings
 from api.strawberry_internals import decimal_scalar, graphql_schema
 from domain.money import decimal_string
@@ -115,7 +116,12 @@ def build_schema(settings: Settings | None = None) -> AtriumSchema:
     # Factories: strawberry builds fresh extensions per request (the documents they
     # cache live as long as the schema).
     documents = Documents(max_tokens=settings.max_tokens, rules=rules)
-    extensions: list[Any] = [lambda: CachedDocuments(documents), TenantTransaction]
+    persisted = PersistedOperations(documents, settings.persisted_only)
+    extensions: list[Any] = [
+        lambda: PersistedQueries(persisted),  # first: it may fill in the query text
+        lambda: CachedDocuments(documents),
+        TenantTransaction,
+    ]
     schema = AtriumSchema(
         query=merge_types("Query", QUERIES),
         mutation=merge_types("Mutation", MUTATIONS),

@@ -92,6 +92,12 @@ class Settings(BaseSettings):
     webhooks_timeout_seconds: float = 5.0
     webhooks_allow_private_targets: bool = False
 
+    # Idempotency-Key (api/idempotency.py): how long a mutation's answer is kept for
+    # its retries. Persisted operations (api/persisted.py): with persisted_only, only
+    # the registered documents (`atrium persisted add`) run, and clients send hashes.
+    idempotency_ttl_seconds: int = Field(default=86_400, gt=0)
+    persisted_only: bool = False
+
     log_level: str = "INFO"
 
     # Answer the root fields the read planner covers with one SQL statement each

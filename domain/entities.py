@@ -56,4 +56,6 @@ SUPPORTING: dict[str, str] = {
     "tenants": "the tenant registry (platform): `viewer.tenant`, reached through functions",
     "deal_stage_changes": "the rows of `Deal.history` (a deal's stage changes)",
     "invoice_counters": "the next number per series and year (domain/billing/numbering.py)",
+    "idempotency_keys": "mutations' answers kept for retries (domain/idempotency.py)",
+    "persisted_operations": "GraphQL documents by hash, global (domain/persisted_operations.py)",
 }

@@ -19,6 +19,7 @@ from tenants.principal import Actor, PolicyCache, Principal
 if TYPE_CHECKING:
     from api.auth import KeyStore, TokenVerifier
     from api.core.access import AccessCache, Rule
+    from api.idempotency import IdempotentRequest
 
 L = TypeVar("L")
 
@@ -48,6 +49,8 @@ class Context:
     loaders: dict[str, Any] = field(default_factory=dict)
     # How the root fields were answered: "compiled" and/or "fallback" (api/compiled).
     read_paths: set[str] = field(default_factory=set)
+    # The request's Idempotency-Key and what became of it (api/idempotency.py).
+    idempotency: IdempotentRequest | None = None
 
     @property
     def read_path(self) -> str | None:

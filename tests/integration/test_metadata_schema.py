@@ -10,7 +10,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.ext.asyncio import create_async_engine
 
-import domain.entities  # noqa: F401  (every area's models, so every table, are loaded)
+# every area's models, and the tables outside any area, so every table, are loaded
+from domain import entities, idempotency, persisted_operations  # noqa: F401
 from tenants.tables import metadata
 
 # Compared: tables, columns, types, nullability, server defaults, foreign keys and

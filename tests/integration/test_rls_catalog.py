@@ -159,6 +159,7 @@ NOT_AUDITED = {
     "stock_movements": "append-only ledger: the record itself",
     "invoice_counters": "a number's use is audited on the invoice it was issued to",
     "deal_stage_changes": "append-only stage history: the record itself",
+    "idempotency_keys": "a copy of a mutation's answer; the mutation's own change is audited",
 }
 
 
