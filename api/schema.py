@@ -43,6 +43,8 @@ from api.input_checks import install_input_checks
 from api.mutation_ids import install_client_mutation_ids
 from api.settings import Settings
 from api.strawberry_internals import decimal_scalar, graphql_schema
+from api.subscriptions.fields import Subscription
+from api.subscriptions.socket import LiveResults
 from domain.money import decimal_string
 
 # Every area's `api/<area>/queries.py: Query`, `mutations.py: Mutation` and `types.py:
@@ -115,10 +117,11 @@ def build_schema(settings: Settings | None = None) -> AtriumSchema:
     # Factories: strawberry builds fresh extensions per request (the documents they
     # cache live as long as the schema).
     documents = Documents(max_tokens=settings.max_tokens, rules=rules)
-    extensions: list[Any] = [lambda: CachedDocuments(documents), TenantTransaction]
+    extensions: list[Any] = [lambda: CachedDocuments(documents), TenantTransaction, LiveResults]
     schema = AtriumSchema(
         query=merge_types("Query", QUERIES),
         mutation=merge_types("Mutation", MUTATIONS),
+        subscription=Subscription,
         types=NODE_TYPES,
         extensions=extensions,
         scalar_overrides={Decimal: DECIMAL},

@@ -19,6 +19,7 @@ from tenants.principal import Actor, PolicyCache, Principal
 if TYPE_CHECKING:
     from api.auth import KeyStore, TokenVerifier
     from api.core.access import AccessCache, Rule
+    from api.subscriptions.live import LiveConnection, LiveState
 
 L = TypeVar("L")
 
@@ -32,6 +33,8 @@ class AppState:
     policies: PolicyCache = field(default_factory=PolicyCache)
     access: AccessCache | None = None
     outage: OutageLog = field(default_factory=OutageLog)
+    # the change feed and live sockets (api/subscriptions), made by the first socket
+    live: LiveState | None = None
 
 
 @dataclass
@@ -48,6 +51,9 @@ class Context:
     loaders: dict[str, Any] = field(default_factory=dict)
     # How the root fields were answered: "compiled" and/or "fallback" (api/compiled).
     read_paths: set[str] = field(default_factory=set)
+    # A websocket's: its connection_init payload and its live state (api/subscriptions).
+    connection_params: dict[str, Any] | None = None
+    live: LiveConnection | None = None
 
     @property
     def read_path(self) -> str | None:
