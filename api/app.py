@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, request_response
+from starlette.routing import Route, WebSocketRoute, request_response
 from starlette.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -57,6 +57,8 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
             async with dispatching(settings, app.state.atrium.engine):
                 yield
         finally:
+            if app.state.atrium.live is not None:
+                await app.state.atrium.live.feed.close()
             if own:
                 await app.state.atrium.engine.dispose()
 
@@ -91,6 +93,7 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
         schema,
         graphql_ide="graphiql" if settings.introspection else None,
         allow_queries_via_get=True,
+        max_subscriptions_per_connection=settings.subscriptions_per_socket,
     )
     # outermost first: who is calling, how often, how much they send
     limiter = rate_limiter(settings.rate_limit_storage)
@@ -110,6 +113,7 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
             Route("/.well-known/jwks.json", jwks),
             Route("/metrics", metrics),
             Route("/graphql", endpoint),
+            WebSocketRoute("/graphql", graphql),  # subscriptions (api/subscriptions)
             Route(
                 "/oauth/token",
                 BodyLimit(request_response(token), settings.max_token_request_bytes),

@@ -79,7 +79,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
         print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
     app = create_app(settings)
     _tune_gc()
-    uvicorn.run(app, host=host, port=port, **UVICORN_OPTIONS)
+    ping = settings.subscriptions_ping_seconds  # websockets: unanswered pings close them
+    uvicorn.run(
+        app, host=host, port=port, ws_ping_interval=ping, ws_ping_timeout=ping, **UVICORN_OPTIONS
+    )
 
 
 def _stop(signum: int, frame: object) -> None:

@@ -31,7 +31,7 @@ from strawberry.types import ExecutionContext
 
 from api import idempotency
 from api.core.context import Context
-from api.errors import Code
+from api.errors import AppError, Code
 from api.strawberry_internals import document_errors, graphql_schema, operation_name_given
 from api.timeouts import operation_timeouts, timed_out
 from domain.outage import statement_cancelled
@@ -177,6 +177,10 @@ def _may_commit(result: object) -> bool:
     return True
 
 
+OVER_THE_SOCKET = "Subscribe over the websocket: graphql-transport-ws on /graphql."
+OVER_HTTP = "Over the websocket only subscriptions run; send queries and mutations over HTTP."
+
+
 class TenantTransaction(SchemaExtension):
     """One transaction per operation, bound to the caller's tenant.
 
@@ -194,6 +198,21 @@ class TenantTransaction(SchemaExtension):
                 Code.BAD_USER_INPUT,
                 "The document has several operations: name the one to run in `operationName`.",
             )
+            yield
+            return
+        subscribing = operation is not None and operation.operation == OperationType.SUBSCRIPTION
+        if subscribing != (context.live is not None):
+            # a websocket's operations share one context, which subscriptions' events
+            # take turns with (api/subscriptions/live.py); HTTP streams no events
+            message = OVER_THE_SOCKET if subscribing else OVER_HTTP
+            if subscribing:
+                raise AppError(Code.BAD_USER_INPUT, message)
+            ec.result = _refuse(Code.BAD_USER_INPUT, message)
+            yield
+            return
+        if context.live is not None:
+            assert ec.graphql_document is not None and operation is not None
+            await context.live.start(ec.graphql_document, operation)
             yield
             return
         if context.principal is None:

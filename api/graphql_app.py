@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any, cast
 
@@ -13,13 +14,17 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UnsetType
 
 from api import idempotency, query_lane
 from api.auth import bearer_challenge
 from api.core.context import Context
 from api.errors import Code, shape_error
 from api.strawberry_internals import graphql_schema, mutation_over_get
+from api.subscriptions.live import LiveConnection
+from api.subscriptions.socket import TransportWS, connect
 from domain.outage import RETRY_AFTER_SECONDS, database_unavailable
 
 if TYPE_CHECKING:
@@ -81,7 +86,14 @@ def _http_status(
 
 
 class GraphQLApp(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = TransportWS
+
     def __init__(self, schema: AtriumSchema, **options: Any) -> None:
+        # Subscriptions speak graphql-transport-ws only (README "Live updates"). A socket
+        # carries no cookie and authenticates with the token in connection_init, so a
+        # page of any origin may open one: it can do no more than its token allows.
+        options.setdefault("subscription_protocols", (GRAPHQL_TRANSPORT_WS_PROTOCOL,))
+        options.setdefault("allowed_origins", ("*",))
         super().__init__(schema, **options)
         self._core = graphql_schema(schema)
         self._documents = schema.documents
@@ -140,14 +152,21 @@ class GraphQLApp(GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any) -> Context:
         context = Context(
             state=request.app.state.atrium,
-            request_id=request.state.request_id,
+            # a websocket is one request to RequestContext, which sees HTTP only
+            request_id=getattr(request.state, "request_id", None) or uuid.uuid4().hex,
             principal=getattr(request.state, "principal", None),
         )
+        if request.scope["type"] == "websocket":
+            context.live = LiveConnection(context, response)
         request.state.context = context  # for the Atrium-Read-Path header
         key = request.headers.get(idempotency.HEADER)
         if key is not None:
             context.idempotency = idempotency.IdempotentRequest(key)
         return context
+
+    async def on_ws_connect(self, context: Context) -> UnsetType:
+        await connect(context)
+        return UnsetType()  # acknowledged without a payload
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         request_id = request.state.request_id

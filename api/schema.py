@@ -44,6 +44,8 @@ from api.mutation_ids import install_client_mutation_ids
 from api.persisted import PersistedOperations, PersistedQueries
 from api.settings import Settings
 from api.strawberry_internals import decimal_scalar, graphql_schema
+from api.subscriptions.fields import Subscription
+from api.subscriptions.socket import LiveResults
 from domain.money import decimal_string
 
 # Every area's `api/<area>/queries.py: Query`, `mutations.py: Mutation` and `types.py:
@@ -121,10 +123,12 @@ def build_schema(settings: Settings | None = None) -> AtriumSchema:
         lambda: PersistedQueries(persisted),  # first: it may fill in the query text
         lambda: CachedDocuments(documents),
         TenantTransaction,
+        LiveResults,
     ]
     schema = AtriumSchema(
         query=merge_types("Query", QUERIES),
         mutation=merge_types("Mutation", MUTATIONS),
+        subscription=Subscription,
         types=NODE_TYPES,
         extensions=extensions,
         scalar_overrides={Decimal: DECIMAL},

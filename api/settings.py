@@ -97,6 +97,14 @@ class Settings(BaseSettings):
     # the registered documents (`atrium persisted add`) run, and clients send hashes.
     idempotency_ttl_seconds: int = Field(default=86_400, gt=0)
     persisted_only: bool = False
+    # Subscriptions (README "Live updates"): subscriptions per websocket, websockets per
+    # tenant (per process), changes a subscriber may fall behind before it is dropped,
+    # how often activityDue looks for activities that fell due, the websocket ping.
+    subscriptions_per_socket: int = Field(default=20, gt=0)
+    subscriptions_max_sockets_per_tenant: int = Field(default=200, gt=0)
+    subscriptions_backlog: int = Field(default=100, gt=0)
+    subscriptions_due_check_seconds: float = Field(default=30.0, gt=0)
+    subscriptions_ping_seconds: float = Field(default=20.0, gt=0)
 
     log_level: str = "INFO"
 

@@ -233,7 +233,7 @@ class AccessCache:
 # --------------------------------------------------------------------------- guards
 def install_guards(schema: GraphQLSchema) -> None:
     """Wrap resolvers of every field that can reveal or change protected data."""
-    roots = {schema.query_type, schema.mutation_type}
+    roots = {schema.query_type, schema.mutation_type, schema.subscription_type}
     for gtype in schema.type_map.values():
         if not isinstance(gtype, GraphQLObjectType) or gtype.name.startswith("__"):
             continue

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from api.auth import KeyStore, TokenVerifier
     from api.core.access import AccessCache, Rule
     from api.idempotency import IdempotentRequest
+    from api.subscriptions.live import LiveConnection, LiveState
 
 L = TypeVar("L")
 
@@ -33,6 +34,8 @@ class AppState:
     policies: PolicyCache = field(default_factory=PolicyCache)
     access: AccessCache | None = None
     outage: OutageLog = field(default_factory=OutageLog)
+    # the change feed and live sockets (api/subscriptions), made by the first socket
+    live: LiveState | None = None
 
 
 @dataclass
@@ -51,6 +54,9 @@ class Context:
     read_paths: set[str] = field(default_factory=set)
     # The request's Idempotency-Key and what became of it (api/idempotency.py).
     idempotency: IdempotentRequest | None = None
+    # A websocket's: its connection_init payload and its live state (api/subscriptions).
+    connection_params: dict[str, Any] | None = None
+    live: LiveConnection | None = None
 
     @property
     def read_path(self) -> str | None:

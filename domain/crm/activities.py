@@ -103,3 +103,27 @@ def is_overdue(row: Any, now: datetime | None = None) -> bool:
     """Not completed and past its due time (the `overdue` filter's rule, in Python)."""
     moment = now or datetime.now(UTC)
     return row.completed_at is None and row.due_at is not None and row.due_at < moment
+
+
+# the most activities one check of `fell_due` answers (activityDue hears of the rest
+# at its next check: their due time stays past `after`)
+DUE_PER_CHECK = 100
+
+
+async def fell_due(
+    conn: AsyncConnection, actor: Actor, after: datetime, until: datetime
+) -> list[tuple[UUID, datetime]]:
+    """The open activities in the actor's scope whose due time came in (after, until],
+    soonest first, with their due time."""
+    query = (
+        sa.select(activities.c.id, activities.c.due_at)
+        .where(
+            activities.c.completed_at.is_(None),
+            activities.c.due_at > after,
+            activities.c.due_at <= until,
+            in_scope(actor, ENTITY),
+        )
+        .order_by(activities.c.due_at, activities.c.id)
+        .limit(DUE_PER_CHECK)
+    )
+    return [(row.id, row.due_at) for row in await conn.execute(query)]

@@ -125,6 +125,7 @@ def _undecided() -> Iterator[str]:
     guarded fields is guarded by them (a deal's `history` entries, a payload's errors);
     one reached through an unguarded field must decide its own fields."""
     stack = [(SCHEMA.query_type, False), (SCHEMA.mutation_type, False)]
+    stack.append((SCHEMA.subscription_type, False))
     seen: set[tuple[str, bool]] = set()
     while stack:
         gtype, behind_guard = stack.pop()

@@ -1,0 +1,1 @@
+"""Subscriptions over graphql-transport-ws on /graphql (README "Live updates")."""

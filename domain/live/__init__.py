@@ -1,0 +1,1 @@
+"""Live updates: committed changes of subscribable entities, heard from PostgreSQL."""
