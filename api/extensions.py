@@ -60,11 +60,19 @@ class Documents:
         self.max_tokens = max_tokens
         self.rules = tuple(rules)
         self._items: LRUCache[str, _Checked] = LRUCache(size)
+        self.hits = 0  # counted for /metrics (api/observability)
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
 
     def parsed(self, query: str) -> _Checked:
         """The text's entry; a text that does not parse raises (and is not kept)."""
         entry = self._items.get(query)
-        if entry is None:
+        if entry is not None:
+            self.hits += 1
+        else:
+            self.misses += 1
             document = parse(query, max_tokens=self.max_tokens)
             _refuse_empty_selections(document)
             entry = self._items[query] = _Checked(document)
@@ -187,7 +195,7 @@ class TenantTransaction(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:
         ec = self.execution_context
         context: Context = ec.context
-        operation = _operation(ec)
+        operation = context.operation = _operation(ec)
         if _ambiguous(ec):
             ec.result = _refuse(
                 Code.BAD_USER_INPUT,
@@ -235,6 +243,7 @@ async def operation_transaction(
     cancelled for running too long."""
     state = context.state
     assert context.principal is not None and state.access is not None
+    context.operation = operation
     timeouts = operation_timeouts(state.settings, state.access.schema, document, operation)
     async with state.engine.connect() as conn:
         if readonly:

@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 import strawberry
+from graphql import OperationDefinitionNode
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from api.errors import unauthenticated
 from api.settings import Settings
 from domain.outage import OutageLog
+from domain.webhooks.dispatch import DispatchStats
 from tenants.access.policy import Policy
 from tenants.principal import Actor, PolicyCache, Principal
 
@@ -32,6 +34,7 @@ class AppState:
     policies: PolicyCache = field(default_factory=PolicyCache)
     access: AccessCache | None = None
     outage: OutageLog = field(default_factory=OutageLog)
+    webhooks: DispatchStats = field(default_factory=DispatchStats)  # the sender's counts
 
 
 @dataclass
@@ -48,6 +51,8 @@ class Context:
     loaders: dict[str, Any] = field(default_factory=dict)
     # How the root fields were answered: "compiled" and/or "fallback" (api/compiled).
     read_paths: set[str] = field(default_factory=set)
+    # The operation run (once known), for metrics, traces and the request's log line.
+    operation: OperationDefinitionNode | None = None
 
     @property
     def read_path(self) -> str | None:
