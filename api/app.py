@@ -25,6 +25,7 @@ from api.middleware import Authenticate, BodyLimit, RequestContext, ResponseHead
 from api.oauth import TokenBudgets, token_endpoint
 from api.observability.metrics import AppMetrics, scrape
 from api.observability.requests import ObservedRequests
+from api.observability.tracing import Tracing, tracing_from, tracing_middleware
 from api.ratelimit import Budget, RateLimit, rate_limiter
 from api.schema import access_cache, build_schema
 from api.settings import Settings
@@ -34,12 +35,21 @@ from domain.outage import database_unavailable
 log = logging.getLogger(__name__)
 
 
-def build_state(settings: Settings, engine: AsyncEngine | None = None) -> AppState:
+def build_state(
+    settings: Settings, engine: AsyncEngine | None = None, tracing: Tracing | None = None
+) -> AppState:
+    """The process's state; `tracing` (None: off) gets a span per statement of the engine."""
     if engine is None:
         engine = create_engine(resolve_urls(settings).app, settings)
+    if tracing is not None:
+        tracing.instrument(engine)
     keys = KeyStore.load_or_create(settings.data_dir)
     return AppState(
-        settings=settings, engine=engine, keys=keys, verifier=TokenVerifier(settings, keys)
+        settings=settings,
+        engine=engine,
+        keys=keys,
+        verifier=TokenVerifier(settings, keys),
+        tracing=tracing,
     )
 
 
@@ -49,11 +59,12 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
     settings = settings or Settings()
     schema = build_schema(settings)
     registry = CollectorRegistry()
+    tracing = state.tracing if state is not None else tracing_from(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         own = state is None
-        app.state.atrium = state or build_state(settings)
+        app.state.atrium = state or build_state(settings, tracing=tracing)
         app.state.atrium.access = access_cache(schema)
         try:
             async with dispatching(settings, app.state.atrium.engine, app.state.atrium.webhooks):
@@ -61,6 +72,8 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
         finally:
             if own:
                 await app.state.atrium.engine.dispose()
+                if tracing is not None:
+                    tracing.close()
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -125,6 +138,7 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
             ),
         ],
         middleware=[
+            *tracing_middleware(tracing),  # the request's span, the caller's trace continued
             Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies),
             Middleware(ResponseHeaders),
             Middleware(ObservedRequests, metrics=observed),

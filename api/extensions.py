@@ -31,6 +31,7 @@ from strawberry.types import ExecutionContext
 
 from api.core.context import Context
 from api.errors import Code
+from api.observability.tracing import transaction_span
 from api.strawberry_internals import document_errors, graphql_schema, operation_name_given
 from api.timeouts import operation_timeouts, timed_out
 from domain.outage import statement_cancelled
@@ -245,29 +246,30 @@ async def operation_transaction(
     assert context.principal is not None and state.access is not None
     context.operation = operation
     timeouts = operation_timeouts(state.settings, state.access.schema, document, operation)
-    async with state.engine.connect() as conn:
-        if readonly:
-            conn = await conn.execution_options(postgresql_readonly=True)
-        run = OperationRun(await conn.begin())
-        try:
-            actor = await bind_and_load_actor(
-                conn, context.principal, state.policies, context.request_id, timeouts
-            )
-            state.outage.succeeded()  # the database answers (again)
-            if actor is not None:
-                context.actor = actor
-                context.conn = conn
-                context.denied = state.access.denied(
-                    document, actor.role_id, actor.role_version, actor.policy
+    with transaction_span(state.tracing, operation):
+        async with state.engine.connect() as conn:
+            if readonly:
+                conn = await conn.execution_options(postgresql_readonly=True)
+            run = OperationRun(await conn.begin())
+            try:
+                actor = await bind_and_load_actor(
+                    conn, context.principal, state.policies, context.request_id, timeouts
                 )
-            yield run
-            if run.transaction.is_active:
+                state.outage.succeeded()  # the database answers (again)
+                if actor is not None:
+                    context.actor = actor
+                    context.conn = conn
+                    context.denied = state.access.denied(
+                        document, actor.role_id, actor.role_version, actor.policy
+                    )
+                yield run
+                if run.transaction.is_active:
+                    await run.transaction.rollback()
+            except BaseException:
                 await run.transaction.rollback()
-        except BaseException:
-            await run.transaction.rollback()
-            raise
-        finally:
-            context.conn = None
+                raise
+            finally:
+                context.conn = None
     if _cancelled(run.result):
         # strawberry answers what this raises as the operation's only error
         raise timed_out(timeouts)

@@ -21,6 +21,7 @@ from tenants.principal import Actor, PolicyCache, Principal
 if TYPE_CHECKING:
     from api.auth import KeyStore, TokenVerifier
     from api.core.access import AccessCache, Rule
+    from api.observability.tracing import Tracing
 
 L = TypeVar("L")
 
@@ -35,6 +36,7 @@ class AppState:
     access: AccessCache | None = None
     outage: OutageLog = field(default_factory=OutageLog)
     webhooks: DispatchStats = field(default_factory=DispatchStats)  # the sender's counts
+    tracing: Tracing | None = None  # None: traces are off
 
 
 @dataclass
