@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import sqlalchemy as sa
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CollectorRegistry
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -21,8 +21,11 @@ from api.auth import KeyStore, TokenVerifier
 from api.core.context import AppState
 from api.database import create_engine, resolve_urls
 from api.graphql_app import RETRY_LATER, GraphQLApp
-from api.middleware import Authenticate, BodyLimit, Metrics, RequestContext, ResponseHeaders
+from api.middleware import Authenticate, BodyLimit, RequestContext, ResponseHeaders
 from api.oauth import TokenBudgets, token_endpoint
+from api.observability.metrics import AppMetrics, scrape
+from api.observability.requests import ObservedRequests
+from api.observability.tracing import Tracing, tracing_from, tracing_middleware
 from api.ratelimit import Budget, RateLimit, rate_limiter
 from api.schema import access_cache, build_schema
 from api.settings import Settings
@@ -32,12 +35,21 @@ from domain.outage import database_unavailable
 log = logging.getLogger(__name__)
 
 
-def build_state(settings: Settings, engine: AsyncEngine | None = None) -> AppState:
+def build_state(
+    settings: Settings, engine: AsyncEngine | None = None, tracing: Tracing | None = None
+) -> AppState:
+    """The process's state; `tracing` (None: off) gets a span per statement of the engine."""
     if engine is None:
         engine = create_engine(resolve_urls(settings).app, settings)
+    if tracing is not None:
+        tracing.instrument(engine)
     keys = KeyStore.load_or_create(settings.data_dir)
     return AppState(
-        settings=settings, engine=engine, keys=keys, verifier=TokenVerifier(settings, keys)
+        settings=settings,
+        engine=engine,
+        keys=keys,
+        verifier=TokenVerifier(settings, keys),
+        tracing=tracing,
     )
 
 
@@ -47,20 +59,23 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
     settings = settings or Settings()
     schema = build_schema(settings)
     registry = CollectorRegistry()
+    tracing = state.tracing if state is not None else tracing_from(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         own = state is None
-        app.state.atrium = state or build_state(settings)
+        app.state.atrium = state or build_state(settings, tracing=tracing)
         app.state.atrium.access = access_cache(schema)
         try:
-            async with dispatching(settings, app.state.atrium.engine):
+            async with dispatching(settings, app.state.atrium.engine, app.state.atrium.webhooks):
                 yield
         finally:
             if app.state.atrium.live is not None:
                 await app.state.atrium.live.feed.close()
             if own:
                 await app.state.atrium.engine.dispose()
+                if tracing is not None:
+                    tracing.close()
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -87,7 +102,7 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
         return JSONResponse(request.app.state.atrium.keys.jwks())
 
     async def metrics(request: Request) -> Response:
-        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+        return scrape(request, registry, settings.metrics_token)
 
     graphql = GraphQLApp(
         schema,
@@ -100,11 +115,17 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
     requests = Budget("requests", settings.rate_limit, limiter)
     endpoint: ASGIApp = BodyLimit(graphql, settings.max_body_bytes)
     endpoint = Authenticate(RateLimit(endpoint, requests), requests)
-    token = token_endpoint(
-        TokenBudgets(
-            requests=Budget("token requests", settings.token_rate_limit, limiter),
-            failures=Budget("failed authentications", settings.token_failure_limit, limiter),
-        )
+    budgets = TokenBudgets(
+        requests=Budget("token requests", settings.token_rate_limit, limiter),
+        failures=Budget("failed authentications", settings.token_failure_limit, limiter),
+    )
+    token = token_endpoint(budgets)
+    observed = AppMetrics(
+        registry,
+        lambda: getattr(app.state, "atrium", None),
+        schema.documents,
+        [requests, budgets.requests, budgets.failures],
+        settings.metrics_max_operations,
     )
     app = Starlette(
         routes=[
@@ -121,9 +142,10 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
             ),
         ],
         middleware=[
+            *tracing_middleware(tracing),  # the request's span, the caller's trace continued
             Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies),
             Middleware(ResponseHeaders),
-            Middleware(Metrics, registry=registry),
+            Middleware(ObservedRequests, metrics=observed),
             Middleware(RequestContext),
         ],
         lifespan=lifespan,

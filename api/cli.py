@@ -52,6 +52,7 @@ async def _demo(urls: DatabaseUrls, settings: Settings) -> None:
 # api/app.py), so uvicorn must not rewrite the client before it.
 UVICORN_OPTIONS: dict[str, Any] = {
     "log_config": None,
+    "access_log": False,  # the app logs each request itself (api/observability/requests.py)
     "proxy_headers": False,
     "server_header": False,
     "timeout_graceful_shutdown": 20,

@@ -19,6 +19,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 
 from api.settings import Settings
 
@@ -130,10 +131,27 @@ def asyncpg_dsn(sqlalchemy_url: str) -> str:
     return _dsn(sqlalchemy_url)
 
 
+class ObservedPool(AsyncAdaptedQueuePool):
+    """SQLAlchemy's asyncio pool, counting the checkouts under way for /metrics: a
+    request waiting for a free connection, or for a new one to open. (The pool tells
+    how many connections are in use and idle, but not who waits for one; `_do_get` is
+    the method every queue pool implements its checkout with.)"""
+
+    waiting = 0
+
+    def _do_get(self) -> ConnectionPoolEntry:
+        self.waiting += 1
+        try:
+            return super()._do_get()
+        finally:
+            self.waiting -= 1
+
+
 def create_engine(url: str, settings: Settings) -> AsyncEngine:
     """The app-role engine."""
     return create_async_engine(
         url,
+        poolclass=ObservedPool,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_pre_ping=False,

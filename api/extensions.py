@@ -32,6 +32,7 @@ from strawberry.types import ExecutionContext
 from api import idempotency
 from api.core.context import Context
 from api.errors import AppError, Code
+from api.observability.tracing import transaction_span
 from api.strawberry_internals import document_errors, graphql_schema, operation_name_given
 from api.timeouts import operation_timeouts, timed_out
 from domain.outage import statement_cancelled
@@ -61,11 +62,19 @@ class Documents:
         self.max_tokens = max_tokens
         self.rules = tuple(rules)
         self._items: LRUCache[str, _Checked] = LRUCache(size)
+        self.hits = 0  # counted for /metrics (api/observability)
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
 
     def parsed(self, query: str) -> _Checked:
         """The text's entry; a text that does not parse raises (and is not kept)."""
         entry = self._items.get(query)
-        if entry is None:
+        if entry is not None:
+            self.hits += 1
+        else:
+            self.misses += 1
             document = parse(query, max_tokens=self.max_tokens)
             _refuse_empty_selections(document)
             entry = self._items[query] = _Checked(document)
@@ -192,7 +201,7 @@ class TenantTransaction(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:
         ec = self.execution_context
         context: Context = ec.context
-        operation = _operation(ec)
+        operation = context.operation = _operation(ec)
         if _ambiguous(ec):
             ec.result = _refuse(
                 Code.BAD_USER_INPUT,
@@ -258,30 +267,32 @@ async def operation_transaction(
     cancelled for running too long."""
     state = context.state
     assert context.principal is not None and state.access is not None
+    context.operation = operation
     timeouts = operation_timeouts(state.settings, state.access.schema, document, operation)
-    async with state.engine.connect() as conn:
-        if readonly:
-            conn = await conn.execution_options(postgresql_readonly=True)
-        run = OperationRun(await conn.begin())
-        try:
-            actor = await bind_and_load_actor(
-                conn, context.principal, state.policies, context.request_id, timeouts
-            )
-            state.outage.succeeded()  # the database answers (again)
-            if actor is not None:
-                context.actor = actor
-                context.conn = conn
-                context.denied = state.access.denied(
-                    document, actor.role_id, actor.role_version, actor.policy
+    with transaction_span(state.tracing, operation):
+        async with state.engine.connect() as conn:
+            if readonly:
+                conn = await conn.execution_options(postgresql_readonly=True)
+            run = OperationRun(await conn.begin())
+            try:
+                actor = await bind_and_load_actor(
+                    conn, context.principal, state.policies, context.request_id, timeouts
                 )
-            yield run
-            if run.transaction.is_active:
+                state.outage.succeeded()  # the database answers (again)
+                if actor is not None:
+                    context.actor = actor
+                    context.conn = conn
+                    context.denied = state.access.denied(
+                        document, actor.role_id, actor.role_version, actor.policy
+                    )
+                yield run
+                if run.transaction.is_active:
+                    await run.transaction.rollback()
+            except BaseException:
                 await run.transaction.rollback()
-        except BaseException:
-            await run.transaction.rollback()
-            raise
-        finally:
-            context.conn = None
+                raise
+            finally:
+                context.conn = None
     if _cancelled(run.result):
         # strawberry answers what this raises as the operation's only error
         raise timed_out(timeouts)

@@ -191,6 +191,7 @@ class GraphQLApp(GraphQL[Context, None]):
             codes = {e.get("extensions", {}).get("code") for e in shaped}
             token_given = "authorization" in request.headers
             request.state.http_status = _http_status(codes, token_given)
+            request.state.error_codes = codes  # for the operation's metrics
         if result.extensions:
             data["extensions"] = result.extensions
         return data

@@ -1,4 +1,7 @@
-"""JSON logs, one object per line, each with the request id of the request it serves."""
+"""JSON logs, one object per line, each with the request id of the request it serves.
+
+A record given `extra={"fields": {...}}` carries those keys too (the request's own
+line, api/observability/requests.py: operation, tenant, user, duration, status)."""
 
 from __future__ import annotations
 
@@ -21,6 +24,9 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", None) or request_id_var.get(),
         }
+        fields = getattr(record, "fields", None)
+        if fields:
+            entry.update(fields)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return orjson.dumps(entry, default=str).decode()

@@ -1,5 +1,6 @@
-"""Plain ASGI middleware: request ids, body size limit, bearer authentication, metrics,
-the headers every answer carries."""
+"""Plain ASGI middleware: request ids, body size limit, bearer authentication, the
+headers every answer carries (metrics and the request's log line:
+api/observability/requests.py)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,8 @@ import base64
 import hashlib
 import logging
 import re
-import time
 import uuid
-from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import AuthError, bearer_challenge
@@ -156,39 +154,6 @@ class Authenticate(HttpMiddleware):
             **{"WWW-Authenticate": bearer_challenge(token_given)},
         )
         await response(scope, receive, send)
-
-
-class Metrics(HttpMiddleware):
-    """Request counts and latencies per path for /metrics."""
-
-    def __init__(self, app: ASGIApp, registry: CollectorRegistry) -> None:
-        super().__init__(app)
-        self.requests = Counter(
-            "atrium_http_requests", "HTTP requests", ["path", "status"], registry=registry
-        )
-        self.latency = Histogram(
-            "atrium_http_request_seconds", "HTTP request latency", ["path"], registry=registry
-        )
-
-    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        started = time.perf_counter()
-        status: dict[str, Any] = {"code": 500}
-
-        async def record(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status["code"] = message["status"]
-            await send(message)
-
-        path = (
-            scope["path"]
-            if scope["path"] in {"/graphql", "/oauth/token", "/healthz", "/readyz"}
-            else "other"
-        )
-        try:
-            await self.app(scope, receive, record)
-        finally:
-            self.requests.labels(path, str(status["code"])).inc()
-            self.latency.labels(path).observe(time.perf_counter() - started)
 
 
 # An API answer carries what the caller's role may read (salaries, margins): no cache

@@ -37,6 +37,7 @@ class Budget:
         self.name = name
         self.items = parse_many(limits) if limits.strip() else []
         self.limiter = limiter
+        self.refusals = 0  # for /metrics (api/observability)
 
     async def spend(self, key: str) -> Response | None:
         """Counts one against `key`: the 429 to answer when a limit is spent, else None."""
@@ -53,6 +54,7 @@ class Budget:
         return None
 
     async def _refusal(self, item: RateLimitItem, key: str) -> Response:
+        self.refusals += 1
         stats = await self.limiter.get_window_stats(item, self.name, key)
         wait = max(1, math.ceil(stats.reset_time - time.time()))
         return error_response(

@@ -108,6 +108,15 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
+    # Observability (README "Observability"). /metrics answers only a scraper sending
+    # `Authorization: Bearer <metrics_token>`; unset, it is off (404). Operation names
+    # beyond the first metrics_max_operations seen are counted as "(other)".
+    metrics_token: SecretStr | None = None
+    metrics_max_operations: int = Field(default=200, ge=0)
+    # OpenTelemetry traces over OTLP (api/observability/tracing.py): unset, they are on
+    # when OTEL_EXPORTER_OTLP_ENDPOINT (or _TRACES_ENDPOINT) is set; false turns them off.
+    otel_enabled: bool | None = None
+
     # Answer the root fields the read planner covers with one SQL statement each
     # (api/compiled); off, every field runs through its resolver (the reference path).
     compiled_reads: bool = True

@@ -218,16 +218,16 @@ class AccessCache:
 
     def __init__(self, schema: GraphQLSchema, size: int = 2048) -> None:
         self.schema = schema
-        self._items: ByDocument[dict[int, Rule]] = ByDocument(size)
+        self.items: ByDocument[dict[int, Rule]] = ByDocument(size)  # its counts: /metrics
 
     def denied(
         self, document: DocumentNode, role_key: Any, version: int, policy: Policy
     ) -> dict[int, Rule]:
-        found = self._items.get(document, role_key, version)
+        found = self.items.get(document, role_key, version)
         if found is not MISSING:
             return found
         result = {id(node): rule for node, rule in analyse(self.schema, document, policy).items()}
-        return self._items.put(document, result, role_key, version)
+        return self.items.put(document, result, role_key, version)
 
 
 # --------------------------------------------------------------------------- guards

@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 import strawberry
+from graphql import OperationDefinitionNode
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from api.errors import unauthenticated
 from api.settings import Settings
 from domain.outage import OutageLog
+from domain.webhooks.dispatch import DispatchStats
 from tenants.access.policy import Policy
 from tenants.principal import Actor, PolicyCache, Principal
 
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     from api.core.access import AccessCache, Rule
     from api.idempotency import IdempotentRequest
     from api.subscriptions.live import LiveConnection, LiveState
+    from api.observability.tracing import Tracing
 
 L = TypeVar("L")
 
@@ -36,6 +39,8 @@ class AppState:
     outage: OutageLog = field(default_factory=OutageLog)
     # the change feed and live sockets (api/subscriptions), made by the first socket
     live: LiveState | None = None
+    webhooks: DispatchStats = field(default_factory=DispatchStats)  # the sender's counts
+    tracing: Tracing | None = None  # None: traces are off
 
 
 @dataclass
@@ -57,6 +62,8 @@ class Context:
     # A websocket's: its connection_init payload and its live state (api/subscriptions).
     connection_params: dict[str, Any] | None = None
     live: LiveConnection | None = None
+    # The operation run (once known), for metrics, traces and the request's log line.
+    operation: OperationDefinitionNode | None = None
 
     @property
     def read_path(self) -> str | None:

@@ -10,13 +10,15 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.settings import Settings
-from domain.webhooks.dispatch import Dispatcher
+from domain.webhooks.dispatch import Dispatcher, DispatchStats
 
 
 @contextlib.asynccontextmanager
-async def dispatching(settings: Settings, engine: AsyncEngine) -> AsyncIterator[None]:
-    """Run the dispatcher while the server runs; on shutdown let the delivery in flight
-    finish (within its timeout), then stop."""
+async def dispatching(
+    settings: Settings, engine: AsyncEngine, stats: DispatchStats | None = None
+) -> AsyncIterator[None]:
+    """Run the dispatcher while the server runs (counting what it does in `stats`); on
+    shutdown let the delivery in flight finish (within its timeout), then stop."""
     if not settings.webhooks_dispatch:
         yield
         return
@@ -29,7 +31,12 @@ async def dispatching(settings: Settings, engine: AsyncEngine) -> AsyncIterator[
         follow_redirects=False,
         limits=httpx.Limits(max_keepalive_connections=0),
     )
-    dispatcher = Dispatcher(engine, http, allow_private=settings.webhooks_allow_private_targets)
+    dispatcher = Dispatcher(
+        engine,
+        http,
+        allow_private=settings.webhooks_allow_private_targets,
+        stats=stats or DispatchStats(),
+    )
     task = asyncio.create_task(dispatcher.run_forever(stop, settings.webhooks_poll_seconds))
     try:
         yield

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -72,6 +73,17 @@ class Outcome:
     error: str | None = None
 
 
+@dataclass
+class DispatchStats:
+    """What this process's dispatcher did, read by the server's /metrics: attempts by
+    outcome (delivered; failed and to be retried; failed for good), and how many
+    deliveries were due when its last pass looked (the queue's depth), over the tenants
+    that pass visited."""
+
+    outcomes: Counter[str] = field(default_factory=Counter)
+    due: int = 0
+
+
 def next_state(attempts: int) -> tuple[str, timedelta | None]:
     """After `attempts` failed attempts: still pending with the wait, or failed."""
     if attempts >= MAX_ATTEMPTS:
@@ -112,6 +124,7 @@ class Dispatcher:
     resolve_timeout: float = 5.0
     tenants_per_pass: int = 100
     outage: OutageLog = field(default_factory=lambda: OutageLog("dispatch passes were skipped"))
+    stats: DispatchStats = field(default_factory=DispatchStats)
 
     async def run_pass(self) -> int:
         """Send one batch per tenant with due deliveries; how many were attempted."""
@@ -124,19 +137,26 @@ class Dispatcher:
             self.outage.failed(exc)  # once per outage, not once per poll
             return 0
         self.outage.succeeded()
-        attempted = 0
+        attempted = due = 0
         for tenant_id in tenants:
             try:
-                attempted += await self.dispatch_tenant(tenant_id)
+                claimed, backlog = await self._claim(tenant_id)
+                due += backlog
+                attempted += await self._deliver(tenant_id, claimed)
             except Exception:
                 log.exception("webhook dispatch failed for tenant %s", tenant_id)
+        self.stats.due = due
         return attempted
 
     async def dispatch_tenant(self, tenant_id: UUID) -> int:
-        claimed = await self._claim(tenant_id)
+        claimed, _ = await self._claim(tenant_id)
+        return await self._deliver(tenant_id, claimed)
+
+    async def _deliver(self, tenant_id: UUID, claimed: list[Claimed]) -> int:
         for delivery in claimed:
             outcome = await self.send(delivery)
             await self._record(tenant_id, delivery, outcome)
+            self.stats.outcomes[_outcome_name(delivery, outcome)] += 1
         return len(claimed)
 
     async def run_forever(self, stop: asyncio.Event, interval: float) -> None:
@@ -156,8 +176,12 @@ class Dispatcher:
             rows = await conn.execute(_DUE_TENANTS, {"limit": self.tenants_per_pass})
             return [row[0] for row in rows]
 
-    async def _claim(self, tenant_id: UUID) -> list[Claimed]:
+    async def _claim(self, tenant_id: UUID) -> tuple[list[Claimed], int]:
+        """Up to a batch of the tenant's due deliveries, leased; and how many were due."""
         d, w = webhook_deliveries, webhooks
+        is_due = (d.c.status == "pending", d.c.next_attempt_at <= sa.func.now(), w.c.active)
+        joined = d.join(w, sa.and_(w.c.tenant_id == d.c.tenant_id, w.c.id == d.c.webhook_id))
+        backlog = sa.select(sa.func.count()).select_from(joined).where(*is_due)
         due = (
             sa.select(
                 d.c.id,
@@ -169,8 +193,8 @@ class Dispatcher:
                 w.c.url,
                 w.c.secret,
             )
-            .join(w, sa.and_(w.c.tenant_id == d.c.tenant_id, w.c.id == d.c.webhook_id))
-            .where(d.c.status == "pending", d.c.next_attempt_at <= sa.func.now(), w.c.active)
+            .select_from(joined)
+            .where(*is_due)
             .order_by(d.c.next_attempt_at)
             .limit(self.batch)
             .with_for_update(of=d, skip_locked=True)
@@ -178,7 +202,9 @@ class Dispatcher:
         async with tenant_transaction(self.engine, tenant_id) as conn:
             rows = {row.id: row for row in await conn.execute(due)}
             if not rows:
-                return []
+                return [], 0
+            # counted only when the batch is full: otherwise the batch is the backlog
+            waiting = len(rows) if len(rows) < self.batch else await conn.scalar(backlog)
             leased = await conn.execute(
                 d.update()
                 .where(d.c.id.in_(list(rows)))
@@ -186,7 +212,7 @@ class Dispatcher:
                 .returning(d.c.id, d.c.next_attempt_at)
             )
             leases: dict[UUID, Any] = {row.id: row.next_attempt_at for row in leased}
-        return [Claimed(**rows[i]._mapping, lease=leases[i]) for i in rows]
+        return [Claimed(**rows[i]._mapping, lease=leases[i]) for i in rows], waiting or 0
 
     async def send(self, delivery: Claimed) -> Outcome:
         """POST one delivery; never raises."""
@@ -266,3 +292,10 @@ class Dispatcher:
                 .where(d.c.id == delivery.id, d.c.next_attempt_at == delivery.lease)
                 .values(**values)
             )
+
+
+def _outcome_name(delivery: Claimed, outcome: Outcome) -> str:
+    """delivered, retrying (failed, another attempt is due later) or failed (for good)."""
+    if outcome.delivered:
+        return "delivered"
+    return "retrying" if next_state(delivery.attempts + 1)[0] == "pending" else "failed"

@@ -1,4 +1,5 @@
-"""What operators and load balancers use: health, readiness, metrics, the public keys."""
+"""What operators and load balancers use: health, readiness, the public keys (metrics:
+test_metrics.py)."""
 
 from __future__ import annotations
 
@@ -37,20 +38,6 @@ async def test_readyz_is_503_when_the_database_is_unreachable(settings):
             assert (await client.get("/healthz")).status_code == 200  # the process is fine
     finally:
         await nowhere.dispose()
-
-
-async def test_metrics(make_client):
-    client = await make_client()  # its own registry, so the counts are this test's
-    await client.get("/healthz")
-    await client.get("/healthz")
-    await client.post("/graphql", json={"query": "{ __typename }"})
-    response = await client.get("/metrics")
-    assert response.status_code == 200
-    assert response.headers["content-type"].startswith("text/plain")
-    text = response.text
-    assert 'atrium_http_requests_total{path="/healthz",status="200"} 2.0' in text
-    assert 'atrium_http_requests_total{path="/graphql",status="200"} 1.0' in text
-    assert 'atrium_http_request_seconds_count{path="/graphql"} 1.0' in text
 
 
 async def test_jwks_verifies_issued_tokens(client, tenant):

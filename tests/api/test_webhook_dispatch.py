@@ -240,7 +240,7 @@ async def test_a_redelivery_asked_for_while_sending_wins_over_the_result(gql, te
     hook = (await _subscribed(gql, tenant))["webhook"]
     await _won_deal(gql, tenant.admin_token)
     dispatcher = Receiver(lambda r: httpx.Response(500)).dispatcher(engine)
-    [claimed] = await dispatcher._claim(tenant.id)
+    [claimed], _ = await dispatcher._claim(tenant.id)
     [queued] = await deliveries(gql, tenant.admin_token, hook["id"])
     await gql(REDELIVER, {"input": {"deliveryId": queued["id"]}}, token=tenant.admin_token)
     await dispatcher._record(tenant.id, claimed, await dispatcher.send(claimed))
