@@ -18,7 +18,9 @@ from starlette.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.auth import KeyStore, TokenVerifier
+from api.compression import compression
 from api.core.context import AppState
+from api.cross_origin import cors
 from api.database import create_engine, resolve_urls
 from api.graphql_app import RETRY_LATER, GraphQLApp
 from api.middleware import Authenticate, BodyLimit, Metrics, RequestContext, ResponseHeaders
@@ -118,7 +120,9 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
         ],
         middleware=[
             Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies),
+            *compression(settings),  # outside ResponseHeaders: the CSP hashes the plain page
             Middleware(ResponseHeaders),
+            *cors(settings),  # a preflight is answered before any authentication
             Middleware(Metrics, registry=registry),
             Middleware(RequestContext),
         ],
