@@ -22,6 +22,7 @@ from api.compression import compression
 from api.core.context import AppState
 from api.cross_origin import cors
 from api.database import create_engine, resolve_urls
+from api.graphiql import assets as graphiql_assets
 from api.graphql_app import RETRY_LATER, GraphQLApp
 from api.middleware import Authenticate, BodyLimit, Metrics, RequestContext, ResponseHeaders
 from api.oauth import TokenBudgets, token_endpoint
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
             Route("/.well-known/jwks.json", jwks),
             Route("/metrics", metrics),
             Route("/graphql", endpoint),
+            *([graphiql_assets()] if settings.introspection else []),
             Route(
                 "/oauth/token",
                 BodyLimit(request_response(token), settings.max_token_request_bytes),

@@ -9,13 +9,13 @@ import orjson
 from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from api import graphql_over_http, query_lane
+from api import graphiql, graphql_over_http, query_lane
 from api.auth import bearer_challenge
 from api.core.context import Context
 from api.errors import Code, shape_error
@@ -117,6 +117,9 @@ class GraphQLApp(GraphQL[Context, None]):
         if media is not None and response.media_type == graphql_over_http.JSON:
             response.headers["content-type"] = graphql_over_http.CONTENT_TYPES[media]
         await response(scope, receive, send)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(graphiql.PAGE)  # its files served here, not from a CDN
 
     def _asks_for_ide(self, request: Request) -> bool:
         """A browser's GET of the page (GraphiQL, or 404 when it is off)."""
