@@ -18,8 +18,11 @@ from starlette.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.auth import KeyStore, TokenVerifier
+from api.compression import compression
 from api.core.context import AppState
+from api.cross_origin import cors
 from api.database import create_engine, resolve_urls
+from api.graphiql import assets as graphiql_assets
 from api.graphql_app import RETRY_LATER, GraphQLApp
 from api.middleware import Authenticate, BodyLimit, RequestContext, ResponseHeaders
 from api.oauth import TokenBudgets, token_endpoint
@@ -135,6 +138,7 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
             Route("/metrics", metrics),
             Route("/graphql", endpoint),
             WebSocketRoute("/graphql", graphql),  # subscriptions (api/subscriptions)
+            *([graphiql_assets()] if settings.introspection else []),
             Route(
                 "/oauth/token",
                 BodyLimit(request_response(token), settings.max_token_request_bytes),
@@ -144,7 +148,9 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
         middleware=[
             *tracing_middleware(tracing),  # the request's span, the caller's trace continued
             Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies),
+            *compression(settings),  # outside ResponseHeaders: the CSP hashes the plain page
             Middleware(ResponseHeaders),
+            *cors(settings),  # a preflight is answered before any authentication
             Middleware(ObservedRequests, metrics=observed),
             Middleware(RequestContext),
         ],

@@ -10,7 +10,7 @@ import orjson
 from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
@@ -18,7 +18,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
-from api import idempotency, query_lane
+from api import graphiql, graphql_over_http, idempotency, query_lane
 from api.auth import bearer_challenge
 from api.core.context import Context
 from api.errors import Code, shape_error
@@ -103,8 +103,14 @@ class GraphQLApp(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope=scope, receive=receive)
+        media = request.state.media_type = graphql_over_http.response_media_type(
+            request.headers.get("accept")
+        )
         try:
-            response = await self._lane(request, scope) or await self.run(request)
+            if media is None and not self._asks_for_ide(request):
+                response = error_response(406, graphql_over_http.NOT_ACCEPTABLE)
+            else:
+                response = await self._lane(request, scope) or await self.run(request)
         except HTTPException as exc:
             # strawberry answers bad requests in plain text; clients want JSON with a code
             if mutation_over_get(exc):
@@ -126,7 +132,16 @@ class GraphQLApp(GraphQL[Context, None]):
         if status is not None:
             response.status_code, headers = status
             response.headers.update(headers)
+        if media is not None and response.media_type == graphql_over_http.JSON:
+            response.headers["content-type"] = graphql_over_http.CONTENT_TYPES[media]
         await response(scope, receive, send)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(graphiql.PAGE)  # its files served here, not from a CDN
+
+    def _asks_for_ide(self, request: Request) -> bool:
+        """A browser's GET of the page (GraphiQL, or 404 when it is off)."""
+        return self.should_render_graphql_ide(self.request_adapter_class(request))
 
     async def _lane(self, request: Request, scope: Scope) -> Response | None:
         """A query answered by api.query_lane, or None for strawberry's view."""
@@ -190,7 +205,15 @@ class GraphQLApp(GraphQL[Context, None]):
             data["errors"] = list[object](shaped)
             codes = {e.get("extensions", {}).get("code") for e in shaped}
             token_given = "authorization" in request.headers
-            request.state.http_status = _http_status(codes, token_given)
+            status = _http_status(codes, token_given)
+            media = getattr(request.state, "media_type", graphql_over_http.JSON)
+            if graphql_over_http.is_request_error(data["data"], shaped):
+                del data["data"]  # nothing was executed
+                if media == graphql_over_http.GRAPHQL_RESPONSE:
+                    status = status or (400, {})
+            elif status is not None and media == graphql_over_http.GRAPHQL_RESPONSE:
+                del data["data"]  # a refusal of the whole request (401, 503) has none
+            request.state.http_status = status
             request.state.error_codes = codes  # for the operation's metrics
         if result.extensions:
             data["extensions"] = result.extensions

@@ -157,15 +157,15 @@ class Authenticate(HttpMiddleware):
 
 
 # An API answer carries what the caller's role may read (salaries, margins): no cache
-# keeps it. A page may load only its own inline scripts (by hash) and the pinned CDN
-# files it names (GraphiQL's, each with its integrity hash); its styles and the icon it
-# inlines are allowed as such.
+# keeps it. A page may load only its own inline scripts (by hash) and the files this
+# server serves (GraphiQL's, api/graphiql.py, each with its integrity hash); its inline
+# styles and the fonts and icons its stylesheet inlines are allowed as such.
 NO_STORE = b"no-store"
 API_POLICY = b"default-src 'none'; frame-ancestors 'none'"
 PAGE_POLICY = (
-    "default-src 'none'; script-src {scripts} https://unpkg.com; "
-    "style-src 'unsafe-inline' https://unpkg.com; img-src 'self' data:; "
-    "font-src 'self' data: https://unpkg.com; connect-src 'self'; "
+    "default-src 'none'; script-src {scripts}; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.I)
@@ -177,7 +177,7 @@ def page_policy(html: bytes) -> bytes:
         "'sha256-" + base64.b64encode(hashlib.sha256(script).digest()).decode() + "'"
         for script in _INLINE_SCRIPT.findall(html)
     ]
-    return PAGE_POLICY.format(scripts=" ".join(hashes) or "'none'").encode()
+    return PAGE_POLICY.format(scripts=" ".join(["'self'", *hashes])).encode()
 
 
 class ResponseHeaders(HttpMiddleware):

@@ -65,7 +65,7 @@ def _request(body: bytes) -> tuple[str, dict[str, Any] | None, str | None] | Non
         not isinstance(query, str)
         or not (variables is None or isinstance(variables, dict))
         or not (name is None or isinstance(name, str))
-        or data.get("extensions")
+        or data.get("extensions") not in (None, {})  # the view refuses a non-object
     ):
         return None
     return query, variables, name

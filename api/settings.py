@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from api.cross_origin import check_credentials, parse_origins
 
 
 class Settings(BaseSettings):
@@ -105,6 +107,15 @@ class Settings(BaseSettings):
     subscriptions_backlog: int = Field(default=100, gt=0)
     subscriptions_due_check_seconds: float = Field(default=30.0, gt=0)
     subscriptions_ping_seconds: float = Field(default=20.0, gt=0)
+    # Browsers on other origins (api/cross_origin.py, README "Browser apps on another
+    # origin"): exact origins, comma-separated, or "*" ("" sends no CORS headers).
+    # Credentials (cookies) are never needed for bearer tokens; "*" refuses them.
+    cors_origins: str = ""
+    cors_allow_credentials: bool = False
+    cors_max_age_seconds: int = Field(default=600, ge=0)
+    # zstd, br or gzip answers of at least this many bytes (api/compression.py)
+    compression: bool = True
+    compress_min_bytes: int = Field(default=1024, ge=0)
 
     log_level: str = "INFO"
 
@@ -120,6 +131,11 @@ class Settings(BaseSettings):
     # Answer the root fields the read planner covers with one SQL statement each
     # (api/compiled); off, every field runs through its resolver (the reference path).
     compiled_reads: bool = True
+
+    @model_validator(mode="after")
+    def _cors_is_safe(self) -> Settings:
+        check_credentials(parse_origins(self.cors_origins), self.cors_allow_credentials)
+        return self
 
     @property
     def production(self) -> bool:
