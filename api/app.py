@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,7 +18,7 @@ from starlette.routing import Route, request_response
 from starlette.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from api.auth import KeyStore, TokenVerifier
+from api.auth import TokenVerifier
 from api.core.context import AppState
 from api.database import create_engine, resolve_urls
 from api.graphql_app import RETRY_LATER, GraphQLApp
@@ -26,8 +27,10 @@ from api.oauth import TokenBudgets, token_endpoint
 from api.ratelimit import Budget, RateLimit, rate_limiter
 from api.schema import access_cache, build_schema
 from api.settings import Settings
+from api.signing_keys import KeyStore
 from api.webhooks.background import dispatching
 from domain.outage import database_unavailable
+from tenants.identities import principal_of
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +38,10 @@ log = logging.getLogger(__name__)
 def build_state(settings: Settings, engine: AsyncEngine | None = None) -> AppState:
     if engine is None:
         engine = create_engine(resolve_urls(settings).app, settings)
-    keys = KeyStore.load_or_create(settings.data_dir)
-    return AppState(
-        settings=settings, engine=engine, keys=keys, verifier=TokenVerifier(settings, keys)
-    )
+    keys = KeyStore.of(settings)
+    resolve = functools.partial(principal_of, engine)
+    verifier = TokenVerifier(settings, keys, resolve=resolve)
+    return AppState(settings=settings, engine=engine, keys=keys, verifier=verifier)
 
 
 def create_app(settings: Settings | None = None, state: AppState | None = None) -> Starlette:

@@ -28,7 +28,7 @@ def _migrate(urls: DatabaseUrls, settings: Settings) -> None:
 
 
 async def _demo(urls: DatabaseUrls, settings: Settings) -> None:
-    from api.auth import KeyStore
+    from api.signing_keys import KeyStore
     from domain.demo import seed_demo
 
     engine = create_engine(urls.app, settings)
@@ -36,7 +36,7 @@ async def _demo(urls: DatabaseUrls, settings: Settings) -> None:
         users = await seed_demo(engine)
     finally:
         await engine.dispose()
-    keys = KeyStore.load_or_create(settings.data_dir)
+    keys = KeyStore.of(settings)
     print("\nDemo users — paste a token into GraphiQL's headers as")
     print('  {"Authorization": "Bearer <token>"}\n')
     for user in users:
@@ -187,7 +187,7 @@ def cmd_client_create(args: argparse.Namespace, settings: Settings) -> None:
 
 
 async def _token(settings: Settings, slug: str, email: str, ttl: int | None) -> str:
-    from api.auth import KeyStore
+    from api.signing_keys import KeyStore
     from tenants.provisioning import user_id_by_email
 
     engine, conn, tenant_id = await _in_tenant(settings, slug)
@@ -198,9 +198,7 @@ async def _token(settings: Settings, slug: str, email: str, ttl: int | None) -> 
         await engine.dispose()
     if user_id is None:
         raise SystemExit(f"no user {email!r} in tenant {slug!r}")
-    return KeyStore.load_or_create(settings.data_dir).issue(
-        settings, tenant_id=tenant_id, user_id=user_id, ttl=ttl
-    )
+    return KeyStore.of(settings).issue(settings, tenant_id=tenant_id, user_id=user_id, ttl=ttl)
 
 
 def cmd_token(args: argparse.Namespace, settings: Settings) -> None:

@@ -17,8 +17,9 @@ from tenants.access.policy import Policy
 from tenants.principal import Actor, PolicyCache, Principal
 
 if TYPE_CHECKING:
-    from api.auth import KeyStore, TokenVerifier
+    from api.auth import TokenVerifier
     from api.core.access import AccessCache, Rule
+    from api.signing_keys import KeyStore
 
 L = TypeVar("L")
 
