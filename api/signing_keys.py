@@ -115,6 +115,7 @@ class KeyStore:
         self._clock = clock
         self._by_path: dict[Path, SigningKey] = {}
         self._loaded_at = 0.0
+        self._unknown_kid_at = -float("inf")
         self._reload()
 
     @classmethod
@@ -154,6 +155,9 @@ class KeyStore:
     def kid(self) -> str:
         return self.signing.kid
 
+    def directory_keys(self) -> list[SigningKey]:
+        return self._fresh(within=0)
+
     def verifying(self) -> list[SigningKey]:
         """The newest key and those whose successor is younger than the retirement age."""
         keys = self._fresh()
@@ -168,8 +172,11 @@ class KeyStore:
     def key_set(self, kid: str | None) -> KeySet:
         """The verifying keys; a kid not among them makes this look at the directory again."""
         keys = self.verifying()
-        if kid is not None and all(key.kid != kid for key in keys):
-            self._fresh(within=self.UNKNOWN_KID_RELOAD_SECONDS)
+        now = self._clock()
+        unknown = kid is not None and all(key.kid != kid for key in keys)
+        if unknown and now - self._unknown_kid_at >= self.UNKNOWN_KID_RELOAD_SECONDS:
+            self._unknown_kid_at = now
+            self._reload()
             keys = self.verifying()
         return KeySet([key.key for key in keys])
 
