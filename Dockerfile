@@ -1,4 +1,9 @@
-# Atrium API: slim, non-root; applies migrations, then serves with uvicorn.
+# Atrium API: slim, non-root, without the embedded PostgreSQL (the `embedded` extra).
+# Migrations are a step of their own, run as the database owner before the replicas
+# start (README "The Docker image"):
+#   docker run --rm -e ATRIUM_MIGRATE_DATABASE_URL=postgresql://atrium_owner:…@db/atrium atrium atrium migrate
+# The serving container needs only the app role:
+#   docker run -e ATRIUM_APP_DATABASE_URL=postgresql://atrium_app:…@db/atrium -v keys:/var/lib/atrium/keys atrium
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
@@ -18,7 +23,11 @@ COPY --from=build /install /usr/local
 RUN useradd --system --uid 10001 --home-dir /var/lib/atrium --create-home atrium
 USER atrium
 WORKDIR /var/lib/atrium
+# The data directory holds the signing keys (ATRIUM_KEYS_DIR defaults to its keys/):
+# mount one volume into every replica so they sign and verify with the same keys.
+VOLUME ["/var/lib/atrium"]
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz').status == 200 else 1)"
-# DATABASE_URL (owner, for migrations) and ATRIUM_APP_DATABASE_URL (app role) are required.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s CMD ["atrium", "healthcheck"]
+# Given only ATRIUM_APP_DATABASE_URL, serve does not migrate; given DATABASE_URL (the
+# owner) it migrates first, as `make run` does.
 CMD ["atrium", "serve"]

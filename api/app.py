@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,7 +18,7 @@ from starlette.routing import Route, WebSocketRoute, request_response
 from starlette.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from api.auth import KeyStore, TokenVerifier
+from api.auth import TokenVerifier
 from api.compression import compression
 from api.core.context import AppState
 from api.cross_origin import cors
@@ -32,8 +33,10 @@ from api.observability.tracing import Tracing, tracing_from, tracing_middleware
 from api.ratelimit import Budget, RateLimit, rate_limiter
 from api.schema import access_cache, build_schema
 from api.settings import Settings
+from api.signing_keys import KeyStore
 from api.webhooks.background import dispatching
 from domain.outage import database_unavailable
+from tenants.identities import principal_of
 
 log = logging.getLogger(__name__)
 
@@ -46,14 +49,10 @@ def build_state(
         engine = create_engine(resolve_urls(settings).app, settings)
     if tracing is not None:
         tracing.instrument(engine)
-    keys = KeyStore.load_or_create(settings.data_dir)
-    return AppState(
-        settings=settings,
-        engine=engine,
-        keys=keys,
-        verifier=TokenVerifier(settings, keys),
-        tracing=tracing,
-    )
+    keys = KeyStore.of(settings)
+    resolve = functools.partial(principal_of, engine)
+    verifier = TokenVerifier(settings, keys, resolve=resolve)
+    return AppState(settings=settings, engine=engine, keys=keys, verifier=verifier, tracing=tracing)
 
 
 def create_app(settings: Settings | None = None, state: AppState | None = None) -> Starlette:

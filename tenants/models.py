@@ -36,9 +36,18 @@ users = tenant_table(
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
     # the service user of a partner API client (tenants/api_clients.py), not a person
     sa.Column("api_client", sa.Boolean, nullable=False, server_default=sa.false()),
+    # who an external OIDC identity provider says this is (tenants/identities.py)
+    sa.Column("external_subject", sa.Text),
     sa.ForeignKeyConstraint(["tenant_id", "role_id"], ["roles.tenant_id", "roles.id"]),
     sa.Index("ix_users_role_id", "tenant_id", "role_id"),
     sa.Index("ux_users_email", "tenant_id", sa.text("lower(email)"), unique=True),
+    sa.Index(
+        "ux_users_external_subject",
+        "tenant_id",
+        "external_subject",
+        unique=True,
+        postgresql_where=sa.text("external_subject IS NOT NULL"),
+    ),
 )
 
 api_clients = tenant_table(

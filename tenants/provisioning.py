@@ -64,14 +64,27 @@ async def role_id_by_key(conn: AsyncConnection, key: str) -> UUID | None:
 
 
 async def create_user(
-    conn: AsyncConnection, *, tenant_id: UUID, email: str, name: str, role_key: str
+    conn: AsyncConnection,
+    *,
+    tenant_id: UUID,
+    email: str,
+    name: str,
+    role_key: str,
+    external_subject: str | None = None,
 ) -> UUID:
+    """`external_subject`: who the OIDC identity provider says this is (tenants/identities.py)."""
     role_id = await role_id_by_key(conn, role_key)
     if role_id is None:
         raise LookupError(f"no role {role_key!r} in this tenant")
     user_id: UUID = await conn.scalar(
         users.insert()
-        .values(tenant_id=tenant_id, email=email.strip().lower(), name=name, role_id=role_id)
+        .values(
+            tenant_id=tenant_id,
+            email=email.strip().lower(),
+            name=name,
+            role_id=role_id,
+            external_subject=external_subject,
+        )
         .returning(users.c.id)
     )
     return user_id

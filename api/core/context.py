@@ -19,11 +19,12 @@ from tenants.access.policy import Policy
 from tenants.principal import Actor, PolicyCache, Principal
 
 if TYPE_CHECKING:
-    from api.auth import KeyStore, TokenVerifier
+    from api.auth import TokenVerifier
     from api.core.access import AccessCache, Rule
     from api.idempotency import IdempotentRequest
-    from api.subscriptions.live import LiveConnection, LiveState
     from api.observability.tracing import Tracing
+    from api.signing_keys import KeyStore
+    from api.subscriptions.live import LiveConnection, LiveState
 
 L = TypeVar("L")
 

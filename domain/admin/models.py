@@ -103,6 +103,8 @@ ENTITIES = (
         derived={"roleKey": "domain/admin/repository.py: _role_key, the key of the user's role"},
         internal={
             "api_client": "marks a partner API client's service user: users(...) lists people only",
+            "external_subject": "the identity provider's id of the person, an operator's "
+            "(atrium user create --external-subject) or linked at first login",
             "updated_at": UPDATED,
         },
     ),

@@ -248,3 +248,19 @@ async def test_schema_prints_the_sdl(atrium):
     from api.schema import sdl
 
     assert await atrium("schema") == sdl()
+
+
+async def test_user_create_with_an_external_subject(atrium, tenant):
+    import sqlalchemy as sa
+
+    from tenants.models import users
+
+    email = f"sso.{uuid.uuid4().hex[:6]}@{tenant.slug}.example"
+    await atrium(
+        "user", "create", "--tenant", tenant.slug, "--email", email, "--external-subject", "kc-42"
+    )
+    async with tenant.session() as conn:
+        subject = await conn.scalar(
+            sa.select(users.c.external_subject).where(users.c.email == email)
+        )
+    assert subject == "kc-42"

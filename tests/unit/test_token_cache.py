@@ -7,8 +7,9 @@ import uuid
 
 import pytest
 
-from api.auth import AuthError, KeyStore, TokenVerifier
+from api.auth import AuthError, TokenVerifier
 from api.settings import Settings
+from api.signing_keys import KeyStore
 
 
 class Clock:
