@@ -346,7 +346,9 @@ def parser() -> argparse.ArgumentParser:
     padd = persisted.add_parser(
         "add", help="register the operations of .graphql files (or Apollo manifests, .json)"
     )
-    padd.add_argument("files", nargs="+", metavar="FILE")
+    padd.add_argument(
+        "files", nargs="+", metavar="FILE", help=".graphql files or Apollo manifests (.json)"
+    )
     padd.set_defaults(run=cmd_persisted_add)
 
     sub.add_parser("schema", help="print the GraphQL SDL").set_defaults(run=cmd_schema)

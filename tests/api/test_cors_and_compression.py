@@ -7,7 +7,7 @@ import zlib
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from api.compression import compression
 from api.settings import Settings
@@ -132,9 +132,11 @@ async def test_the_graphql_response_type_is_compressed(client):
     assert answer.headers["content-type"].startswith("application/graphql-response+json")
 
 
-async def test_compressed_answers_are_counted_in_the_metrics(client):
+async def test_compressed_answers_are_counted_in_the_metrics(make_client):
+    client = await make_client(metrics_token=SecretStr("scrape-me"))
     await client.post("/graphql", json=TYPES, headers={"Accept-Encoding": "gzip"})
-    metrics = (await client.get("/metrics")).text
+    scraper = {"Authorization": "Bearer scrape-me"}
+    metrics = (await client.get("/metrics", headers=scraper)).text
     assert 'atrium_http_requests_total{path="/graphql",status="200"}' in metrics
 
 
