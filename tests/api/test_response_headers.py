@@ -66,6 +66,8 @@ async def test_graphiql_may_run_only_its_own_inline_script_and_files_served_here
     # no other host anywhere in the policy: the page works offline
     assert not re.search(r"https?:|unpkg|cdn", page.headers["content-security-policy"])
     assert "shouldPersistHeaders: false" in page.text
+    # subscriptions go over the websocket on the same path (over HTTP they are refused)
+    assert "createFetcher({ url, subscriptionUrl })" in page.text
 
 
 async def test_graphiql_loads_nothing_from_outside_and_every_file_is_served(client):
