@@ -14,6 +14,7 @@ An `Accept` that admits neither, nor a stream strawberry serves, is answered 406
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 import mimeparse
@@ -43,6 +44,9 @@ def _media_ranges(accept: str) -> list[tuple[str, str, dict[str, str]]]:
     return ranges
 
 
+# clients send the same few Accept headers: parsed once each (bounded: the header is
+# the client's to choose)
+@lru_cache(maxsize=256)
 def response_media_type(accept: str | None) -> str | None:
     """The media type to answer in, by the request's `Accept`; None: neither is acceptable.
 
